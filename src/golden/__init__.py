@@ -1,7 +1,33 @@
-"""golden: entity resolution for customer data."""
+"""golden: entity resolution for customer data.
+
+Block records into candidate pairs, compare them field by field, score pairs with a
+Fellegi–Sunter model learned without labels, and cluster them into entities.
+
+Examples
+--------
+>>> import golden as gd
+>>> from golden import comparisons as cmp
+>>> linker = gd.Linker([cmp.name("surname")], gd.block_on("dob"))
+>>> linker.link_type
+'dedupe'
+"""
 
 from __future__ import annotations
 
+from golden import comparisons, datasets, evaluate
+from golden._blocking import (
+    Blocking,
+    BlockingRule,
+    BlockOn,
+    BlockOnAny,
+    SortedNeighbourhood,
+    analyse_blocking,
+    block_on,
+    block_on_any,
+    generate_pairs,
+    sorted_neighbourhood,
+)
+from golden._clustering import cluster_pairs, cluster_sizes
 from golden._errors import (
     ConfigError,
     ConvergenceWarning,
@@ -11,14 +37,34 @@ from golden._errors import (
     NotFittedError,
     SchemaError,
 )
+from golden._expressions import Expr, col
+from golden._linker import Linker
 
 __all__ = [
+    "BlockOn",
+    "BlockOnAny",
+    "Blocking",
+    "BlockingRule",
     "ConfigError",
     "ConvergenceWarning",
     "DataWarning",
+    "Expr",
     "GoldenError",
+    "Linker",
     "MissingDependencyError",
     "NotFittedError",
     "SchemaError",
+    "SortedNeighbourhood",
+    "block_on",
+    "block_on_any",
+    "cluster_pairs",
+    "cluster_sizes",
+    "col",
+    "comparisons",
+    "datasets",
+    "evaluate",
+    "analyse_blocking",
+    "generate_pairs",
+    "sorted_neighbourhood",
 ]
 __version__ = "0.1.0"

@@ -1,0 +1,616 @@
+"""Blocking rules (specs) and candidate-pair generation.
+
+A rule says which pairs of records are worth comparing. Several rules are OR-ed: each pair
+is produced once and tagged with the first rule that found it.
+
+Examples
+--------
+>>> import pandas as pd
+>>> import golden as gd
+>>> df = pd.DataFrame({"id": [1, 2, 3, 4], "surname": ["Li", "Li", "Ng", "Ng"],
+...                    "dob": ["1990-01-01", "1990-01-01", "1990-01-01", "1985-02-02"]})
+>>> rules = gd.block_on("surname") | gd.block_on(gd.col("dob").year())
+>>> pairs = gd.generate_pairs(df, rules, unique_id="id")
+>>> pairs[["unique_id_l", "unique_id_r", "rule"]].values.tolist()
+[[1, 2, 0], [3, 4, 0], [1, 3, 1], [2, 3, 1]]
+"""
+
+from __future__ import annotations
+
+import warnings
+from abc import abstractmethod
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from golden._errors import ConfigError, DataWarning
+from golden._expressions import Expr, as_expr
+from golden._pairs import (
+    combine_codes,
+    count_group_pairs,
+    group_starts,
+    ordered,
+    pair_keys,
+    sort_by_group,
+    window_pairs,
+    within_group_pairs,
+)
+from golden._spec import Spec
+
+if TYPE_CHECKING:
+    from golden._prepare import Records
+
+OVERSIZE_ACTIONS = ("skip", "error")
+
+
+class BlockingRule(Spec):
+    """Base of blocking rules; combine rules with ``|`` (OR)."""
+
+    @property
+    @abstractmethod
+    def label(self) -> str:
+        """A readable description."""
+
+    @property
+    @abstractmethod
+    def columns(self) -> tuple[str, ...]:
+        """Input columns the rule reads."""
+
+    @abstractmethod
+    def index(self, records: Records) -> RuleIndex:
+        """Precompute what the rule needs to enumerate and recognise its pairs."""
+
+    def __or__(self, other: BlockingRule | Blocking) -> Blocking:
+        return Blocking((self,)) | other
+
+    @property
+    def rules(self) -> tuple[BlockingRule, ...]:
+        """The rules OR-ed together (just this one)."""
+        return (self,)
+
+
+@dataclass(frozen=True)
+class Blocking(Spec):
+    """Several blocking rules OR-ed together, in priority order."""
+
+    kind = "any_of"
+    rules: tuple[BlockingRule, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rules", tuple(self.rules))
+        bad = [r for r in self.rules if not isinstance(r, BlockingRule)]
+        if bad or not self.rules:
+            raise ConfigError(f"blocking: expected one or more blocking rules, got {bad or '()'}")
+
+    def __or__(self, other: BlockingRule | Blocking) -> Blocking:
+        if not isinstance(other, BlockingRule | Blocking):
+            return NotImplemented
+        return Blocking((*self.rules, *other.rules))
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every input column the rules read."""
+        return tuple(dict.fromkeys(c for r in self.rules for c in r.columns))
+
+
+@dataclass(frozen=True)
+class BlockOn(BlockingRule):
+    """Pairs of records whose keys are all equal (and not null).
+
+    Build with :func:`block_on`.
+    """
+
+    kind = "block_on"
+    keys: tuple[Expr, ...]
+    max_block_size: int | None = 5_000
+    oversize: str = "skip"
+
+    def __post_init__(self) -> None:
+        keys = tuple(as_expr(k, "block_on keys") for k in self.keys)
+        object.__setattr__(self, "keys", keys)
+        problems = [] if keys else ["block_on: give at least one column or col(...) key"]
+        if self.max_block_size is not None and (
+            not isinstance(self.max_block_size, int) or self.max_block_size < 2
+        ):
+            problems.append(f"max_block_size: got {self.max_block_size!r}, expected an int >= 2 "
+                            "or None (no limit)")
+        if self.oversize not in OVERSIZE_ACTIONS:
+            problems.append(f"oversize: got {self.oversize!r}, expected one of "
+                            f"{list(OVERSIZE_ACTIONS)}")
+        if problems:
+            raise ConfigError(problems)
+
+    def __and__(self, other: BlockOn) -> BlockOn:
+        if not isinstance(other, BlockOn):
+            return NotImplemented
+        return BlockOn((*self.keys, *other.keys), self.max_block_size, self.oversize)
+
+    @property
+    def label(self) -> str:
+        return " & ".join(k.label for k in self.keys)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(k.column for k in self.keys))
+
+    def index(self, records: Records) -> RuleIndex:
+        codes = combine_codes(*(records.encode(k).codes for k in self.keys))
+        codes = _guard_blocks(codes, self, lambda row: _key_text(records, self.keys, row))
+        return EqualityIndex(self, records, codes)
+
+
+@dataclass(frozen=True)
+class SortedNeighbourhood(BlockingRule):
+    """Pairs of records within ``window`` places of each other when sorted by a key.
+
+    Build with :func:`sorted_neighbourhood`.
+    """
+
+    kind = "sorted_neighbourhood"
+    key: Expr
+    window: int = 5
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", as_expr(self.key, "sorted_neighbourhood key"))
+        if not isinstance(self.window, int) or self.window < 2:
+            raise ConfigError(f"window: got {self.window!r}, expected an int >= 2")
+
+    @property
+    def label(self) -> str:
+        return f"sorted({self.key.label}, window={self.window})"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.key.column,)
+
+    def index(self, records: Records) -> RuleIndex:
+        values = records.values(self.key)
+        valid = np.flatnonzero(values.notna().to_numpy())
+        order = valid[np.argsort(values.iloc[valid].to_numpy(), kind="stable")]
+        rank = np.full(records.n, -(self.window + 1) * 2, dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        return WindowIndex(self, records, order, rank)
+
+
+@dataclass(frozen=True)
+class BlockOnAny(BlockingRule):
+    """Pairs of records sharing any value of a multi-valued column (lists, or text split on
+    ``sep``); each value is normalised by the key's steps. Build with :func:`block_on_any`.
+    """
+
+    kind = "block_on_any"
+    key: Expr
+    sep: str | None = None
+    max_block_size: int | None = 5_000
+    oversize: str = "skip"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", as_expr(self.key, "block_on_any key"))
+        BlockOn((self.key,), self.max_block_size, self.oversize)  # validates the shared fields
+
+    @property
+    def label(self) -> str:
+        return f"any({self.key.label})"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.key.column,)
+
+    def index(self, records: Records) -> RuleIndex:
+        values = records.frame[self.key.column]
+        if self.sep is not None:
+            values = values.astype("string").str.split(self.sep, regex=False)
+        exploded = self.key.apply_steps(values.explode())
+        rows = exploded.index.to_numpy(dtype=np.int64)
+        codes, uniques = pd.factorize(exploded, use_na_sentinel=True)
+        keep = codes >= 0
+        rows, codes = rows[keep], codes[keep].astype(np.int64)
+        unique_pairs = np.unique(rows * (len(uniques) + 1) + codes)
+        rows, codes = unique_pairs // (len(uniques) + 1), unique_pairs % (len(uniques) + 1)
+        codes = _guard_blocks(codes, self, lambda i: repr(uniques[codes[i]]))
+        return MultiValueIndex(self, records, rows, codes, np.asarray(uniques))
+
+
+def block_on(
+    *keys: str | Expr, max_block_size: int | None = 5_000, oversize: str = "skip"
+) -> BlockOn:
+    """Block on equality of one or more keys (column names or ``col(...)`` expressions).
+
+    Parameters
+    ----------
+    *keys : str or Expr
+        All must be equal (and non-null) for a pair to be produced.
+    max_block_size : int or None
+        Blocks (records sharing one key value) larger than this are a runaway, such as a
+        placeholder phone number; they are skipped with a :class:`DataWarning` naming the
+        key and its size. None disables the guard.
+    oversize : {"skip", "error"}
+        What to do with a runaway block: skip it, or raise :class:`ConfigError`.
+
+    Examples
+    --------
+    >>> from golden import block_on, col
+    >>> block_on("surname", col("dob").year()).label
+    'surname & year(dob)'
+    """
+    return BlockOn(tuple(keys), max_block_size, oversize)
+
+
+def sorted_neighbourhood(key: str | Expr, window: int = 5) -> SortedNeighbourhood:
+    """Sorted-neighbourhood rule: sort by ``key``, pair records fewer than ``window`` apart.
+
+    Examples
+    --------
+    >>> from golden import sorted_neighbourhood
+    >>> sorted_neighbourhood("surname", window=4).label
+    'sorted(surname, window=4)'
+    """
+    return SortedNeighbourhood(as_expr(key, "key"), window)
+
+
+def block_on_any(
+    key: str | Expr, *, sep: str | None = None, max_block_size: int | None = 5_000,
+    oversize: str = "skip",
+) -> BlockOnAny:
+    """Block on any shared value of a multi-valued column (a list per record, or text).
+
+    Examples
+    --------
+    >>> from golden import block_on_any, col
+    >>> block_on_any(col("emails").email(), sep=";").label
+    'any(email(emails))'
+    """
+    return BlockOnAny(as_expr(key, "key"), sep, max_block_size, oversize)
+
+
+def as_blocking(rules: BlockingRule | Blocking | Sequence[BlockingRule], parameter: str
+                ) -> Blocking:
+    """Accept a rule, an OR of rules or a list of rules."""
+    if isinstance(rules, Blocking):
+        return rules
+    if isinstance(rules, BlockingRule):
+        return Blocking((rules,))
+    if isinstance(rules, Sequence) and not isinstance(rules, str):
+        return Blocking(tuple(rules))
+    raise ConfigError(f"{parameter}: got {rules!r}, expected a blocking rule or a list of them")
+
+
+# Indexes: per-run state of a rule ------------------------------------------------------------
+
+
+@dataclass
+class RuleIndex:
+    """A rule applied to records: enumerates its pairs and recognises pairs it would produce."""
+
+    rule: BlockingRule
+    records: Records
+
+    @abstractmethod
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """The rule's pairs (left < right row numbers), each once."""
+
+    @abstractmethod
+    def covers(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """Whether this rule produces each given pair."""
+
+    @abstractmethod
+    def count(self, cross_source_only: bool) -> int:
+        """How many pairs the rule produces (before OR de-duplication), without building them."""
+
+
+@dataclass
+class EqualityIndex(RuleIndex):
+    codes: np.ndarray
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        return within_group_pairs(self.codes)
+
+    def covers(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        lc = self.codes[left]
+        return (lc >= 0) & (lc == self.codes[right])
+
+    def count(self, cross_source_only: bool) -> int:
+        return count_group_pairs(self.codes, self.records.source_codes, cross_source_only)
+
+
+@dataclass
+class WindowIndex(RuleIndex):
+    order: np.ndarray
+    rank: np.ndarray
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        return window_pairs(self.order, self.rule.window)  # type: ignore[attr-defined]
+
+    def covers(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        rl, rr = self.rank[left], self.rank[right]
+        return (rl >= 0) & (rr >= 0) & (np.abs(rl - rr) < self.rule.window)  # type: ignore[attr-defined]
+
+    def count(self, cross_source_only: bool) -> int:
+        left, right = self.pairs()
+        if cross_source_only:
+            return int((self.records.source_codes[left] != self.records.source_codes[right]).sum())
+        return len(left)
+
+
+@dataclass
+class MultiValueIndex(RuleIndex):
+    rows: np.ndarray
+    codes: np.ndarray
+    uniques: np.ndarray
+    _known: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._radix = int(self.codes.max(initial=0)) + 1
+        valid = self.codes >= 0
+        self._known = np.sort(self.rows[valid] * self._radix + self.codes[valid])
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        left, right = within_group_pairs(self.codes)
+        left, right = ordered(self.rows[left], self.rows[right])
+        keep = left != right
+        keys = np.unique(pair_keys(left[keep], right[keep], self.records.n))
+        return keys // self.records.n, keys % self.records.n
+
+    def covers(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        by_row = np.argsort(self.rows, kind="stable")
+        rows_sorted = self.rows[by_row]
+        codes_sorted = self.codes[by_row]
+        start = np.searchsorted(rows_sorted, left, side="left")
+        count = np.searchsorted(rows_sorted, left, side="right") - start
+        pair_of = np.repeat(np.arange(len(left)), count)
+        offsets = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+        value = codes_sorted[np.repeat(start, count) + offsets]
+        wanted = right[pair_of] * self._radix + value
+        hit = (value >= 0) & _isin_sorted(wanted, self._known)
+        return np.bincount(pair_of[hit], minlength=len(left)) > 0
+
+    def count(self, cross_source_only: bool) -> int:
+        left, right = self.pairs()
+        if cross_source_only:
+            return int((self.records.source_codes[left] != self.records.source_codes[right]).sum())
+        return len(left)
+
+
+def _isin_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    if len(sorted_set) == 0:
+        return np.zeros(len(values), dtype=bool)
+    pos = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[pos] == values
+
+
+def _guard_blocks(codes: np.ndarray, rule: BlockOn | BlockOnAny, describe: object) -> np.ndarray:
+    """Null out the codes of blocks larger than the rule's ``max_block_size``."""
+    if rule.max_block_size is None or len(codes) == 0:
+        return codes
+    valid = codes >= 0
+    sizes = np.bincount(codes[valid]) if valid.any() else np.zeros(0, dtype=np.int64)
+    oversized = np.flatnonzero(sizes > rule.max_block_size)
+    if len(oversized) == 0:
+        return codes
+    first_row = {int(c): int(np.flatnonzero(codes == c)[0]) for c in oversized[:5]}
+    shown = ", ".join(
+        f"{describe(first_row[int(c)])} ({sizes[c]:,} records)"  # type: ignore[operator]
+        for c in oversized[:5]
+    )
+    more = f" and {len(oversized) - 5} more" if len(oversized) > 5 else ""
+    message = (
+        f"blocking rule {rule.label!r}: {len(oversized)} key value(s) shared by more than "
+        f"max_block_size={rule.max_block_size:,} records: {shown}{more}"
+    )
+    if rule.oversize == "error":
+        raise ConfigError(message + "; raise max_block_size or use a more specific key")
+    warnings.warn(message + "; these blocks were skipped", DataWarning, stacklevel=4)
+    out = codes.copy()
+    out[np.isin(codes, oversized)] = -1
+    return out
+
+
+def _key_text(records: Records, keys: tuple[Expr, ...], row: int) -> str:
+    return ", ".join(f"{k.label}={records.values(k).iloc[row]!r}" for k in keys)
+
+
+# Pair generation -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CandidatePairs:
+    """Candidate pairs as row numbers, with the index of the first rule that found each."""
+
+    left: np.ndarray
+    right: np.ndarray
+    rule: np.ndarray
+    labels: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+
+def iter_rule_pairs(
+    records: Records, blocking: Blocking, link_type: str
+) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """Yield ``(rule_number, left, right)`` for each rule's new pairs, OR de-duplicated."""
+    indexes: list[RuleIndex] = []
+    for number, rule in enumerate(blocking.rules):
+        index = rule.index(records)
+        left, right = index.pairs()
+        left, right = orient(records, left, right, link_type)
+        seen = np.zeros(len(left), dtype=bool)
+        for earlier in indexes:
+            seen |= earlier.covers(left, right)
+        indexes.append(index)
+        yield number, left[~seen], right[~seen]
+
+
+def orient(records: Records, left: np.ndarray, right: np.ndarray, link_type: str
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Drop pairs the link type excludes; put the lower source first in cross-source pairs."""
+    if records.n_sources == 1 or link_type == "dedupe":
+        return left, right
+    sl, sr = records.source_codes[left], records.source_codes[right]
+    if link_type == "link":
+        keep = sl != sr
+        left, right, sl, sr = left[keep], right[keep], sl[keep], sr[keep]
+    swap = sl > sr
+    return np.where(swap, right, left), np.where(swap, left, right)
+
+
+def candidate_pairs(
+    records: Records, blocking: Blocking, link_type: str, max_pairs: int | None = None
+) -> CandidatePairs:
+    """All candidate pairs of the OR-ed rules, each once, tagged with its first rule."""
+    if max_pairs is not None:
+        guard_pair_count(records, blocking, link_type, max_pairs)
+    dtype = np.int32 if records.n < 2**31 else np.int64
+    lefts, rights, tags = [], [], []
+    for number, left, right in iter_rule_pairs(records, blocking, link_type):
+        lefts.append(left.astype(dtype))
+        rights.append(right.astype(dtype))
+        tags.append(np.full(len(left), number, dtype=np.int16))
+    return CandidatePairs(
+        np.concatenate(lefts), np.concatenate(rights), np.concatenate(tags),
+        tuple(r.label for r in blocking.rules),
+    )
+
+
+def guard_pair_count(records: Records, blocking: Blocking, link_type: str, max_pairs: int) -> None:
+    """Raise before any work when the rules would produce more than ``max_pairs`` pairs."""
+    cross = link_type == "link"
+    counts = [(rule, rule.index(records).count(cross)) for rule in blocking.rules]
+    total = sum(n for _, n in counts)
+    if total > max_pairs:
+        worst, n = max(counts, key=lambda item: item[1])
+        raise ConfigError(
+            f"blocking would produce up to {total:,} candidate pairs, more than "
+            f"max_pairs={max_pairs:,}; rule {worst.label!r} alone gives {n:,}. Use a more "
+            "specific rule, or raise max_pairs"
+        )
+
+
+def count_pairs(records: Records, blocking: Blocking, link_type: str, top: int = 5
+                ) -> pd.DataFrame:
+    """Pairs per rule, new pairs after OR de-duplication, cumulative pairs, largest blocks.
+
+    Equality rules are counted without building pairs (inclusion–exclusion over the
+    conjunctions of earlier rules); other rule types enumerate their pairs.
+    """
+    cross = link_type == "link"
+    rows = []
+    cumulative = 0
+    indexes = [rule.index(records) for rule in blocking.rules]
+    all_equality = all(isinstance(i, EqualityIndex) for i in indexes)
+    new_counts = (
+        _new_pair_counts(indexes, records, cross) if all_equality
+        else [len(left) for _, left, _ in iter_rule_pairs(records, blocking, link_type)]
+    )
+    for index, new in zip(indexes, new_counts, strict=True):
+        cumulative += new
+        rows.append({
+            "rule": index.rule.label,  # type: ignore[attr-defined]
+            "pairs": index.count(cross),
+            "new_pairs": new,
+            "cumulative_pairs": cumulative,
+            "largest_blocks": _largest_blocks(index, records, top),
+        })
+    return pd.DataFrame(rows)
+
+
+def _new_pair_counts(indexes: list[RuleIndex], records: Records, cross: bool) -> list[int]:
+    counts = []
+    for k, index in enumerate(indexes):
+        new = 0
+        for subset in range(2 ** k):
+            members = [indexes[j] for j in range(k) if subset >> j & 1]
+            codes = combine_codes(index.codes, *(m.codes for m in members))  # type: ignore[attr-defined]
+            new += (-1) ** len(members) * count_group_pairs(codes, records.source_codes, cross)
+        counts.append(new)
+    return counts
+
+
+def _largest_blocks(index: RuleIndex, records: Records, top: int) -> list[tuple[str, int]]:
+    if not isinstance(index, EqualityIndex | MultiValueIndex):
+        return []
+    order, sorted_codes = sort_by_group(index.codes)
+    starts, sizes = group_starts(sorted_codes)
+    biggest = np.argsort(-sizes, kind="stable")[:top]
+    out = []
+    for g in biggest:
+        pos = order[starts[g]]
+        if isinstance(index, EqualityIndex):
+            text = _key_text(records, index.rule.keys, int(pos))  # type: ignore[attr-defined]
+        else:
+            text = f"{index.rule.key.label}={index.uniques[sorted_codes[starts[g]]]!r}"  # type: ignore[attr-defined]
+        out.append((text, int(sizes[g])))
+    return out
+
+
+# Public functions over DataFrames ------------------------------------------------------------
+
+
+def generate_pairs(
+    records: pd.DataFrame | Sequence[pd.DataFrame],
+    blocking: BlockingRule | Blocking | Sequence[BlockingRule],
+    *,
+    unique_id: str = "unique_id",
+    link_type: str = "dedupe",
+    source: str | None = None,
+    max_pairs: int | None = None,
+) -> pd.DataFrame:
+    """Candidate pairs of the OR-ed rules: ``unique_id_l``, ``unique_id_r`` (with
+    ``source_l``/``source_r`` for several sources) and ``rule``, the number of the first rule
+    that found the pair. See the module example.
+    """
+    from golden._prepare import prepare_records, validate_link_type
+
+    rules = as_blocking(blocking, "blocking")
+    problems = validate_link_type(link_type)
+    if problems:
+        raise ConfigError(problems)
+    data = prepare_records(records, unique_id=unique_id, source=source, link_type=link_type,
+                           columns=rules.columns)
+    pairs = candidate_pairs(data, rules, link_type, max_pairs)
+    ids = data.ids.to_numpy()
+    out = pd.DataFrame({"unique_id_l": ids[pairs.left], "unique_id_r": ids[pairs.right],
+                        "rule": pairs.rule})
+    if data.source is not None:
+        sources = data.frame[data.source].to_numpy()
+        out.insert(0, "source_l", sources[pairs.left])
+        out.insert(2, "source_r", sources[pairs.right])
+    return out
+
+
+def analyse_blocking(
+    records: pd.DataFrame | Sequence[pd.DataFrame],
+    blocking: BlockingRule | Blocking | Sequence[BlockingRule],
+    *,
+    unique_id: str = "unique_id",
+    link_type: str = "dedupe",
+    source: str | None = None,
+    top: int = 5,
+) -> pd.DataFrame:
+    """Pairs per rule, new pairs after OR de-duplication, cumulative pairs and the largest
+    blocks, without building the pairs (for equality rules).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import golden as gd
+    >>> df = pd.DataFrame({"id": range(6), "city": ["a"] * 4 + ["b"] * 2,
+    ...                    "zip": ["1", "1", "2", "2", "2", "3"]})
+    >>> gd.analyse_blocking(df, [gd.block_on("city"), gd.block_on("zip")], unique_id="id"
+    ...                     )[["rule", "pairs", "new_pairs", "cumulative_pairs"]]
+      rule  pairs  new_pairs  cumulative_pairs
+    0  city      7          7                 7
+    1   zip      4          2                 9
+    """
+    from golden._prepare import prepare_records, validate_link_type
+
+    rules = as_blocking(blocking, "blocking")
+    problems = validate_link_type(link_type)
+    if problems:
+        raise ConfigError(problems)
+    data = prepare_records(records, unique_id=unique_id, source=source, link_type=link_type,
+                           columns=rules.columns)
+    return count_pairs(data, rules, link_type, top)

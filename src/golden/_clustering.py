@@ -1,0 +1,231 @@
+"""Entities from scored pairs: connected components, chaining-resistant refinement,
+one-to-one linking.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from golden import cluster_pairs
+>>> pairs = pd.DataFrame({"unique_id_l": [1, 2, 5], "unique_id_r": [2, 3, 6],
+...                       "match_probability": [0.99, 0.97, 0.2]})
+>>> cluster_pairs(pairs, pd.DataFrame({"unique_id": [1, 2, 3, 4, 5, 6]}), threshold=0.5
+...               )["entity_id"].tolist()
+[0, 0, 0, 1, 2, 3]
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from golden._errors import ConfigError, DataWarning, SchemaError
+from golden._pairs import group_starts
+
+LARGE_CLUSTER = 100
+MAX_ROUNDS = 200
+PRUNE_SHARE = 0.1
+
+
+def cluster_pairs(
+    pairs: pd.DataFrame,
+    records: pd.DataFrame | None = None,
+    *,
+    threshold: float | Sequence[float] = 0.5,
+    score: str = "match_probability",
+    min_density: float | None = None,
+    one_to_one: bool = False,
+    warn_size: int | None = LARGE_CLUSTER,
+) -> pd.DataFrame:
+    """Give every record an ``entity_id`` from pairs scoring at least ``threshold``.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        ``unique_id_l``, ``unique_id_r`` (plus ``source_l``/``source_r`` for several
+        sources) and the ``score`` column.
+    records : DataFrame, optional
+        ``unique_id`` (and ``source``) of every record, so unmatched records become
+        one-record entities. Without it only records in ``pairs`` are returned.
+    threshold : float or list of float
+        One threshold gives an ``entity_id`` column; several give ``entity_id_<t>`` each.
+    score : str
+        Column to threshold (``match_probability`` or ``match_weight``).
+    min_density : float, optional
+        Resist chaining: a cluster of three or more records whose share of linked pairs is
+        below this loses its weakest links (lowest-scoring tenth, at least one) until every
+        cluster is dense enough. Connected components chain: one wrong link joins two
+        people.
+    one_to_one : bool
+        For linking two sources: each record links to at most one record of the other
+        source (mutual best matches, greedily by score).
+    warn_size : int or None
+        Warn (``DataWarning``) when a cluster is larger than this, naming the largest.
+
+    Returns
+    -------
+    DataFrame
+        ``unique_id`` (with ``source`` first for several sources) and entity ids: integers
+        numbered in order of each entity's smallest record id, so row order never changes
+        them.
+    """
+    thresholds = _thresholds(threshold)
+    _check_columns(pairs, score)
+    if min_density is not None and not 0 < min_density <= 1:
+        raise ConfigError(f"min_density: got {min_density!r}, expected a share in (0, 1]")
+    nodes, left, right = _node_codes(pairs, records)
+    scores = pairs[score].to_numpy(dtype=np.float64)
+    out = nodes.copy()
+    for t in thresholds:
+        keep = scores >= t
+        l, r, s = left[keep], right[keep], scores[keep]
+        if one_to_one:
+            l, r, s = _mutual_best(l, r, s, len(nodes))
+        labels = _components(l, r, len(nodes))
+        if min_density is not None:
+            labels = _dense_components(l, r, s, labels, len(nodes), min_density)
+        column = "entity_id" if len(thresholds) == 1 else f"entity_id_{t:g}"
+        out[column] = _canonical_labels(labels, nodes)
+        if warn_size is not None:
+            _warn_large(out, column, warn_size)
+    return out
+
+
+def cluster_sizes(clusters: pd.DataFrame, column: str = "entity_id", top: int = 10
+                  ) -> pd.DataFrame:
+    """The largest clusters and their sizes, to spot chaining.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> clusters = pd.DataFrame({"unique_id": [1, 2, 3], "entity_id": [0, 0, 1]})
+    >>> cluster_sizes(clusters).to_dict("records")
+    [{'entity_id': 0, 'size': 2}, {'entity_id': 1, 'size': 1}]
+    """
+    sizes = clusters.groupby(column, sort=False).size().rename("size").reset_index()
+    return sizes.sort_values(["size", column], ascending=[False, True]).head(top).reset_index(
+        drop=True)
+
+
+def _thresholds(threshold: float | Sequence[float]) -> list[float]:
+    values = [threshold] if isinstance(threshold, int | float) else list(threshold)
+    bad = [v for v in values if not isinstance(v, int | float) or isinstance(v, bool)]
+    if bad or not values:
+        raise ConfigError(f"threshold: got {threshold!r}, expected a number or a list of numbers")
+    return [float(v) for v in values]
+
+
+def _check_columns(pairs: pd.DataFrame, score: str) -> None:
+    missing = [c for c in ("unique_id_l", "unique_id_r", score) if c not in pairs.columns]
+    if missing:
+        raise SchemaError(f"pairs: columns {missing} are missing (columns present: "
+                          f"{list(pairs.columns)}); pass the output of Linker.predict")
+
+
+def _node_codes(pairs: pd.DataFrame, records: pd.DataFrame | None
+                ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """All records as a node table, and the pairs' ends as node numbers."""
+    with_source = "source_l" in pairs.columns
+    keys = ["source", "unique_id"] if with_source else ["unique_id"]
+    ends = [pairs[[f"{k}_{side}" for k in ("source", "unique_id")] if with_source
+                  else [f"unique_id_{side}"]].set_axis(keys, axis=1) for side in "lr"]
+    if records is not None:
+        missing = [k for k in keys if k not in records.columns]
+        if missing:
+            raise SchemaError(f"records: columns {missing} are missing")
+        ends.insert(0, records[keys])
+    stacked = pd.concat(ends, ignore_index=True)
+    codes = np.zeros(len(stacked), dtype=np.int64)
+    for key in keys:
+        key_codes, uniques = pd.factorize(stacked[key])
+        codes = codes * (len(uniques) + 1) + key_codes
+    codes, _ = pd.factorize(codes)
+    first = np.unique(codes, return_index=True)[1]
+    nodes = stacked.iloc[first].reset_index(drop=True)
+    n_pairs = len(pairs)
+    end_codes = codes[len(stacked) - 2 * n_pairs:]
+    return nodes, end_codes[:n_pairs], end_codes[n_pairs:]
+
+
+def _components(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
+    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
+    return connected_components(graph.tocsr(), directed=False)[1].astype(np.int64)
+
+
+def _dense_components(left: np.ndarray, right: np.ndarray, scores: np.ndarray,
+                      labels: np.ndarray, n: int, min_density: float) -> np.ndarray:
+    """Drop the weakest links of sparse clusters until every cluster is dense enough."""
+    for _ in range(MAX_ROUNDS):
+        sizes = np.bincount(labels, minlength=n)
+        edges = np.bincount(labels[left], minlength=n)
+        possible = sizes * (sizes - 1) / 2
+        sparse = (sizes > 2) & (edges < min_density * np.maximum(possible, 1))
+        if not sparse.any():
+            return labels
+        in_sparse = sparse[labels[left]]
+        comp = labels[left]
+        order = np.lexsort((scores, comp))
+        comp_sorted = comp[order]
+        starts, counts = group_starts(comp_sorted)
+        rank = np.arange(len(order)) - np.repeat(starts, counts)
+        cut = np.maximum(1, np.ceil(PRUNE_SHARE * np.repeat(counts, counts))).astype(np.int64)
+        drop = np.zeros(len(left), dtype=bool)
+        drop[order] = (rank < cut) & in_sparse[order]
+        left, right, scores = left[~drop], right[~drop], scores[~drop]
+        labels = _components(left, right, n)
+    return labels
+
+
+def _mutual_best(left: np.ndarray, right: np.ndarray, scores: np.ndarray, n: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Greedy one-to-one matching: repeatedly accept pairs that are each end's best."""
+    chosen = np.zeros(len(left), dtype=bool)
+    alive = np.ones(len(left), dtype=bool)
+    while alive.any():
+        idx = np.flatnonzero(alive)
+        best_l = _best_edge(left[idx], scores[idx], n)
+        best_r = _best_edge(right[idx], scores[idx], n)
+        mutual = idx[(best_l[left[idx]] == np.arange(len(idx)))
+                     & (best_r[right[idx]] == np.arange(len(idx)))]
+        if len(mutual) == 0:
+            break
+        chosen[mutual] = True
+        used = np.zeros(n, dtype=bool)
+        used[left[mutual]] = used[right[mutual]] = True
+        alive &= ~(used[left] | used[right])
+    return left[chosen], right[chosen], scores[chosen]
+
+
+def _best_edge(ends: np.ndarray, scores: np.ndarray, n: int) -> np.ndarray:
+    """For each node, the position of its highest-scoring edge (-1 if none)."""
+    order = np.lexsort((-scores, ends))
+    best = np.full(n, -1, dtype=np.int64)
+    first = np.r_[True, ends[order][1:] != ends[order][:-1]]
+    best[ends[order][first]] = order[first]
+    return best
+
+
+def _canonical_labels(labels: np.ndarray, nodes: pd.DataFrame) -> np.ndarray:
+    """Renumber components by the rank of their smallest record key (order-independent)."""
+    rank = np.lexsort([nodes[c].to_numpy() for c in reversed(nodes.columns)])
+    node_rank = np.empty(len(rank), dtype=np.int64)
+    node_rank[rank] = np.arange(len(rank))
+    smallest = np.full(labels.max(initial=-1) + 1, np.iinfo(np.int64).max)
+    np.minimum.at(smallest, labels, node_rank)
+    return np.argsort(np.argsort(smallest))[labels]
+
+
+def _warn_large(clusters: pd.DataFrame, column: str, warn_size: int) -> None:
+    sizes = clusters[column].value_counts()
+    large = sizes[sizes > warn_size]
+    if len(large):
+        warnings.warn(
+            f"{len(large)} cluster(s) have more than {warn_size} records (largest: "
+            f"{column}={large.index[0]} with {large.iloc[0]:,} records). This is usually "
+            "chaining through a few wrong links: raise the threshold, or pass min_density",
+            DataWarning,
+            stacklevel=3,
+        )

@@ -1,0 +1,104 @@
+"""Comparison vectors: one small int (gamma) per comparison per candidate pair.
+
+Each comparison is evaluated once per *distinct* pair of input values: records are encoded
+as one code per distinct combination of the comparison's inputs, pairs are reduced to
+distinct (left code, right code) pairs, levels run on those, and gammas are gathered back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from golden._levels import ValuePairs
+
+if TYPE_CHECKING:
+    from golden._prepare import Records
+    from golden.comparisons import Comparison
+
+
+class ComparisonIndex:
+    """A comparison applied to records: per-record value codes and representative values."""
+
+    def __init__(self, comparison: Comparison, records: Records) -> None:
+        self.comparison = comparison
+        encodings = [records.encode(e) for e in comparison.inputs]
+        shifted = [e.codes.astype(np.int64) + 1 for e in encodings]  # 0 = null
+        combined = shifted[0]
+        for codes in shifted[1:]:
+            combined = combined * (int(codes.max(initial=0)) + 1) + codes
+        self.codes, first_rows = _factorize_with_first(combined)
+        self.null = np.zeros(records.n, dtype=bool)
+        for i in comparison.null_inputs:
+            self.null |= encodings[i].codes < 0
+        self._values = [_values_of(e.values, e.codes[first_rows]) for e in encodings]
+        self._present = [e.codes[first_rows] >= 0 for e in encodings]
+        self._tf_codes = encodings[0].codes
+
+    def gammas(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """Gamma per pair (int8): -1 null, 0 else, K for the most similar level."""
+        gamma = np.full(len(left), -1, dtype=np.int8)
+        present = ~(self.null[left] | self.null[right])
+        cl, cr = self.codes[left[present]], self.codes[right[present]]
+        radix = np.int64(len(self._values[0]) + 1)
+        inverse, distinct = pd.factorize(cl * radix + cr)
+        gamma[present] = self._distinct_gammas(distinct // radix, distinct % radix)[inverse]
+        return gamma
+
+    def _distinct_gammas(self, left_codes: np.ndarray, right_codes: np.ndarray) -> np.ndarray:
+        values = ValuePairs([v[left_codes] for v in self._values],
+                            [v[right_codes] for v in self._values],
+                            [p[left_codes] for p in self._present],
+                            [p[right_codes] for p in self._present])
+        levels = self.comparison.levels
+        out = np.zeros(len(left_codes), dtype=np.int8)
+        todo = np.ones(len(left_codes), dtype=bool)
+        for i, level in enumerate(levels):
+            if not todo.any():
+                break
+            hit = todo & level.evaluate(values)
+            out[hit] = len(levels) - i
+            todo &= ~hit
+        return out
+
+    def value_frequencies(self, left: np.ndarray) -> np.ndarray:
+        """Share of records holding each pair's left value of input 0 (for term frequencies)."""
+        codes = self._tf_codes
+        counts = np.bincount(codes[codes >= 0], minlength=1)
+        share = counts / max(int((codes >= 0).sum()), 1)
+        lc = codes[left]
+        return np.where(lc >= 0, share[np.maximum(lc, 0)], np.nan)
+
+
+def comparison_indexes(records: Records, comparisons: Sequence[Comparison]
+                       ) -> list[ComparisonIndex]:
+    """Index every comparison on the records."""
+    return [ComparisonIndex(c, records) for c in comparisons]
+
+
+def gamma_matrix(indexes: Sequence[ComparisonIndex], left: np.ndarray, right: np.ndarray
+                 ) -> np.ndarray:
+    """Gammas of every comparison for the given pairs, shape (n_pairs, n_comparisons), int8."""
+    out = np.empty((len(left), len(indexes)), dtype=np.int8)
+    for j, index in enumerate(indexes):
+        out[:, j] = index.gammas(left, right)
+    return out
+
+
+def _factorize_with_first(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    codes, uniques = pd.factorize(keys)
+    first = np.full(len(uniques), -1, dtype=np.int64)
+    order = np.arange(len(keys))[::-1]
+    first[codes[::-1]] = order
+    return codes.astype(np.int64), first
+
+
+def _values_of(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    out = np.empty(len(codes), dtype=object)
+    present = codes >= 0
+    out[present] = np.asarray(values, dtype=object)[codes[present]]
+    out[~present] = None
+    return out

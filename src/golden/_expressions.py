@@ -1,0 +1,206 @@
+"""Column expressions: a column plus a chain of vectorised normalisers and key transforms.
+
+Expressions are specs used wherever a value is needed: blocking keys, comparison inputs.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from golden import col
+>>> df = pd.DataFrame({"surname": ["Smith", "Smyth ", None]})
+>>> col("surname").clean().soundex().evaluate(df).tolist()
+['S530', 'S530', nan]
+>>> col("surname").first(3).label
+'first(surname, 3)'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from golden import _normalise
+from golden._errors import ConfigError
+from golden._spec import Spec
+
+_STEPS_WITH_INT_ARG = {"first", "last"}
+STEP_NAMES = frozenset(
+    {
+        "lower", "upper", "strip_accents", "strip_punctuation", "collapse_spaces",
+        "clean_text", "digits_only", "phone", "email", "email_user", "email_domain",
+        "date_iso", "year", "month", "year_month", "name_tokens", "first", "last",
+        "soundex", "metaphone", "nysiis", "match_rating_codex", "initial", "house_number",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Expr(Spec):
+    """A column and the normalisers applied to it, in order.
+
+    Build one with :func:`col`; each method returns a new expression.
+    """
+
+    kind = "expr"
+    column: str
+    steps: tuple[tuple[Any, ...], ...] = ()
+
+    def __post_init__(self) -> None:
+        problems = []
+        if not isinstance(self.column, str) or not self.column:
+            problems.append(f"column: got {self.column!r}, expected a non-empty column name")
+        steps = tuple(tuple(step) for step in self.steps)
+        object.__setattr__(self, "steps", steps)
+        for step in steps:
+            if not step or step[0] not in STEP_NAMES:
+                problems.append(f"step {step!r} is unknown; expected one of {sorted(STEP_NAMES)}")
+            elif step[0] in _STEPS_WITH_INT_ARG and (
+                len(step) != 2 or not isinstance(step[1], int) or step[1] < 1
+            ):
+                problems.append(f"{step[0]}(n): got n={step[1:]!r}, expected a whole number >= 1")
+        if problems:
+            raise ConfigError(problems)
+
+    def _then(self, *step: Any) -> Expr:
+        return Expr(self.column, (*self.steps, tuple(step)))
+
+    @property
+    def label(self) -> str:
+        """A readable name such as ``soundex(surname)``."""
+        text = self.column
+        for name, *args in self.steps:
+            text = f"{name}({', '.join([text, *map(str, args)])})"
+        return text
+
+    def evaluate(self, frame: pd.DataFrame) -> pd.Series:
+        """Compute the expression on ``frame`` (vectorised)."""
+        values = frame[self.column]
+        for name, *args in self.steps:
+            values = getattr(_normalise, name)(values, *args)
+        return values
+
+    def apply_steps(self, values: pd.Series) -> pd.Series:
+        """Apply this expression's steps to already-selected values (e.g. exploded lists)."""
+        for name, *args in self.steps:
+            values = getattr(_normalise, name)(values, *args)
+        return values
+
+    # Normalisers -------------------------------------------------------------------
+    def lower(self) -> Expr:
+        """Lower-case."""
+        return self._then("lower")
+
+    def upper(self) -> Expr:
+        """Upper-case."""
+        return self._then("upper")
+
+    def strip_accents(self) -> Expr:
+        """Remove accents ("José" → "Jose")."""
+        return self._then("strip_accents")
+
+    def strip_punctuation(self) -> Expr:
+        """Remove punctuation."""
+        return self._then("strip_punctuation")
+
+    def collapse_spaces(self) -> Expr:
+        """Trim and collapse runs of white space."""
+        return self._then("collapse_spaces")
+
+    def clean(self) -> Expr:
+        """Accents, case, punctuation and spaces normalised: the default for names."""
+        return self._then("clean_text")
+
+    def digits_only(self) -> Expr:
+        """Keep digits only."""
+        return self._then("digits_only")
+
+    def phone(self) -> Expr:
+        """Canonical national phone number (digits, leading 0)."""
+        return self._then("phone")
+
+    def email(self) -> Expr:
+        """Canonical e-mail address (lower-case, no +tag, gmail dots removed)."""
+        return self._then("email")
+
+    def email_user(self) -> Expr:
+        """The canonical e-mail's local part."""
+        return self._then("email_user")
+
+    def email_domain(self) -> Expr:
+        """The canonical e-mail's domain."""
+        return self._then("email_domain")
+
+    def date(self) -> Expr:
+        """Parse dates from common formats into ISO ``YYYY-MM-DD`` (unparseable → null)."""
+        return self._then("date_iso")
+
+    def year(self) -> Expr:
+        """Year of a date."""
+        return self._then("year")
+
+    def month(self) -> Expr:
+        """Month of a date."""
+        return self._then("month")
+
+    def year_month(self) -> Expr:
+        """Year and month of a date."""
+        return self._then("year_month")
+
+    def name_tokens(self) -> Expr:
+        """Clean, sorted, de-duplicated name tokens (word order ignored)."""
+        return self._then("name_tokens")
+
+    def first(self, n: int) -> Expr:
+        """First ``n`` characters."""
+        return self._then("first", n)
+
+    def last(self, n: int) -> Expr:
+        """Last ``n`` characters."""
+        return self._then("last", n)
+
+    def soundex(self) -> Expr:
+        """Soundex code."""
+        return self._then("soundex")
+
+    def metaphone(self) -> Expr:
+        """Metaphone code."""
+        return self._then("metaphone")
+
+    def nysiis(self) -> Expr:
+        """NYSIIS code."""
+        return self._then("nysiis")
+
+    def match_rating_codex(self) -> Expr:
+        """Match-rating-approach codex."""
+        return self._then("match_rating_codex")
+
+    def initial(self) -> Expr:
+        """First letter."""
+        return self._then("initial")
+
+    def house_number(self) -> Expr:
+        """House number from an address line."""
+        return self._then("house_number")
+
+
+def col(column: str) -> Expr:
+    """Refer to a column, to build a blocking key or comparison input.
+
+    Examples
+    --------
+    >>> col("dob").year().label
+    'year(dob)'
+    """
+    return Expr(column)
+
+
+def as_expr(value: str | Expr, parameter: str) -> Expr:
+    """Accept a column name or an expression; anything else is a :class:`ConfigError`."""
+    if isinstance(value, Expr):
+        return value
+    if isinstance(value, str):
+        return Expr(value)
+    raise ConfigError(
+        f"{parameter}: got {value!r} ({type(value).__name__}), expected a column name or col(...)"
+    )

@@ -1,0 +1,445 @@
+"""Comparison levels: small specs that test a pair of values, vectorised over distinct pairs.
+
+Levels never see every candidate pair: they get the distinct pairs of values once (see
+:mod:`golden._compare`), so each similarity is computed once per distinct pair.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein, Jaro, JaroWinkler, Levenshtein
+
+from golden import _normalise
+from golden._errors import ConfigError
+from golden._spec import Spec
+
+SIMILARITIES: dict[str, Any] = {
+    "jaro_winkler": JaroWinkler.normalized_similarity,
+    "jaro": Jaro.normalized_similarity,
+}
+DISTANCES: dict[str, Any] = {
+    "levenshtein": Levenshtein.distance,
+    "damerau_levenshtein": DamerauLevenshtein.distance,
+}
+PHONETIC = ("soundex", "metaphone", "nysiis", "match_rating_codex")
+EARTH_RADIUS_KM = 6371.0088
+
+
+class ValuePairs:
+    """Distinct pairs of input values handed to levels, with a cache for shared metrics.
+
+    ``left(i)`` / ``right(i)`` are object arrays of input ``i``'s values (None for null);
+    ``left_present(i)`` / ``right_present(i)`` say which are not null.
+    """
+
+    def __init__(self, left: list[np.ndarray], right: list[np.ndarray],
+                 left_present: list[np.ndarray] | None = None,
+                 right_present: list[np.ndarray] | None = None) -> None:
+        self._left, self._right = left, right
+        self._left_present = left_present or [pd.notna(v) for v in left]
+        self._right_present = right_present or [pd.notna(v) for v in right]
+        self._cache: dict[tuple[Any, ...], np.ndarray] = {}
+        self.size = len(left[0]) if left else 0
+
+    def left(self, i: int) -> np.ndarray:
+        return self._left[i]
+
+    def right(self, i: int) -> np.ndarray:
+        return self._right[i]
+
+    def left_present(self, i: int) -> np.ndarray:
+        return self._left_present[i]
+
+    def right_present(self, i: int) -> np.ndarray:
+        return self._right_present[i]
+
+    def both_present(self, i: int) -> np.ndarray:
+        return self._left_present[i] & self._right_present[i]
+
+    def cached(self, key: tuple[Any, ...], compute: Callable[[], np.ndarray]) -> np.ndarray:
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+
+class Level(Spec):
+    """Base of comparison levels; ``level_a & level_b`` requires both."""
+
+    @property
+    @abstractmethod
+    def label(self) -> str:
+        """A readable description, shown in explanations."""
+
+    @abstractmethod
+    def evaluate(self, values: ValuePairs) -> np.ndarray:
+        """Boolean mask over the distinct value pairs."""
+
+    @property
+    def is_exact(self) -> bool:
+        """Whether the level is an exact match on input 0 (term-frequency adjustable)."""
+        return False
+
+    def __and__(self, other: Level) -> AllOf:
+        if not isinstance(other, Level):
+            return NotImplemented
+        return AllOf((self, other))
+
+
+@dataclass(frozen=True)
+class AllOf(Level):
+    """Every one of several levels holds."""
+
+    kind = "all_of"
+    levels: tuple[Level, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "levels", tuple(self.levels))
+
+    @property
+    def label(self) -> str:
+        return " and ".join(level.label for level in self.levels)
+
+    def evaluate(self, values: ValuePairs) -> np.ndarray:
+        mask = np.ones(values.size, dtype=bool)
+        for level in self.levels:
+            mask &= level.evaluate(values)
+        return mask
+
+
+@dataclass(frozen=True)
+class Exact(Level):
+    """The values are equal."""
+
+    kind = "exact"
+    input: int = 0
+
+    @property
+    def label(self) -> str:
+        return "exact" if self.input == 0 else f"exact (input {self.input})"
+
+    @property
+    def is_exact(self) -> bool:
+        return self.input == 0
+
+    def evaluate(self, values: ValuePairs) -> np.ndarray:
+        return values.both_present(self.input) & _equal(values.left(self.input),
+                                                        values.right(self.input))
+
+
+@dataclass(frozen=True)
+class Similarity(Level):
+    """A string similarity (``jaro_winkler``, ``jaro``) at least ``threshold``, or an edit
+    distance (``levenshtein``, ``damerau_levenshtein``) at most ``threshold``, or token
+    ``jaccard`` at least ``threshold``."""
+
+    kind = "similarity"
+    metric: str
+    threshold: float
+    input: int = 0
+
+    def __post_init__(self) -> None:
+        known = [*SIMILARITIES, *DISTANCES, "jaccard"]
+        if self.metric not in known:
+            raise ConfigError(f"metric: got {self.metric!r}, expected one of {known}")
+        if self.metric in DISTANCES:
+            if not isinstance(self.threshold, int) or self.threshold < 0:
+                raise ConfigError(f"{self.metric} threshold: got {self.threshold!r}, expected a "
+                                  "whole number of edits >= 0")
+        elif not 0 <= self.threshold <= 1:
+            raise ConfigError(f"{self.metric} threshold: got {self.threshold!r}, expected a "
+                              "similarity in [0, 1]")
+
+    @property
+    def label(self) -> str:
+        op = "<=" if self.metric in DISTANCES else ">="
+        return f"{self.metric} {op} {self.threshold}"
+
+    def evaluate(self, values: ValuePairs) -> np.ndarray:
+        score = values.cached(("similarity", self.metric, self.input),
+                              lambda: _similarity(values, self.metric, self.input))
+        if self.metric in DISTANCES:
+            return score <= self.threshold
+        return score >= self.threshold
+
+
+@dataclass(frozen=True)
+class Phonetic(Level):
+    """The values have the same phonetic code (soundex, metaphone, nysiis, match_rating_codex)."""
+
+    kind = "phonetic"
+    algorithm: str = "metaphone"
+    input: int = 0
+
+    def __post_init__(self) -> None:
+        if self.algorithm not in PHONETIC:
+            raise ConfigError(f"algorithm: got {self.algorithm!r}, expected one of "
+                              f"{list(PHONETIC)}")
+
+    @property
+    def label(self) -> str:
+        return f"same {self.algorithm}"
+
+    def evaluate(self, values: ValuePairs) -> np.ndarray:
+        encode = getattr(_normalise, self.algorithm)
+        left = encode(pd.Series(values.left(self.input), dtype=object)).to_numpy(dtype=object)
+        right = encode(pd.Series(values.right(self.input), dtype=object)).to_numpy(dtype=object)
+        return pd.notna(left) & pd.notna(right) & _equal(left, right)
+
+
+@dataclass(frozen=True)
+class Initial(Level):
+    """One value is a bare initial (or both are) and the first letters agree: "J" vs "John"."""
+
+    kind = "initial"
+    input: int = 0
+
+    @property
+    def label(self) -> str:
+        return "initial matches"
+
+    def evaluate(self, values: ValuePairs) -> np.ndarray:
+        left = pd.Series(values.left(self.input), dtype="string")
+        right = pd.Series(values.right(self.input), dtype="string")
+        short = (left.str.len() == 1) | (right.str.len() == 1)
+        same = left.str[0] == right.str[0]
+        return (short & same).fillna(False).to_numpy(dtype=bool)
+
+
+@dataclass(frozen=True)
+class Swapped(Level):
+    """Input ``a`` of one record equals input ``b`` of the other, and vice versa."""
+
+    kind = "swapped"
+    a: int = 0
+    b: int = 1
+
+    @property
+    def label(self) -> str:
+        return "swapped"
+
+    def evaluate(self, values: ValuePairs) -> np.ndarray:
+        la, lb, ra, rb = (values.left(self.a), values.left(self.b),
+                          values.right(self.a), values.right(self.b))
+        present = values.both_present(self.a) & values.both_present(self.b)
+        return present & _equal(la, rb) & _equal(lb, ra) & ~_equal(la, ra)
+
+
+@dataclass(frozen=True)
+class NumericDifference(Level):
+    """Absolute difference at most ``threshold`` (``relative=True``: relative to the larger)."""
+
+    kind = "numeric_difference"
+    threshold: float
+    relative: bool = False
+    input: int = 0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.threshold, int | float) or self.threshold < 0:
+            raise ConfigError(f"threshold: got {self.threshold!r}, expected a number >= 0")
+
+    @property
+    def label(self) -> str:
+        return (f"within {self.threshold:.0%}" if self.relative
+                else f"abs difference <= {self.threshold}")
+
+    def evaluate(self, values: ValuePairs) -> np.ndarray:
+        left = pd.to_numeric(pd.Series(values.left(self.input)), errors="coerce").to_numpy(float)
+        right = pd.to_numeric(pd.Series(values.right(self.input)), errors="coerce").to_numpy(float)
+        diff = np.abs(left - right)
+        if self.relative:
+            diff = diff / np.maximum(np.abs(left), np.abs(right)).clip(min=1e-300)
+        return np.nan_to_num(diff, nan=np.inf) <= self.threshold
+
+
+@dataclass(frozen=True)
+class DateWithin(Level):
+    """Dates (ISO strings or datetimes) at most ``days`` days apart."""
+
+    kind = "date_within"
+    days: float
+    input: int = 0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.days, int | float) or self.days < 0:
+            raise ConfigError(f"days: got {self.days!r}, expected a number of days >= 0")
+
+    @property
+    def label(self) -> str:
+        for unit, size in (("years", 365.25), ("months", 30.4375)):
+            if self.days >= size and (self.days / size) == round(self.days / size):
+                return f"within {round(self.days / size)} {unit}"
+        return f"within {self.days:g} days"
+
+    def evaluate(self, values: ValuePairs) -> np.ndarray:
+        left, right = _as_days(values.left(self.input)), _as_days(values.right(self.input))
+        return np.nan_to_num(np.abs(left - right), nan=np.inf) <= self.days
+
+
+@dataclass(frozen=True)
+class DayMonthSwapped(Level):
+    """Same year, and day and month transposed (ISO dates): 1990-03-04 vs 1990-04-03."""
+
+    kind = "day_month_swapped"
+    input: int = 0
+
+    @property
+    def label(self) -> str:
+        return "day and month swapped"
+
+    def evaluate(self, values: ValuePairs) -> np.ndarray:
+        left = pd.Series(values.left(self.input), dtype="string")
+        right = pd.Series(values.right(self.input), dtype="string")
+        swapped = ((left.str[:4] == right.str[:4]) & (left.str[5:7] == right.str[8:10])
+                   & (left.str[8:10] == right.str[5:7]) & (left != right))
+        return swapped.fillna(False).to_numpy(dtype=bool)
+
+
+@dataclass(frozen=True)
+class DistanceWithin(Level):
+    """Great-circle distance between (latitude, longitude) inputs at most ``km``."""
+
+    kind = "distance_within"
+    km: float
+    latitude: int = 0
+    longitude: int = 1
+
+    @property
+    def label(self) -> str:
+        return f"within {self.km:g} km"
+
+    def evaluate(self, values: ValuePairs) -> np.ndarray:
+        distance = values.cached(("haversine", self.latitude, self.longitude),
+                                 lambda: _haversine(values, self.latitude, self.longitude))
+        return np.nan_to_num(distance, nan=np.inf) <= self.km
+
+
+@dataclass(frozen=True)
+class SharedValues(Level):
+    """Multi-valued inputs (lists, or text split on ``sep``) share at least ``at_least`` values."""
+
+    kind = "shared_values"
+    at_least: int = 1
+    sep: str | None = None
+    input: int = 0
+
+    @property
+    def label(self) -> str:
+        return f"{self.at_least}+ shared values"
+
+    def evaluate(self, values: ValuePairs) -> np.ndarray:
+        shared = values.cached(("shared", self.sep, self.input),
+                               lambda: _shared_counts(values, self.sep, self.input))
+        return shared >= self.at_least
+
+
+@dataclass(frozen=True)
+class Custom(Level):
+    """A user function ``f(left, right) -> bool array`` over distinct value pairs.
+
+    ``left`` and ``right`` are lists with one object array per comparison input. Define
+    the function at module level so a saved model can import it by name.
+    """
+
+    kind = "custom"
+    function: Callable[[list[np.ndarray], list[np.ndarray]], np.ndarray]
+    description: str
+
+    @property
+    def label(self) -> str:
+        return self.description
+
+    def evaluate(self, values: ValuePairs) -> np.ndarray:
+        n_inputs = len(values._left)
+        result = np.asarray(self.function([values.left(i) for i in range(n_inputs)],
+                                          [values.right(i) for i in range(n_inputs)]))
+        if result.shape != (values.size,):
+            raise ConfigError(f"custom level {self.description!r}: function returned shape "
+                              f"{result.shape}, expected ({values.size},)")
+        return result.astype(bool)
+
+
+# Kernels -------------------------------------------------------------------------------------
+
+
+def _equal(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    return np.asarray(left == right, dtype=bool)
+
+
+def _similarity(values: ValuePairs, metric: str, i: int) -> np.ndarray:
+    present = values.both_present(i)
+    missing = np.inf if metric in DISTANCES else -np.inf
+    out = np.full(values.size, missing)
+    if metric == "jaccard":
+        out[present] = _jaccard(values.left(i)[present], values.right(i)[present])
+        return out
+    scorer = SIMILARITIES.get(metric) or DISTANCES[metric]
+    left = [str(v) for v in values.left(i)[present]]
+    right = [str(v) for v in values.right(i)[present]]
+    if left:
+        out[present] = process.cpdist(left, right, scorer=scorer, workers=-1)
+    return out
+
+
+def _token_sets(values: np.ndarray, sep: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Explode values into (owner position, token code) arrays, tokens de-duplicated."""
+    series = pd.Series(values, dtype=object)
+    first = series.dropna().head(1).tolist()
+    holds_lists = bool(first) and isinstance(first[0], list | tuple | set | np.ndarray)
+    if not holds_lists:
+        series = series.astype("string").str.split(sep, regex=False)
+    exploded = series.explode().dropna()
+    return exploded.index.to_numpy(dtype=np.int64), exploded.to_numpy(dtype=object)
+
+
+def _intersection_sizes(left: np.ndarray, right: np.ndarray, sep: str | None
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    lpos, ltok = _token_sets(left, sep)
+    rpos, rtok = _token_sets(right, sep)
+    codes, _ = pd.factorize(np.concatenate([ltok, rtok]))
+    radix = int(codes.max(initial=0)) + 1
+    lkeys = np.unique(lpos * radix + codes[: len(ltok)])
+    rkeys = np.unique(rpos * radix + codes[len(ltok):])
+    common = np.intersect1d(lkeys, rkeys, assume_unique=True) // radix
+    n = len(left)
+    return (np.bincount(common, minlength=n), np.bincount(lkeys // radix, minlength=n),
+            np.bincount(rkeys // radix, minlength=n))
+
+
+def _jaccard(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    shared, n_left, n_right = _intersection_sizes(left, right, None)
+    union = n_left + n_right - shared
+    return np.divide(shared, union, out=np.zeros(len(left)), where=union > 0)
+
+
+def _shared_counts(values: ValuePairs, sep: str | None, i: int) -> np.ndarray:
+    present = values.both_present(i)
+    out = np.zeros(values.size, dtype=np.int64)
+    if present.any():
+        out[present] = _intersection_sizes(values.left(i)[present], values.right(i)[present],
+                                           sep)[0]
+    return out
+
+
+def _as_days(values: np.ndarray) -> np.ndarray:
+    parsed = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce", format="ISO8601")
+    days = parsed.to_numpy(dtype="datetime64[D]").astype("int64").astype(float)
+    days[parsed.isna().to_numpy()] = np.nan
+    return days
+
+
+def _haversine(values: ValuePairs, lat: int, lon: int) -> np.ndarray:
+    def numeric(array: np.ndarray) -> np.ndarray:
+        return np.radians(pd.to_numeric(pd.Series(array), errors="coerce").to_numpy(float))
+
+    lat1, lon1 = numeric(values.left(lat)), numeric(values.left(lon))
+    lat2, lon2 = numeric(values.right(lat)), numeric(values.right(lon))
+    a = (np.sin((lat2 - lat1) / 2) ** 2
+         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))

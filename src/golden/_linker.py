@@ -1,0 +1,468 @@
+"""The Linker: blocking, comparison, Fellegi–Sunter scoring and clustering in one estimator."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from golden import _clustering
+from golden._blocking import Blocking, BlockingRule, as_blocking, candidate_pairs, count_pairs
+from golden._compare import ComparisonIndex, comparison_indexes, gamma_matrix
+from golden._em import Patterns, level_shares
+from golden._estimator import Estimator
+from golden._errors import ConfigError, DataWarning, NotFittedError, SchemaError
+from golden._fellegi_sunter import WeightTable, probability, score_pairs
+from golden._prepare import Records, RecordsInput, prepare_records, validate_link_type
+from golden._progress import progress
+from golden._spec import spec_from_dict
+from golden._training import estimate_u, fit_em, total_pairs
+from golden.comparisons import Comparison
+
+MODEL_FORMAT = "golden.linker"
+MODEL_VERSION = 1
+
+
+class Linker(Estimator):
+    """Find records of the same entity with a Fellegi–Sunter model learned without labels.
+
+    Parameters
+    ----------
+    comparisons : list of Comparison
+        How records are compared (see :mod:`golden.comparisons`).
+    blocking : BlockingRule, OR of rules, or list of rules
+        Which pairs are compared; rules are OR-ed.
+    link_type : {"dedupe", "link", "link_and_dedupe"}
+        Find duplicates within one set, links across sources only, or both.
+    unique_id : str
+        Column of record ids (unique within a source).
+    source : str or None
+        Column naming each record's source. When ``fit``/``predict`` get a list or dict of
+        frames, it names the column golden adds (default ``"source_dataset"``).
+    training_blocking : rules or None
+        Extra EM passes, one per rule; each re-estimates m for the comparisons that do not
+        read the rule's columns (as Splink's training sessions). None: one pass over the
+        prediction blocking, estimating every comparison.
+    deterministic_rules : rules or None
+        If given, the prior λ is (pairs these rules find) / (all pairs) / ``recall``;
+        otherwise λ comes from EM's match share among the candidate pairs.
+    recall : float
+        Assumed recall of ``deterministic_rules``.
+    u_max_pairs : int
+        Random pairs drawn to estimate u.
+    max_pairs : int or None
+        Refuse (before any work) blocking that would produce more candidate pairs.
+    max_iter, tol : int, float
+        EM stopping rule.
+    random_state : int, Generator or None
+        Seed for sampling.
+    progress : bool or None
+        Progress bars; None shows them on a terminal only.
+
+    Attributes
+    ----------
+    m_, u_ : dict of str to ndarray
+        Per comparison, P(level | match) and P(level | non-match), indexed by gamma.
+    lambda_ : float
+        Prior probability that two random records match.
+    n_iter_, converged_ : int, bool
+        EM's iterations and whether it converged.
+
+    Examples
+    --------
+    >>> import golden as gd
+    >>> from golden import comparisons as cmp
+    >>> people = gd.datasets.make_people(2_000, random_state=1)
+    >>> linker = gd.Linker(
+    ...     comparisons=[cmp.name("first_name"), cmp.name("surname"),
+    ...                  cmp.date_of_birth("dob"), cmp.email("email")],
+    ...     blocking=[gd.block_on("surname"), gd.block_on("dob")],
+    ...     random_state=0,
+    ... ).fit(people)
+    >>> pairs = linker.predict(people, threshold=0.5)
+    >>> clusters = linker.cluster(pairs, people, threshold=0.5)
+    >>> sorted(clusters.columns)
+    ['entity_id', 'unique_id']
+    """
+
+    def __init__(
+        self,
+        comparisons: Sequence[Comparison],
+        blocking: BlockingRule | Blocking | Sequence[BlockingRule],
+        *,
+        link_type: str = "dedupe",
+        unique_id: str = "unique_id",
+        source: str | None = None,
+        training_blocking: BlockingRule | Blocking | Sequence[BlockingRule] | None = None,
+        deterministic_rules: BlockingRule | Blocking | Sequence[BlockingRule] | None = None,
+        recall: float = 0.8,
+        u_max_pairs: int = 1_000_000,
+        max_pairs: int | None = 200_000_000,
+        max_iter: int = 100,
+        tol: float = 1e-5,
+        random_state: int | np.random.Generator | None = None,
+        progress: bool | None = None,
+    ) -> None:
+        self.comparisons = comparisons
+        self.blocking = blocking
+        self.link_type = link_type
+        self.unique_id = unique_id
+        self.source = source
+        self.training_blocking = training_blocking
+        self.deterministic_rules = deterministic_rules
+        self.recall = recall
+        self.u_max_pairs = u_max_pairs
+        self.max_pairs = max_pairs
+        self.max_iter = max_iter
+        self.tol = tol
+        self.random_state = random_state
+        self.progress = progress
+
+    # Configuration -------------------------------------------------------------------------
+
+    def _settings(self) -> tuple[list[Comparison], Blocking]:
+        """Validate every parameter; report all problems at once."""
+        problems = validate_link_type(self.link_type)
+        comparisons = list(self.comparisons) if isinstance(self.comparisons, Sequence) else []
+        if not comparisons or not all(isinstance(c, Comparison) for c in comparisons):
+            problems.append(f"comparisons: got {self.comparisons!r}, expected a non-empty list "
+                            "of comparisons (see golden.comparisons)")
+        names = [c.name for c in comparisons if isinstance(c, Comparison)]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            problems.append(f"comparisons: names {repeated} are used twice; pass name=... "
+                            "to tell them apart")
+        blocking = None
+        try:
+            blocking = as_blocking(self.blocking, "blocking")
+            for rules in (self.training_blocking, self.deterministic_rules):
+                if rules is not None:
+                    as_blocking(rules, "training_blocking / deterministic_rules")
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+        problems += _positive_int("u_max_pairs", self.u_max_pairs)
+        problems += _positive_int("max_iter", self.max_iter)
+        if self.max_pairs is not None:
+            problems += _positive_int("max_pairs", self.max_pairs)
+        if not (isinstance(self.recall, int | float) and 0 < self.recall <= 1):
+            problems.append(f"recall: got {self.recall!r}, expected a number in (0, 1]")
+        if not (isinstance(self.tol, int | float) and self.tol > 0):
+            problems.append(f"tol: got {self.tol!r}, expected a number > 0")
+        if not isinstance(self.unique_id, str):
+            problems.append(f"unique_id: got {self.unique_id!r}, expected a column name")
+        if problems:
+            raise ConfigError(problems)
+        assert blocking is not None
+        return comparisons, blocking
+
+    def _records(self, data: RecordsInput, comparisons: list[Comparison], blocking: Blocking
+                 ) -> Records:
+        columns = [c for comp in comparisons for c in comp.columns] + list(blocking.columns)
+        for extra in (self.training_blocking, self.deterministic_rules):
+            if extra is not None:
+                columns += list(as_blocking(extra, "rules").columns)
+        return prepare_records(data, unique_id=self.unique_id, source=self.source,
+                               link_type=self.link_type, columns=columns)
+
+    # Fitting ------------------------------------------------------------------------------
+
+    def fit(self, records: RecordsInput, labels: pd.DataFrame | None = None) -> Linker:
+        """Learn λ, m and u from unlabelled records (and m from labels when given).
+
+        Parameters
+        ----------
+        records : DataFrame, list or dict of DataFrames
+            The records to learn from.
+        labels : DataFrame, optional
+            Labelled pairs: ``unique_id_l``, ``unique_id_r`` and ``is_match`` (bool or 0/1;
+            ``clerical_match_score`` is accepted too). m is then taken from the labelled
+            matches instead of EM.
+
+        Returns
+        -------
+        Linker
+            ``self``, fitted.
+        """
+        comparisons, blocking = self._settings()
+        data = self._records(records, comparisons, blocking)
+        rng = np.random.default_rng(self.random_state)
+        indexes = comparison_indexes(data, comparisons)
+        n_levels = [c.n_levels for c in comparisons]
+
+        u_random = estimate_u(indexes, data, self.link_type, self.u_max_pairs, rng)
+        pairs = candidate_pairs(data, blocking, self.link_type, self.max_pairs)
+        if len(pairs) == 0:
+            raise ConfigError("blocking found no candidate pairs: nothing to learn from; use "
+                              "broader blocking rules")
+        patterns = Patterns.from_gammas(self._gammas(indexes, pairs.left, pairs.right))
+        result = fit_em(patterns, u_random, fixed_m=frozenset(), start_m=None,
+                        max_iter=self.max_iter, tol=self.tol)
+        m = result.m
+        if self.training_blocking is not None:
+            m = self._session_m(data, indexes, u_random, m)
+        if labels is not None:
+            m = self._labelled_m(data, indexes, labels, n_levels)
+        self.m_ = {c.name: x for c, x in zip(comparisons, m, strict=True)}
+        self.u_ = {c.name: x for c, x in zip(comparisons, u_random, strict=True)}
+        self.u_candidates_ = {c.name: x for c, x in zip(comparisons, result.u, strict=True)}
+        self.n_iter_, self.converged_ = result.n_iter, result.converged
+        self.n_candidates_ = len(pairs)
+        self.lambda_ = self._prior(data, result.proportion * len(pairs))
+        self.comparisons_, self.blocking_ = comparisons, blocking
+        return self
+
+    def _gammas(self, indexes: list[ComparisonIndex], left: np.ndarray, right: np.ndarray
+                ) -> np.ndarray:
+        out = np.empty((len(left), len(indexes)), dtype=np.int8)
+        for j, index in enumerate(progress(indexes, "comparing", self.progress)):
+            out[:, j] = index.gammas(left, right)
+        return out
+
+    def _session_m(self, data: Records, indexes: list[ComparisonIndex],
+                   u_random: list[np.ndarray], m: list[np.ndarray]) -> list[np.ndarray]:
+        sums: list[list[np.ndarray]] = [[] for _ in indexes]
+        rules = as_blocking(self.training_blocking, "training_blocking").rules  # type: ignore[arg-type]
+        for rule in progress(rules, "training", self.progress):
+            pairs = candidate_pairs(data, Blocking((rule,)), self.link_type, self.max_pairs)
+            if len(pairs) == 0:
+                warnings.warn(f"training rule {rule.label!r} found no pairs; skipped",
+                              DataWarning, stacklevel=3)
+                continue
+            blocked = {j for j, i in enumerate(indexes)
+                       if set(i.comparison.columns) & set(rule.columns)}
+            patterns = Patterns.from_gammas(gamma_matrix(indexes, pairs.left, pairs.right))
+            session = fit_em(patterns, u_random, fixed_m=frozenset(blocked), start_m=m,
+                             max_iter=self.max_iter, tol=self.tol)
+            for j in range(len(indexes)):
+                if j not in blocked:
+                    sums[j].append(session.m[j])
+        return [np.mean(s, axis=0) if s else m[j] for j, s in enumerate(sums)]
+
+    def _labelled_m(self, data: Records, indexes: list[ComparisonIndex], labels: pd.DataFrame,
+                    n_levels: list[int]) -> list[np.ndarray]:
+        left, right, is_match = _label_rows(data, labels)
+        if not is_match.any():
+            raise ConfigError("labels: no labelled matches, so m cannot be estimated from them")
+        gammas = gamma_matrix(indexes, left[is_match], right[is_match])
+        return level_shares(Patterns.from_gammas(gammas), n_levels)
+
+    def _prior(self, data: Records, expected_matches: float) -> float:
+        total = max(total_pairs(data, self.link_type), 1)
+        if self.deterministic_rules is not None:
+            rules = as_blocking(self.deterministic_rules, "deterministic_rules")
+            found = len(candidate_pairs(data, rules, self.link_type, self.max_pairs))
+            expected_matches = found / self.recall
+        return float(np.clip(expected_matches / total, 1e-12, 1 - 1e-9))
+
+    # Prediction ---------------------------------------------------------------------------
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "m_"):
+            raise NotFittedError("this Linker is not fitted yet: call fit(records) first, or "
+                                 "load a saved model with Linker.load(path)")
+
+    def weight_table(self) -> WeightTable:
+        """The fitted weights per comparison level, with the prior."""
+        self._check_fitted()
+        comparisons = self.comparisons_
+        return WeightTable.build([self.m_[c.name] for c in comparisons],
+                                 [self.u_[c.name] for c in comparisons],
+                                 [c.tf_gammas() for c in comparisons], self.lambda_)
+
+    def predict(self, records: RecordsInput, threshold: float | None = None, *,
+                threshold_weight: float | None = None, pairs: pd.DataFrame | None = None
+                ) -> pd.DataFrame:
+        """Score candidate pairs.
+
+        Parameters
+        ----------
+        records : DataFrame, list or dict of DataFrames
+            Records to match.
+        threshold : float, optional
+            Keep pairs with ``match_probability >= threshold``.
+        threshold_weight : float, optional
+            Keep pairs with ``match_weight >= threshold_weight``.
+        pairs : DataFrame, optional
+            Your own candidate pairs (``unique_id_l``, ``unique_id_r``) instead of blocking.
+
+        Returns
+        -------
+        DataFrame
+            ``unique_id_l``, ``unique_id_r`` (and ``source_l``/``source_r`` for several
+            sources), ``match_weight``, ``match_probability``, ``blocking_rule``, then
+            ``gamma_<name>`` and ``mw_<name>`` per comparison.
+        """
+        self._check_fitted()
+        problems = [f"{name}: got {value!r}, expected a number" for name, value in
+                    (("threshold", threshold), ("threshold_weight", threshold_weight))
+                    if value is not None and not isinstance(value, int | float)]
+        if threshold is not None and not problems and not 0 <= threshold <= 1:
+            problems.append(f"threshold: got {threshold!r}, expected a probability in [0, 1]")
+        if problems:
+            raise ConfigError(problems)
+        comparisons, blocking = self.comparisons_, self.blocking_
+        data = self._records(records, comparisons, blocking)
+        indexes = comparison_indexes(data, comparisons)
+        if pairs is None:
+            found = candidate_pairs(data, blocking, self.link_type, self.max_pairs)
+            left, right = found.left, found.right
+            rule = pd.Categorical.from_codes(found.rule, categories=list(found.labels))
+        else:
+            left, right, _ = _label_rows(data, pairs, need_label=False)
+            rule = pd.Categorical.from_codes(np.zeros(len(left), int), categories=["given"])
+        gammas = self._gammas(indexes, left, right)
+        weight, parts = score_pairs(self.weight_table(), indexes, gammas, left)
+        keep = np.ones(len(left), dtype=bool)
+        if threshold_weight is not None:
+            keep &= weight >= threshold_weight
+        prob = probability(weight)
+        if threshold is not None:
+            keep &= prob >= threshold
+        return _pairs_frame(data, left[keep], right[keep], weight[keep], prob[keep],
+                            rule[keep], gammas[keep], parts[keep], comparisons)
+
+    def count_pairs(self, records: RecordsInput) -> pd.DataFrame:
+        """Blocking analysis without building pairs: pairs per rule, new and cumulative pairs,
+        and the largest blocks.
+        """
+        comparisons, blocking = self._settings()
+        data = self._records(records, comparisons, blocking)
+        return count_pairs(data, blocking, self.link_type)
+
+    def cluster(self, pairs: pd.DataFrame, records: RecordsInput | None = None, *,
+                threshold: float | Sequence[float] = 0.5, min_density: float | None = None,
+                one_to_one: bool = False) -> pd.DataFrame:
+        """Entities from scored pairs; see :func:`golden.cluster_pairs`.
+
+        Pass the ``records`` so records without any match become one-record entities.
+        """
+        ids = None
+        if records is not None:
+            self._check_fitted()
+            data = self._records(records, self.comparisons_, self.blocking_)
+            ids = _id_frame(data)
+        return _clustering.cluster_pairs(pairs, ids, threshold=threshold,
+                                         min_density=min_density, one_to_one=one_to_one)
+
+    # Persistence --------------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fitted model as a JSON-ready dict (versioned)."""
+        self._check_fitted()
+        settings = {k: v for k, v in self.get_params().items()
+                    if k not in ("comparisons", "blocking", "training_blocking",
+                                 "deterministic_rules", "random_state")}
+        return {
+            "format": MODEL_FORMAT,
+            "version": MODEL_VERSION,
+            "settings": settings,
+            "comparisons": [c.to_dict() for c in self.comparisons_],
+            "blocking": self.blocking_.to_dict(),
+            "parameters": {
+                "lambda": self.lambda_,
+                "m": {k: v.tolist() for k, v in self.m_.items()},
+                "u": {k: v.tolist() for k, v in self.u_.items()},
+                "n_iter": self.n_iter_,
+                "converged": self.converged_,
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, model: dict[str, Any]) -> Linker:
+        """Rebuild a fitted Linker from :meth:`to_dict` output."""
+        if model.get("format") != MODEL_FORMAT:
+            raise ConfigError(f"not a golden Linker model (format={model.get('format')!r})")
+        if model.get("version") != MODEL_VERSION:
+            raise ConfigError(f"model version {model.get('version')!r} is not supported; "
+                              f"this golden reads version {MODEL_VERSION}")
+        comparisons = [spec_from_dict(c) for c in model["comparisons"]]
+        blocking = spec_from_dict(model["blocking"])
+        linker = cls(comparisons, blocking, **model["settings"])
+        params = model["parameters"]
+        linker.comparisons_, linker.blocking_ = comparisons, blocking
+        linker.lambda_ = float(params["lambda"])
+        linker.m_ = {k: np.asarray(v, dtype=np.float64) for k, v in params["m"].items()}
+        linker.u_ = {k: np.asarray(v, dtype=np.float64) for k, v in params["u"].items()}
+        linker.n_iter_, linker.converged_ = params["n_iter"], params["converged"]
+        return linker
+
+    def save(self, path: str | Path) -> None:
+        """Save the fitted model as versioned JSON."""
+        Path(path).write_text(json.dumps(self.to_dict(), indent=1))
+
+    @classmethod
+    def load(cls, path: str | Path) -> Linker:
+        """Load a model saved by :meth:`save`."""
+        return cls.from_dict(json.loads(Path(path).read_text()))
+
+
+def _positive_int(name: str, value: object) -> list[str]:
+    if isinstance(value, int | np.integer) and not isinstance(value, bool) and value > 0:
+        return []
+    return [f"{name}: got {value!r}, expected a whole number > 0"]
+
+
+def _id_frame(data: Records) -> pd.DataFrame:
+    out = pd.DataFrame({"unique_id": data.ids.to_numpy()})
+    if data.source is not None:
+        out.insert(0, "source", data.frame[data.source].to_numpy())
+    return out
+
+
+def _row_lookup(data: Records, ids: pd.Series, sources: pd.Series | None, side: str
+                ) -> np.ndarray:
+    keys = _id_frame(data)
+    wanted = pd.DataFrame({"unique_id": ids.to_numpy()})
+    if "source" in keys.columns:
+        if sources is None:
+            raise SchemaError(f"pairs: with several sources, give source_{side} beside "
+                              f"unique_id_{side}")
+        wanted.insert(0, "source", sources.to_numpy())
+    keys["row"] = np.arange(len(keys))
+    rows = wanted.merge(keys, how="left", on=list(wanted.columns))["row"]
+    missing = rows.isna()
+    if missing.any():
+        examples = wanted.loc[missing.to_numpy(), "unique_id"].head(5).tolist()
+        raise SchemaError(f"pairs: {int(missing.sum())} unique_id_{side} value(s) are not in "
+                          f"the records, e.g. {examples}")
+    return rows.to_numpy(dtype=np.int64)
+
+
+def _label_rows(data: Records, labels: pd.DataFrame, need_label: bool = True
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    required = ["unique_id_l", "unique_id_r"]
+    missing = [c for c in required if c not in labels.columns]
+    label_col = next((c for c in ("is_match", "clerical_match_score") if c in labels.columns),
+                     None)
+    if need_label and label_col is None:
+        missing.append("is_match")
+    if missing:
+        raise SchemaError(f"pairs/labels: columns {missing} are missing; columns present: "
+                          f"{list(labels.columns)}")
+    left = _row_lookup(data, labels["unique_id_l"], labels.get("source_l"), "l")
+    right = _row_lookup(data, labels["unique_id_r"], labels.get("source_r"), "r")
+    is_match = (labels[label_col].to_numpy(dtype=float) >= 0.5 if label_col
+                else np.ones(len(left), dtype=bool))
+    keep = left != right
+    return left[keep], right[keep], is_match[keep]
+
+
+def _pairs_frame(data: Records, left: np.ndarray, right: np.ndarray, weight: np.ndarray,
+                 prob: np.ndarray, rule: pd.Categorical, gammas: np.ndarray,
+                 parts: np.ndarray, comparisons: list[Comparison]) -> pd.DataFrame:
+    ids = data.ids.to_numpy()
+    columns: dict[str, Any] = {"unique_id_l": ids[left], "unique_id_r": ids[right]}
+    if data.source is not None:
+        sources = data.frame[data.source].to_numpy()
+        columns = {"source_l": sources[left], **columns, "source_r": sources[right]}
+    columns |= {"match_weight": weight, "match_probability": prob, "blocking_rule": rule}
+    for j, comparison in enumerate(comparisons):
+        columns[f"gamma_{comparison.name}"] = gammas[:, j]
+    for j, comparison in enumerate(comparisons):
+        columns[f"mw_{comparison.name}"] = parts[:, j]
+    return pd.DataFrame(columns)

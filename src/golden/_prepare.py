@@ -1,0 +1,200 @@
+"""Prepare input records: validate the schema, number the rows, encode values as integer codes.
+
+Every later stage works on internal row numbers (0..n-1) and on dictionary codes of the
+values it needs, computed once per expression and cached on :class:`Records`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from golden._errors import ConfigError, DataWarning, SchemaError
+from golden._expressions import Expr
+
+LINK_TYPES = ("dedupe", "link", "link_and_dedupe")
+DEFAULT_SOURCE = "source_dataset"
+
+RecordsInput = pd.DataFrame | Sequence[pd.DataFrame] | Mapping[str, pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """Dictionary encoding of one expression: ``values[codes[i]]`` is row i's value (-1: null)."""
+
+    codes: np.ndarray
+    values: np.ndarray
+
+
+class Records:
+    """Validated records with internal row numbers and cached encodings.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The records, one per row (already concatenated across sources).
+    unique_id : str
+        Column of record ids, unique within a source.
+    source : str or None
+        Column naming each record's source, or None for a single source.
+    """
+
+    def __init__(self, frame: pd.DataFrame, unique_id: str, source: str | None) -> None:
+        self.frame = frame.reset_index(drop=True)
+        self.unique_id = unique_id
+        self.source = source
+        self.n = len(self.frame)
+        if source is None:
+            self.source_codes = np.zeros(self.n, dtype=np.int16)
+            self.source_names = np.array([""], dtype=object)
+        else:
+            codes, names = pd.factorize(self.frame[source], sort=True)
+            self.source_codes = codes.astype(np.int16)
+            self.source_names = np.asarray(names, dtype=object)
+        self._values: dict[Expr, pd.Series] = {}
+        self._encoded: dict[Expr, Encoded] = {}
+
+    @property
+    def ids(self) -> pd.Series:
+        """The unique id column."""
+        return self.frame[self.unique_id]
+
+    @property
+    def n_sources(self) -> int:
+        """How many sources the records come from."""
+        return len(self.source_names)
+
+    def values(self, expr: Expr) -> pd.Series:
+        """The expression's values for every row (cached)."""
+        if expr not in self._values:
+            self._values[expr] = expr.evaluate(self.frame)
+        return self._values[expr]
+
+    def encode(self, expr: Expr) -> Encoded:
+        """Integer codes of the expression's values (cached); nulls are -1."""
+        if expr not in self._encoded:
+            codes, uniques = pd.factorize(self.values(expr), use_na_sentinel=True)
+            self._encoded[expr] = Encoded(codes.astype(np.int32), np.asarray(uniques))
+        return self._encoded[expr]
+
+
+def prepare_records(
+    data: RecordsInput,
+    *,
+    unique_id: str,
+    source: str | None,
+    link_type: str,
+    columns: Iterable[str],
+) -> Records:
+    """Validate ``data`` and wrap it as :class:`Records`; report every problem at once.
+
+    ``data`` is one DataFrame, a list of DataFrames (one per source) or a mapping of
+    source name to DataFrame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"id": [1, 2], "name": ["a", "b"]})
+    >>> prepare_records(df, unique_id="id", source=None, link_type="dedupe", columns=["name"]).n
+    2
+    >>> prepare_records(df, unique_id="id", source=None, link_type="dedupe", columns=["nme"])
+    Traceback (most recent call last):
+    ...
+    golden._errors.SchemaError: column 'nme' (named by the configuration) is missing; did you mean 'name'? Columns present: ['id', 'name']
+    """
+    frame, source = _combine_sources(data, source)
+    needed = [unique_id, *([source] if source else []), *columns]
+    problems = _schema_problems(frame, needed, unique_id, source)
+    if problems:
+        raise SchemaError(problems)
+    if link_type in ("link", "link_and_dedupe") and (
+        source is None or frame[source].nunique() < 2
+    ):
+        raise ConfigError(
+            f"link_type={link_type!r} needs records from at least two sources: pass a list "
+            f"of DataFrames, or name a source column with source=..."
+        )
+    _warn_all_null(frame, [c for c in dict.fromkeys(columns) if c != unique_id])
+    return Records(frame, unique_id, source)
+
+
+def _combine_sources(data: RecordsInput, source: str | None) -> tuple[pd.DataFrame, str | None]:
+    if isinstance(data, pd.DataFrame):
+        return data, source
+    if isinstance(data, Mapping):
+        names, frames = list(data.keys()), list(data.values())
+    elif isinstance(data, Sequence) and not isinstance(data, str):
+        frames = list(data)
+        names = [str(i) for i in range(len(frames))]
+    else:
+        raise ConfigError(
+            f"records: got {type(data).__name__}, expected a DataFrame, a list of DataFrames "
+            "or a dict of source name to DataFrame"
+        )
+    bad = [n for n, f in zip(names, frames, strict=True) if not isinstance(f, pd.DataFrame)]
+    if not frames or bad:
+        raise ConfigError(f"records: every item must be a DataFrame; not DataFrames: {bad}")
+    column = source or DEFAULT_SOURCE
+    tagged = [f.assign(**{column: name}) for name, f in zip(names, frames, strict=True)]
+    return pd.concat(tagged, ignore_index=True), column
+
+
+def _schema_problems(
+    frame: pd.DataFrame, needed: list[str], unique_id: str, source: str | None
+) -> list[str]:
+    present = [str(c) for c in frame.columns]
+    problems = []
+    for column in dict.fromkeys(needed):
+        if column not in frame.columns:
+            close = difflib.get_close_matches(column, present, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ";"
+            problems.append(
+                f"column {column!r} (named by the configuration) is missing{hint} "
+                f"Columns present: {present}"
+            )
+    if frame.empty:
+        problems.append("the input has no rows: pass at least one record")
+    if unique_id in frame.columns and not frame.empty:
+        problems.extend(_id_problems(frame, unique_id, source))
+    return problems
+
+
+def _id_problems(frame: pd.DataFrame, unique_id: str, source: str | None) -> list[str]:
+    ids = frame[unique_id]
+    problems = []
+    n_null = int(ids.isna().sum())
+    if n_null:
+        problems.append(f"unique id column {unique_id!r} has {n_null} null value(s); every "
+                        "record needs an id")
+    keys = [unique_id] if source is None or source not in frame.columns else [source, unique_id]
+    duplicated = frame.duplicated(subset=keys, keep=False) & ids.notna()
+    if duplicated.any():
+        examples = ids[duplicated].drop_duplicates().head(5).tolist()
+        scope = "" if len(keys) == 1 else " within a source"
+        problems.append(
+            f"unique id column {unique_id!r} has {int(duplicated.sum())} rows with repeated "
+            f"ids{scope}, e.g. {examples}; ids must be unique (drop or rename duplicates)"
+        )
+    return problems
+
+
+def _warn_all_null(frame: pd.DataFrame, columns: list[str]) -> None:
+    empty = [c for c in columns if frame[c].isna().all()]
+    if empty:
+        warnings.warn(
+            f"column(s) {empty} are entirely null: they cannot help matching",
+            DataWarning,
+            stacklevel=3,
+        )
+
+
+def validate_link_type(link_type: object) -> list[str]:
+    """Problems with a ``link_type`` value (empty when valid)."""
+    if link_type in LINK_TYPES:
+        return []
+    return [f"link_type: got {link_type!r}, expected one of {list(LINK_TYPES)}"]

@@ -1,0 +1,96 @@
+"""Estimating Fellegi–Sunter parameters: u from random pairs, m and the match share by EM."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from golden._compare import ComparisonIndex, gamma_matrix
+from golden._em import EMResult, Patterns, expectation_maximisation, level_shares
+
+if TYPE_CHECKING:
+    from golden._prepare import Records
+
+START_M_TOP = 0.8
+
+
+def total_pairs(records: Records, link_type: str) -> int:
+    """Number of pairs a full comparison would make (the prior's denominator)."""
+    n = records.n
+    if link_type != "link":
+        return n * (n - 1) // 2
+    sizes = np.bincount(records.source_codes).astype(np.int64)
+    return int((sizes.sum() ** 2 - (sizes**2).sum()) // 2)
+
+
+def random_pairs(records: Records, link_type: str, max_pairs: int,
+                 rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``max_pairs`` random pairs (drawn with replacement), or every pair when there are fewer.
+
+    For ``link`` only cross-source pairs are drawn.
+    """
+    n = records.n
+    available = total_pairs(records, link_type)
+    if available <= max_pairs:
+        left, right = np.triu_indices(n, k=1)
+    else:
+        left = rng.integers(0, n, size=max_pairs)
+        right = rng.integers(0, n - 1, size=max_pairs)
+        right = right + (right >= left)
+    if link_type == "link":
+        keep = records.source_codes[left] != records.source_codes[right]
+        left, right = left[keep], right[keep]
+    return left, right
+
+
+def estimate_u(indexes: Sequence[ComparisonIndex], records: Records, link_type: str,
+               max_pairs: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """u per comparison: level shares among random pairs (nearly all non-matches)."""
+    left, right = random_pairs(records, link_type, max_pairs, rng)
+    patterns = Patterns.from_gammas(gamma_matrix(indexes, left, right))
+    return level_shares(patterns, [i.comparison.n_levels for i in indexes])
+
+
+def starting_m(n_levels: Sequence[int]) -> list[np.ndarray]:
+    """A neutral m: most matches at the top level, the rest spread evenly below it."""
+    out = []
+    for k in n_levels:
+        m = np.full(k, (1 - START_M_TOP) / max(k - 1, 1))
+        m[-1] = START_M_TOP
+        out.append(m / m.sum())
+    return out
+
+
+def fit_em(patterns: Patterns, u_random: list[np.ndarray], *, fixed_m: frozenset[int],
+           start_m: list[np.ndarray] | None, max_iter: int, tol: float) -> EMResult:
+    """EM on candidate-pair patterns, m, u and the match share all free.
+
+    Blocked non-matches agree on blocking columns far more often than random pairs, so u
+    is re-estimated for the candidate population (starting from the random-pair u); the
+    random-pair u is what scoring uses. The start splits patterns by their weight under
+    the starting m and random u, which steers EM to the match / non-match split rather
+    than to "same area" or "same family".
+    """
+    n_levels = [len(u) for u in u_random]
+    m0 = start_m or starting_m(n_levels)
+    logit = _log_bayes_factor(patterns, m0, u_random)
+    seed = (logit > np.median(np.repeat(logit, patterns.counts.astype(np.int64)))
+            ).astype(float) if len(logit) else logit
+    share = float(np.clip((patterns.counts * seed).sum() / max(patterns.counts.sum(), 1),
+                          1e-6, 1 - 1e-6))
+    m_start = [m0[j] if j in fixed_m else s for j, s in
+               enumerate(level_shares(patterns, n_levels, seed))]
+    u_start = level_shares(patterns, n_levels, 1 - seed)
+    return expectation_maximisation(patterns, m_start, u_start, share, fixed_m=fixed_m,
+                                    max_iter=max_iter, tol=tol)
+
+
+def _log_bayes_factor(patterns: Patterns, m: list[np.ndarray], u: list[np.ndarray]
+                      ) -> np.ndarray:
+    total = np.zeros(len(patterns.counts))
+    for j in range(len(m)):
+        g = patterns.gammas[:, j].astype(np.int64)
+        total += np.where(g >= 0, np.log(m[j][np.maximum(g, 0)] / u[j][np.maximum(g, 0)]), 0)
+    return total
