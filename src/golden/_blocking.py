@@ -600,10 +600,8 @@ def analyse_blocking(
     >>> df = pd.DataFrame({"id": range(6), "city": ["a"] * 4 + ["b"] * 2,
     ...                    "zip": ["1", "1", "2", "2", "2", "3"]})
     >>> gd.analyse_blocking(df, [gd.block_on("city"), gd.block_on("zip")], unique_id="id"
-    ...                     )[["rule", "pairs", "new_pairs", "cumulative_pairs"]]
-      rule  pairs  new_pairs  cumulative_pairs
-    0  city      7          7                 7
-    1   zip      4          2                 9
+    ...                     )[["rule", "pairs", "new_pairs", "cumulative_pairs"]].values.tolist()
+    [['city', 7, 7, 7], ['zip', 4, 2, 9]]
     """
     from golden._prepare import prepare_records, validate_link_type
 

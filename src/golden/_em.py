@@ -112,7 +112,7 @@ def expectation_maximisation(
     >>> start_u = [np.array([.8, .15, .05])] * 2
     >>> result = expectation_maximisation(p, start_m, start_u, 0.1)
     >>> result.converged, round(result.proportion, 2)
-    (True, 0.04)
+    (True, 0.05)
     """
     n_levels = [len(x) for x in m]
     m, u = [x.copy() for x in m], [x.copy() for x in u]
