@@ -134,15 +134,19 @@ def test_training_sessions_and_deterministic_prior(febrl3) -> None:
     assert 0.5 * 6538 / (n * (n - 1) / 2) < linker.lambda_ < 2 * 6538 / (n * (n - 1) / 2)
 
 
+def canonical(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The pairs with the smaller id on the left."""
+    left, right = pairs["unique_id_l"].to_numpy(), pairs["unique_id_r"].to_numpy()
+    return pairs.assign(unique_id_l=np.minimum(left, right), unique_id_r=np.maximum(left, right))
+
+
 def test_row_order_does_not_change_results(fake_1000) -> None:
     linker = gd.Linker(FAKE_COMPARISONS, FAKE_BLOCKING, random_state=0).fit(fake_1000)
     pairs = linker.predict(fake_1000)
     shuffled = fake_1000.sample(frac=1, random_state=3)
     again = linker.predict(shuffled)
     key = ["unique_id_l", "unique_id_r"]
-    for frame in (pairs, again):
-        swap = frame["unique_id_l"] > frame["unique_id_r"]
-        frame.loc[swap, key] = frame.loc[swap, key[::-1]].to_numpy()
+    pairs, again = canonical(pairs), canonical(again)
     merged = pairs.merge(again, on=key, suffixes=("", "_again"))
     assert len(merged) == len(pairs) == len(again)
     np.testing.assert_allclose(merged["match_weight"], merged["match_weight_again"])
