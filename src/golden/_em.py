@@ -136,7 +136,7 @@ def expectation_maximisation(
             return EMResult(m, u, proportion, n_iter, True)
     warnings.warn(
         f"EM did not converge in max_iter={max_iter} iterations (last change {change:.2g} > "
-        f"tol={tol:g}); raise max_iter, or check the comparisons with the dependence diagnostic",
+        f"tol={tol:g}); raise max_iter or tol",
         ConvergenceWarning,
         stacklevel=3,
     )
