@@ -27,7 +27,7 @@ from golden._spec import Spec
 _STEPS_WITH_INT_ARG = {"first", "last"}
 STEP_NAMES = frozenset(
     {
-        "lower", "upper", "strip_accents", "strip_punctuation", "collapse_spaces",
+        "lower", "upper", "strip_accents", "strip_punctuation", "collapse_spaces", "remove_spaces",
         "clean_text", "digits_only", "phone", "email", "email_user", "email_domain",
         "date_iso", "year", "month", "year_month", "name_tokens", "first", "last",
         "soundex", "metaphone", "nysiis", "match_rating_codex", "initial", "house_number",
@@ -106,6 +106,10 @@ class Expr(Spec):
     def collapse_spaces(self) -> Expr:
         """Trim and collapse runs of white space."""
         return self._then("collapse_spaces")
+
+    def remove_spaces(self) -> Expr:
+        """Remove all white space (codes such as postcodes)."""
+        return self._then("remove_spaces")
 
     def clean(self) -> Expr:
         """Accents, case, punctuation and spaces normalised: the default for names."""

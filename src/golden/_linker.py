@@ -14,6 +14,7 @@ import pandas as pd
 from golden import _clustering
 from golden._blocking import Blocking, BlockingRule, as_blocking, candidate_pairs, count_pairs
 from golden._compare import ComparisonIndex, comparison_indexes, gamma_matrix
+from golden._dependence import agreement_correlations, posterior, strong_dependencies
 from golden._em import Patterns, level_shares
 from golden._estimator import Estimator
 from golden._errors import ConfigError, DataWarning, NotFittedError, SchemaError
@@ -21,7 +22,7 @@ from golden._fellegi_sunter import WeightTable, probability, score_pairs
 from golden._prepare import Records, RecordsInput, prepare_records, validate_link_type
 from golden._progress import progress
 from golden._spec import spec_from_dict
-from golden._training import estimate_u, fit_em, total_pairs
+from golden._training import estimate_u, fit_em, fit_session_m, total_pairs
 from golden.comparisons import Comparison
 
 MODEL_FORMAT = "golden.linker"
@@ -72,6 +73,9 @@ class Linker(Estimator):
         Prior probability that two random records match.
     n_iter_, converged_ : int, bool
         EM's iterations and whether it converged.
+    dependence_ : DataFrame
+        Per two comparisons, the correlation of their agreement among matches and among
+        non-matches; strong dependence (|r| >= 0.6) is warned about at fit.
 
     Examples
     --------
@@ -202,6 +206,10 @@ class Linker(Estimator):
         patterns = Patterns.from_gammas(self._gammas(indexes, pairs.left, pairs.right))
         result = fit_em(patterns, u_random, fixed_m=frozenset(), start_m=None,
                         max_iter=self.max_iter, tol=self.tol)
+        self.dependence_ = agreement_correlations(
+            patterns, posterior(patterns, result), [c.name for c in comparisons],
+            [c.n_levels - 1 for c in comparisons])
+        _warn_dependence(self.dependence_)
         m = result.m
         if self.training_blocking is not None:
             m = self._session_m(data, indexes, u_random, m)
@@ -236,8 +244,8 @@ class Linker(Estimator):
             blocked = {j for j, i in enumerate(indexes)
                        if set(i.comparison.columns) & set(rule.columns)}
             patterns = Patterns.from_gammas(gamma_matrix(indexes, pairs.left, pairs.right))
-            session = fit_em(patterns, u_random, fixed_m=frozenset(blocked), start_m=m,
-                             max_iter=self.max_iter, tol=self.tol)
+            session = fit_session_m(patterns, u_random, frozenset(blocked), m,
+                                    max_iter=self.max_iter, tol=self.tol)
             for j in range(len(indexes)):
                 if j not in blocked:
                     sums[j].append(session.m[j])
@@ -399,6 +407,18 @@ class Linker(Estimator):
     def load(cls, path: str | Path) -> Linker:
         """Load a model saved by :meth:`save`."""
         return cls.from_dict(json.loads(Path(path).read_text()))
+
+
+def _warn_dependence(table: pd.DataFrame) -> None:
+    strong = strong_dependencies(table)
+    if len(strong):
+        shown = "; ".join(
+            f"{r.comparison_a} ~ {r.comparison_b} (r={r.matches:.2f} among matches, "
+            f"{r.non_matches:.2f} among non-matches)" for r in strong.itertuples())
+        warnings.warn(
+            f"strongly dependent comparisons: {shown}. Fellegi–Sunter counts their agreement "
+            "as independent evidence; merge each group into one comparison or drop one. "
+            "See Linker.dependence_", DataWarning, stacklevel=3)
 
 
 def _positive_int(name: str, value: object) -> list[str]:

@@ -87,6 +87,22 @@ def fit_em(patterns: Patterns, u_random: list[np.ndarray], *, fixed_m: frozenset
                                     max_iter=max_iter, tol=tol)
 
 
+def fit_session_m(patterns: Patterns, u_random: list[np.ndarray], blocked: frozenset[int],
+                  start_m: list[np.ndarray], *, max_iter: int, tol: float) -> EMResult:
+    """EM for one training pass blocked on some columns: the comparisons reading them are
+    left out (every pair agrees on them), u is held at the random-pair u, and m is learned
+    for the others.
+    """
+    gammas = patterns.gammas.copy()
+    gammas[:, sorted(blocked)] = -1
+    session = Patterns.from_gammas(gammas, patterns.counts)
+    all_fixed = frozenset(range(len(u_random)))
+    logit = _log_bayes_factor(session, start_m, u_random)
+    share = float(np.clip(np.average(logit > 0, weights=session.counts), 1e-6, 1 - 1e-6))
+    return expectation_maximisation(session, start_m, u_random, share, fixed_m=blocked,
+                                    fixed_u=all_fixed, max_iter=max_iter, tol=tol)
+
+
 def _log_bayes_factor(patterns: Patterns, m: list[np.ndarray], u: list[np.ndarray]
                       ) -> np.ndarray:
     total = np.zeros(len(patterns.counts))

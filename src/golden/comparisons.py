@@ -375,7 +375,7 @@ def postcode(column: Column, *, name: str | None = None) -> Comparison:
     ['exact', 'first 4 equal', 'first 3 equal', 'first 2 equal']
     """
     expr = as_expr(column, "column")
-    expr = expr.upper().strip_punctuation().collapse_spaces() if not expr.steps else expr
+    expr = expr.upper().strip_punctuation().remove_spaces() if not expr.steps else expr
     inputs = (expr, expr.first(4), expr.first(3), expr.first(2))
     levels = [Exact(), _Prefix(1, 4), _Prefix(2, 3), _Prefix(3, 2)]
     return Comparison(name or expr.column, inputs, tuple(levels), term_frequency=True)
