@@ -1,0 +1,81 @@
+"""Child process: run Splink (DuckDB backend) on one dataset (see ``accuracy.py``).
+
+    python benchmarks/_splink_side.py --dataset febrl3 --tool splink --out /tmp/x
+
+The pandas frames that golden gets are registered with DuckDB as they are; Splink's
+predictions and clusters are read back as pandas frames inside the timed region
+("export" phase), since golden returns pandas frames directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+import _child
+import _configs
+import _datasets
+
+
+def main() -> None:
+    args = _child.parse_args(("splink",))
+    dataset = _datasets.load(args.dataset)
+    import duckdb
+    import splink
+    from splink import DuckDBAPI, Linker
+
+    meter = _child.Meter()
+    with meter.phase("fit"):
+        config = _configs.SPLINK[args.dataset]()
+        db_api = DuckDBAPI()
+        registered = [
+            db_api.register(frame, dataset_display_name=name)
+            for frame, name in zip(dataset.frames, dataset.source_names, strict=True)
+        ]
+        inputs = registered[0] if dataset.link_type == "dedupe" else registered
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            linker = Linker(inputs, config.settings, log_level=logging.WARNING)
+            training = config.training
+            linker.training.estimate_probability_two_random_records_match(
+                training.deterministic_rules, recall=training.recall)
+            linker.training.estimate_u_using_random_sampling(
+                max_pairs=training.u_max_pairs, seed=training.u_seed)
+            for rule in training.em_rules:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule, **training.em_kwargs)
+    with meter.phase("predict"):
+        predictions = linker.inference.predict()
+    with meter.phase("cluster"):
+        clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+            predictions, threshold_match_probability=_child.CLUSTER_THRESHOLD)
+    with meter.phase("export"):
+        uid = dataset.unique_id
+        pairs = predictions.as_pandas_dataframe().rename(
+            columns={f"{uid}_l": "unique_id_l", f"{uid}_r": "unique_id_r"})
+        clusters = clusters.as_pandas_dataframe().rename(
+            columns={uid: "unique_id", "cluster_id": "entity_id"})
+    meter.stop()
+
+    counts = _child.write_outputs(args.out, pairs, clusters)
+    threads = db_api.duckdb_con.execute("select current_setting('threads')").fetchone()[0]
+    _child.report(meter, {
+        **counts,
+        "version": splink.__version__,
+        "duckdb_version": duckdb.__version__,
+        "duckdb_threads": threads,
+        "lambda": _prior(linker),
+        "fit_warnings": sorted({str(w.message)[:200] for w in caught}),
+    })
+
+
+def _prior(linker: object) -> float | None:
+    """Splink's trained probability_two_random_records_match (internal attribute)."""
+    try:
+        return float(linker._settings_obj._probability_two_random_records_match)  # type: ignore[attr-defined]
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+if __name__ == "__main__":
+    main()
