@@ -36,7 +36,7 @@ def test_min_density_cuts_a_weak_bridge_between_two_dense_groups() -> None:
     clique_b = [(a, b, 0.98) for a in range(5, 10) for b in range(a + 1, 10)]
     bridge = [(4, 5, 0.6)]
     edges = pairs(clique_a + clique_b + bridge)
-    chained = gd.cluster_pairs(edges, threshold=0.5)
+    chained = gd.cluster_pairs(edges, threshold=0.5, min_density=None)
     assert chained["entity_id"].nunique() == 1
     refined = gd.cluster_pairs(edges, threshold=0.5, min_density=0.6)
     assert groups(refined) == {frozenset(range(5)), frozenset(range(5, 10))}
@@ -61,7 +61,7 @@ def test_one_to_one_keeps_mutual_best_links() -> None:
 def test_large_clusters_warn_and_are_reported() -> None:
     edges = pairs([(i, i + 1, 0.9) for i in range(150)])
     with pytest.warns(DataWarning, match="151 records"):
-        out = gd.cluster_pairs(edges)
+        out = gd.cluster_pairs(edges, min_density=None)
     assert gd.cluster_sizes(out).iloc[0]["size"] == 151
 
 

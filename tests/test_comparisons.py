@@ -55,9 +55,9 @@ def test_date_of_birth_levels_parse_formats() -> None:
                  ["1990-03-04", "1990-04-03", "1990-03-05", "1990-03-25", "1990-12-01",
                   "1985-01-01", "1990-03-04"])
     labels = dict(c.level_labels())
-    assert [labels[g] for g in got] == ["exact", "day and month swapped", "damerau_levenshtein <= 1",
-                                        "within 1 months", "within 1 years", "within 10 years",
-                                        "null"]
+    assert [labels[g] for g in got] == [
+        "exact", "day and month swapped", "damerau_levenshtein <= 1", "within 1 months",
+        "within 1 years", "within 10 years", "null"]
 
 
 def test_email_levels() -> None:

@@ -1,4 +1,4 @@
-"""EM on pattern counts: recovers known parameters, handles empty levels, warns on no convergence."""
+"""EM on pattern counts: recovers parameters, handles empty levels, warns when not converged."""
 
 from __future__ import annotations
 

@@ -55,6 +55,7 @@ __all__ = [
     "NotFittedError",
     "SchemaError",
     "SortedNeighbourhood",
+    "analyse_blocking",
     "block_on",
     "block_on_any",
     "cluster_pairs",
@@ -63,7 +64,6 @@ __all__ = [
     "comparisons",
     "datasets",
     "evaluate",
-    "analyse_blocking",
     "generate_pairs",
     "sorted_neighbourhood",
 ]

@@ -26,6 +26,7 @@ from golden._errors import ConfigError, DataWarning, SchemaError
 from golden._pairs import group_starts
 
 LARGE_CLUSTER = 100
+DEFAULT_MIN_DENSITY = 0.5
 MAX_ROUNDS = 200
 PRUNE_SHARE = 0.1
 
@@ -36,7 +37,7 @@ def cluster_pairs(
     *,
     threshold: float | Sequence[float] = 0.5,
     score: str = "match_probability",
-    min_density: float | None = None,
+    min_density: float | None = DEFAULT_MIN_DENSITY,
     one_to_one: bool = False,
     warn_size: int | None = LARGE_CLUSTER,
 ) -> pd.DataFrame:
@@ -54,11 +55,11 @@ def cluster_pairs(
         One threshold gives an ``entity_id`` column; several give ``entity_id_<t>`` each.
     score : str
         Column to threshold (``match_probability`` or ``match_weight``).
-    min_density : float, optional
+    min_density : float or None
         Resist chaining: a cluster of three or more records whose share of linked pairs is
         below this loses its weakest links (lowest-scoring tenth, at least one) until every
         cluster is dense enough. Connected components chain: one wrong link joins two
-        people.
+        people. None gives plain connected components.
     one_to_one : bool
         For linking two sources: each record links to at most one record of the other
         source (mutual best matches, greedily by score).
@@ -81,12 +82,12 @@ def cluster_pairs(
     out = nodes.copy()
     for t in thresholds:
         keep = scores >= t
-        l, r, s = left[keep], right[keep], scores[keep]
+        ends_l, ends_r, kept = left[keep], right[keep], scores[keep]
         if one_to_one:
-            l, r, s = _mutual_best(l, r, s, len(nodes))
-        labels = _components(l, r, len(nodes))
+            ends_l, ends_r, kept = _mutual_best(ends_l, ends_r, kept, len(nodes))
+        labels = _components(ends_l, ends_r, len(nodes))
         if min_density is not None:
-            labels = _dense_components(l, r, s, labels, len(nodes), min_density)
+            labels = _dense_components(ends_l, ends_r, kept, labels, len(nodes), min_density)
         column = "entity_id" if len(thresholds) == 1 else f"entity_id_{t:g}"
         out[column] = _canonical_labels(labels, nodes)
         if warn_size is not None:

@@ -17,6 +17,7 @@ import pandas as pd
 from golden._em import EMResult, Patterns, log_likelihood
 
 STRONG = 0.6
+ALMOST_IDENTICAL = 0.95
 
 
 def posterior(patterns: Patterns, result: EMResult) -> np.ndarray:
@@ -57,9 +58,15 @@ def agreement_correlations(patterns: Patterns, match_weight: np.ndarray, names: 
 
 
 def strong_dependencies(table: pd.DataFrame, limit: float = STRONG) -> pd.DataFrame:
-    """Rows whose correlation in either class is at least ``limit``."""
-    strongest = table[["matches", "non_matches"]].abs().max(axis=1)
-    return table[strongest >= limit]
+    """Rows whose agreement goes together among non-matches (correlation >= ``limit``), or
+    is all but identical among matches (>= ``ALMOST_IDENTICAL``).
+
+    The first is the harmful kind: records of different people that agree on one get the
+    other's agreement weight as well ("same area" counted twice). The second is what EM
+    shows when it has learned "same area" as its match class. Negative correlations are
+    expected from OR-ed blocking rules and are not reported.
+    """
+    return table[(table["non_matches"] >= limit) | (table["matches"] >= ALMOST_IDENTICAL)]
 
 
 def _weighted_corr(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:

@@ -12,12 +12,19 @@ import numpy as np
 import pandas as pd
 
 from golden import _clustering
-from golden._blocking import Blocking, BlockingRule, as_blocking, candidate_pairs, count_pairs
+from golden._blocking import (
+    Blocking,
+    BlockingRule,
+    CandidatePairs,
+    as_blocking,
+    candidate_pairs,
+    count_pairs,
+)
 from golden._compare import ComparisonIndex, comparison_indexes, gamma_matrix
 from golden._dependence import agreement_correlations, posterior, strong_dependencies
-from golden._em import Patterns, level_shares
-from golden._estimator import Estimator
+from golden._em import Patterns, expectation_maximisation, level_shares
 from golden._errors import ConfigError, DataWarning, NotFittedError, SchemaError
+from golden._estimator import Estimator
 from golden._fellegi_sunter import WeightTable, probability, score_pairs
 from golden._prepare import Records, RecordsInput, prepare_records, validate_link_type
 from golden._progress import progress
@@ -46,9 +53,10 @@ class Linker(Estimator):
         Column naming each record's source. When ``fit``/``predict`` get a list or dict of
         frames, it names the column golden adds (default ``"source_dataset"``).
     training_blocking : rules or None
-        Extra EM passes, one per rule; each re-estimates m for the comparisons that do not
-        read the rule's columns (as Splink's training sessions). None: one pass over the
-        prediction blocking, estimating every comparison.
+        EM training passes, one per rule; each learns m for the comparisons that do not
+        read the rule's columns, with u held at the random-pair estimate (as Splink's
+        training sessions), and the estimates are averaged. None: one pass per prediction
+        blocking rule, over the candidate pairs already compared.
     deterministic_rules : rules or None
         If given, the prior λ is (pairs these rules find) / (all pairs) / ``recall``;
         otherwise λ comes from EM's match share among the candidate pairs.
@@ -203,24 +211,30 @@ class Linker(Estimator):
         if len(pairs) == 0:
             raise ConfigError("blocking found no candidate pairs: nothing to learn from; use "
                               "broader blocking rules")
-        patterns = Patterns.from_gammas(self._gammas(indexes, pairs.left, pairs.right))
-        result = fit_em(patterns, u_random, fixed_m=frozenset(), start_m=None,
-                        max_iter=self.max_iter, tol=self.tol)
+        gammas = self._gammas(indexes, pairs.left, pairs.right)
+        patterns = Patterns.from_gammas(gammas)
+        first = fit_em(patterns, u_random, fixed_m=frozenset(), start_m=None,
+                       max_iter=self.max_iter, tol=self.tol)
         self.dependence_ = agreement_correlations(
-            patterns, posterior(patterns, result), [c.name for c in comparisons],
+            patterns, posterior(patterns, first), [c.name for c in comparisons],
             [c.n_levels - 1 for c in comparisons])
         _warn_dependence(self.dependence_)
-        m = result.m
-        if self.training_blocking is not None:
-            m = self._session_m(data, indexes, u_random, m)
         if labels is not None:
             m = self._labelled_m(data, indexes, labels, n_levels)
+        else:
+            m = self._session_m(data, indexes, u_random, first.m, blocking, pairs, gammas)
+        # With m fixed at what a match looks like, EM finds the share of candidates that
+        # look like that (the candidates' own u absorbs "same family", "same area").
+        final = expectation_maximisation(patterns, m, first.u, first.proportion,
+                                         fixed_m=frozenset(range(len(m))),
+                                         max_iter=self.max_iter, tol=self.tol)
         self.m_ = {c.name: x for c, x in zip(comparisons, m, strict=True)}
         self.u_ = {c.name: x for c, x in zip(comparisons, u_random, strict=True)}
-        self.u_candidates_ = {c.name: x for c, x in zip(comparisons, result.u, strict=True)}
-        self.n_iter_, self.converged_ = result.n_iter, result.converged
+        self.u_candidates_ = {c.name: x for c, x in zip(comparisons, final.u, strict=True)}
+        self.n_iter_ = first.n_iter + final.n_iter
+        self.converged_ = first.converged and final.converged
         self.n_candidates_ = len(pairs)
-        self.lambda_ = self._prior(data, result.proportion * len(pairs))
+        self.lambda_ = self._prior(data, final.proportion * len(pairs))
         self.comparisons_, self.blocking_ = comparisons, blocking
         return self
 
@@ -232,24 +246,31 @@ class Linker(Estimator):
         return out
 
     def _session_m(self, data: Records, indexes: list[ComparisonIndex],
-                   u_random: list[np.ndarray], m: list[np.ndarray]) -> list[np.ndarray]:
-        sums: list[list[np.ndarray]] = [[] for _ in indexes]
-        rules = as_blocking(self.training_blocking, "training_blocking").rules  # type: ignore[arg-type]
+                   u_random: list[np.ndarray], m: list[np.ndarray], blocking: Blocking,
+                   pairs: CandidatePairs, gammas: np.ndarray) -> list[np.ndarray]:
+        """m averaged over training passes, one per rule; each pass learns m for the
+        comparisons that do not read the rule's columns. Without ``training_blocking`` the
+        passes are the prediction rules, over the candidate pairs already compared.
+        """
+        estimates: list[list[np.ndarray]] = [[] for _ in indexes]
+        rules = (blocking.rules if self.training_blocking is None
+                 else as_blocking(self.training_blocking, "training_blocking").rules)
         for rule in progress(rules, "training", self.progress):
-            pairs = candidate_pairs(data, Blocking((rule,)), self.link_type, self.max_pairs)
-            if len(pairs) == 0:
-                warnings.warn(f"training rule {rule.label!r} found no pairs; skipped",
-                              DataWarning, stacklevel=3)
+            if self.training_blocking is None:
+                covered = rule.index(data).covers(pairs.left, pairs.right)
+                session_gammas = gammas[covered]
+            else:
+                found = candidate_pairs(data, Blocking((rule,)), self.link_type, self.max_pairs)
+                session_gammas = gamma_matrix(indexes, found.left, found.right)
+            blocked = frozenset(j for j, i in enumerate(indexes)
+                                if set(i.comparison.columns) & set(rule.columns))
+            if len(session_gammas) == 0 or len(blocked) == len(indexes):
                 continue
-            blocked = {j for j, i in enumerate(indexes)
-                       if set(i.comparison.columns) & set(rule.columns)}
-            patterns = Patterns.from_gammas(gamma_matrix(indexes, pairs.left, pairs.right))
-            session = fit_session_m(patterns, u_random, frozenset(blocked), m,
-                                    max_iter=self.max_iter, tol=self.tol)
-            for j in range(len(indexes)):
-                if j not in blocked:
-                    sums[j].append(session.m[j])
-        return [np.mean(s, axis=0) if s else m[j] for j, s in enumerate(sums)]
+            session = fit_session_m(Patterns.from_gammas(session_gammas), u_random, blocked,
+                                    m, max_iter=self.max_iter, tol=self.tol)
+            for j in set(range(len(indexes))) - blocked:
+                estimates[j].append(session.m[j])
+        return [np.mean(e, axis=0) if e else m[j] for j, e in enumerate(estimates)]
 
     def _labelled_m(self, data: Records, indexes: list[ComparisonIndex], labels: pd.DataFrame,
                     n_levels: list[int]) -> list[np.ndarray]:
@@ -343,7 +364,8 @@ class Linker(Estimator):
         return count_pairs(data, blocking, self.link_type)
 
     def cluster(self, pairs: pd.DataFrame, records: RecordsInput | None = None, *,
-                threshold: float | Sequence[float] = 0.5, min_density: float | None = None,
+                threshold: float | Sequence[float] = 0.5,
+                min_density: float | None = _clustering.DEFAULT_MIN_DENSITY,
                 one_to_one: bool = False) -> pd.DataFrame:
         """Entities from scored pairs; see :func:`golden.cluster_pairs`.
 

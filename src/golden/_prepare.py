@@ -103,9 +103,10 @@ def prepare_records(
     >>> prepare_records(df, unique_id="id", source=None, link_type="dedupe", columns=["name"]).n
     2
     >>> prepare_records(df, unique_id="id", source=None, link_type="dedupe", columns=["nme"])
+    ... # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    golden._errors.SchemaError: column 'nme' (named by the configuration) is missing; did you mean 'name'? Columns present: ['id', 'name']
+    golden._errors.SchemaError: column 'nme' (named by the configuration) is missing; did you ...
     """
     frame, source = _combine_sources(data, source)
     needed = [unique_id, *([source] if source else []), *columns]

@@ -7,8 +7,8 @@ below cover common customer attributes; :class:`Comparison` builds any other.
 Examples
 --------
 >>> from golden import comparisons as cmp
->>> [label for _, label in cmp.name("first_name").level_labels()]
-['null', 'exact', 'jaro_winkler >= 0.92', 'same metaphone', 'jaro_winkler >= 0.8', 'initial matches', 'else']
+>>> [label for _, label in cmp.name("first_name").level_labels()][:4]
+['null', 'exact', 'jaro_winkler >= 0.92', 'same metaphone']
 """
 
 from __future__ import annotations

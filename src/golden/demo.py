@@ -20,7 +20,7 @@ COMPARISONS = [
     cmp.name("surname"),
     cmp.date_of_birth("dob"),
     cmp.email("email"),
-    cmp.exact(gd.col("phone").phone(), name="phone"),
+    cmp.exact(gd.col("phone").phone(), term_frequency=True, name="phone"),
     cmp.postcode("postcode"),
 ]
 BLOCKING = [
@@ -37,8 +37,9 @@ def run(n_records: int = 20_000, random_state: int = 0) -> dict[str, float]:
     people = make_people(n_records, random_state=random_state)
     truth = people.set_index("unique_id")["person_id"]
     records = people.drop(columns=["person_id", "household_id"])
+    sources = sorted(records["source"].unique())
     print(f"golden {gd.__version__} demo: {len(records):,} customer records from "
-          f"{records['source'].nunique()} sources ({', '.join(sorted(records['source'].unique()))})")
+          f"{len(sources)} sources ({', '.join(sources)})")
     print(records.head(5).to_string(index=False), "\n")
 
     linker = gd.Linker(COMPARISONS, BLOCKING, random_state=random_state)

@@ -1,0 +1,14 @@
+"""Synthetic customer data with known truth, for testing and benchmarking entity resolution.
+
+Examples
+--------
+>>> from golden.datasets import make_people
+>>> make_people(10).shape
+(10, 13)
+"""
+
+from __future__ import annotations
+
+from golden.datasets._people import make_people
+
+__all__ = ["make_people"]
