@@ -167,3 +167,11 @@ def test_pairs_use_compact_integers() -> None:
                            columns=["surname"])
     pairs = candidate_pairs(data, gd.block_on("surname") | gd.block_on("first"), "dedupe")
     assert pairs.left.dtype == np.int32 and (pairs.left < pairs.right).all()
+
+
+def test_unparseable_dates_are_counted_and_reported() -> None:
+    frame = pd.DataFrame({"unique_id": [1, 2, 3, 4],
+                          "dob": ["1990-01-02", "02/01/1990", "soon", "31/02/1990"]})
+    with pytest.warns(DataWarning, match=r"'dob': 2 value\(s\) are not dates.*'soon'"):
+        pairs = gd.generate_pairs(frame, gd.block_on(gd.col("dob").date()))
+    assert pairs_of(pairs) == {(1, 2)}

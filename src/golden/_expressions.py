@@ -15,16 +15,18 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from golden import _normalise
-from golden._errors import ConfigError
+from golden._errors import ConfigError, DataWarning
 from golden._spec import Spec
 
 _STEPS_WITH_INT_ARG = {"first", "last"}
+DATE_STEPS = frozenset({"date_iso", "year", "month", "year_month"})
 STEP_NAMES = frozenset(
     {
         "lower", "upper", "strip_accents", "strip_punctuation", "collapse_spaces", "remove_spaces",
@@ -75,14 +77,17 @@ class Expr(Spec):
 
     def evaluate(self, frame: pd.DataFrame) -> pd.Series:
         """Compute the expression on ``frame`` (vectorised)."""
-        values = frame[self.column]
-        for name, *args in self.steps:
-            values = getattr(_normalise, name)(values, *args)
-        return values
+        return self.apply_steps(frame[self.column])
 
     def apply_steps(self, values: pd.Series) -> pd.Series:
-        """Apply this expression's steps to already-selected values (e.g. exploded lists)."""
+        """Apply this expression's steps to already-selected values (e.g. exploded lists).
+
+        Values that a date step cannot parse become null, with a ``DataWarning`` that
+        counts them and shows examples.
+        """
         for name, *args in self.steps:
+            if name in DATE_STEPS:
+                _warn_unparseable_dates(values, self.column)
             values = getattr(_normalise, name)(values, *args)
         return values
 
@@ -186,6 +191,19 @@ class Expr(Spec):
     def house_number(self) -> Expr:
         """House number from an address line."""
         return self._then("house_number")
+
+
+def _warn_unparseable_dates(values: pd.Series, column: str) -> None:
+    parsed, failed = _normalise.parse_date(values)
+    if failed:
+        bad = values[values.notna() & parsed.isna()]
+        examples = bad.drop_duplicates().head(3).tolist()
+        warnings.warn(
+            f"column {column!r}: {failed:,} value(s) are not dates in a recognised format "
+            f"and are treated as missing, e.g. {examples}",
+            DataWarning,
+            stacklevel=4,
+        )
 
 
 def col(column: str) -> Expr:
