@@ -236,7 +236,7 @@ def block_on(
     >>> block_on("surname", col("dob").year()).label
     'surname & year(dob)'
     """
-    return BlockOn(tuple(keys), max_block_size, oversize)
+    return BlockOn(tuple(as_expr(k, "block_on keys") for k in keys), max_block_size, oversize)
 
 
 def sorted_neighbourhood(key: str | Expr, window: int = 5) -> SortedNeighbourhood:
@@ -508,7 +508,7 @@ def count_pairs(records: Records, blocking: Blocking, link_type: str, top: int =
     for index, new in zip(indexes, new_counts, strict=True):
         cumulative += new
         rows.append({
-            "rule": index.rule.label,  # type: ignore[attr-defined]
+            "rule": index.rule.label,
             "pairs": index.count(cross),
             "new_pairs": new,
             "cumulative_pairs": cumulative,

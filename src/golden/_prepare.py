@@ -10,6 +10,7 @@ import difflib
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,7 @@ from golden._expressions import Expr
 LINK_TYPES = ("dedupe", "link", "link_and_dedupe")
 DEFAULT_SOURCE = "source_dataset"
 
-RecordsInput = pd.DataFrame | Sequence[pd.DataFrame] | Mapping[str, pd.DataFrame]
+RecordsInput: TypeAlias = pd.DataFrame | Sequence[pd.DataFrame] | Mapping[str, pd.DataFrame]
 
 
 @dataclass(frozen=True)

@@ -98,4 +98,4 @@ def import_callable(path: str) -> Callable[..., Any]:
     obj: Any = importlib.import_module(module_name)
     for part in qualname.split("."):
         obj = getattr(obj, part)
-    return obj  # type: ignore[no-any-return]
+    return obj
