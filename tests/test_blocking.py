@@ -98,6 +98,17 @@ def test_runaway_block_is_skipped_with_a_warning_naming_the_key() -> None:
     assert pairs_of(pairs) == {(10, 11)}
     with pytest.raises(ConfigError, match="max_block_size"):
         gd.generate_pairs(frame, gd.block_on("phone", max_block_size=5, oversize="error"))
+    with pytest.warns(DataWarning, match="split into runs of 5 records"):
+        capped = gd.generate_pairs(frame, gd.block_on("phone", max_block_size=5,
+                                                      oversize="cap"))
+    runs = [set(range(0, 5)), set(range(5, 10))]
+    expected = {(a, b) for run in runs for a in run for b in run if a < b} | {(10, 11)}
+    assert pairs_of(capped) == expected
+    shuffled = frame.sample(frac=1, random_state=0)
+    with pytest.warns(DataWarning):
+        again = gd.generate_pairs(shuffled, gd.block_on("phone", max_block_size=5,
+                                                        oversize="cap"))
+    assert {tuple(sorted(p)) for p in pairs_of(again)} == expected
 
 
 def test_max_pairs_guard_names_the_exploding_rule() -> None:
@@ -128,7 +139,7 @@ def test_specs_are_values() -> None:
 
 def test_bad_rules_report_every_problem() -> None:
     with pytest.raises(ConfigError) as info:
-        gd.block_on(max_block_size=1, oversize="cap")
+        gd.block_on(max_block_size=1, oversize="trim")
     assert len(info.value.problems) == 3
     with pytest.raises(ConfigError, match="window"):
         gd.sorted_neighbourhood("x", window=1)

@@ -107,6 +107,10 @@ CASES: dict[str, list[tuple[Any, Any]]] = {
         ("a\u3000b", "a b"), ("a\x0bb", "a b"), ("zero\u200bwidth", "zerowidth"),
         ("   ", None), ("\n", None), *NULLS,
     ],
+    "date_text": [
+        ("19551192", "1955-11-92"), ("1990-03-04", "1990-03-04"), ("04/03/1990", "1990-03-04"),
+        ("soon", None), ("12345678", None), *NULLS,
+    ],
     "remove_spaces": [
         ("SW1A 1AA", "SW1A1AA"), ("  a \t b\u00a0c ", "abc"), ("   ", None), *NULLS,
     ],

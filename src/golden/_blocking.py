@@ -43,7 +43,8 @@ from golden._spec import Spec
 if TYPE_CHECKING:
     from golden._prepare import Records
 
-OVERSIZE_ACTIONS = ("skip", "error")
+OVERSIZE_ACTIONS = ("skip", "cap", "error")
+DEFAULT_MAX_BLOCK_SIZE = 1_000
 
 
 class BlockingRule(Spec):
@@ -105,7 +106,7 @@ class BlockOn(BlockingRule):
 
     kind = "block_on"
     keys: tuple[Expr, ...]
-    max_block_size: int | None = 5_000
+    max_block_size: int | None = DEFAULT_MAX_BLOCK_SIZE
     oversize: str = "skip"
 
     def __post_init__(self) -> None:
@@ -138,7 +139,8 @@ class BlockOn(BlockingRule):
 
     def index(self, records: Records) -> RuleIndex:
         codes = combine_codes(*(records.encode(k).codes for k in self.keys))
-        codes = _guard_blocks(codes, self, lambda row: _key_text(records, self.keys, row))
+        codes = _guard_blocks(codes, self, lambda row: _key_text(records, self.keys, row),
+                              records.id_rank)
         return EqualityIndex(self, records, codes)
 
 
@@ -184,7 +186,7 @@ class BlockOnAny(BlockingRule):
     kind = "block_on_any"
     key: Expr
     sep: str | None = None
-    max_block_size: int | None = 5_000
+    max_block_size: int | None = DEFAULT_MAX_BLOCK_SIZE
     oversize: str = "skip"
 
     def __post_init__(self) -> None:
@@ -210,12 +212,13 @@ class BlockOnAny(BlockingRule):
         rows, codes = rows[keep], codes[keep].astype(np.int64)
         unique_pairs = np.unique(rows * (len(uniques) + 1) + codes)
         rows, codes = unique_pairs // (len(uniques) + 1), unique_pairs % (len(uniques) + 1)
-        codes = _guard_blocks(codes, self, lambda i: repr(uniques[codes[i]]))
+        codes = _guard_blocks(codes, self, lambda i: repr(uniques[codes[i]]),
+                              records.id_rank[rows])
         return MultiValueIndex(self, records, rows, codes, np.asarray(uniques))
 
 
 def block_on(
-    *keys: str | Expr, max_block_size: int | None = 5_000, oversize: str = "skip"
+    *keys: str | Expr, max_block_size: int | None = DEFAULT_MAX_BLOCK_SIZE, oversize: str = "skip"
 ) -> BlockOn:
     """Block on equality of one or more keys (column names or ``col(...)`` expressions).
 
@@ -225,10 +228,12 @@ def block_on(
         All must be equal (and non-null) for a pair to be produced.
     max_block_size : int or None
         Blocks (records sharing one key value) larger than this are a runaway, such as a
-        placeholder phone number; they are skipped with a :class:`DataWarning` naming the
-        key and its size. None disables the guard.
-    oversize : {"skip", "error"}
-        What to do with a runaway block: skip it, or raise :class:`ConfigError`.
+        placeholder phone number or e-mail; a :class:`DataWarning` names the key and its
+        size. None disables the guard.
+    oversize : {"skip", "cap", "error"}
+        What to do with a runaway block: skip it; cap it (split it into runs of
+        ``max_block_size`` records in unique-id order, so each record is still compared
+        with some others); or raise :class:`ConfigError`.
 
     Examples
     --------
@@ -252,7 +257,7 @@ def sorted_neighbourhood(key: str | Expr, window: int = 5) -> SortedNeighbourhoo
 
 
 def block_on_any(
-    key: str | Expr, *, sep: str | None = None, max_block_size: int | None = 5_000,
+    key: str | Expr, *, sep: str | None = None, max_block_size: int | None = DEFAULT_MAX_BLOCK_SIZE,
     oversize: str = "skip",
 ) -> BlockOnAny:
     """Block on any shared value of a multi-valued column (a list per record, or text).
@@ -381,8 +386,13 @@ def _isin_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     return sorted_set[pos] == values
 
 
-def _guard_blocks(codes: np.ndarray, rule: BlockOn | BlockOnAny, describe: object) -> np.ndarray:
-    """Null out the codes of blocks larger than the rule's ``max_block_size``."""
+def _guard_blocks(codes: np.ndarray, rule: BlockOn | BlockOnAny, describe: object,
+                  id_rank: np.ndarray) -> np.ndarray:
+    """Skip, cap or refuse blocks larger than the rule's ``max_block_size``.
+
+    ``id_rank`` orders the rows by unique id; capping splits an oversized block into runs
+    of ``max_block_size`` records in that order, so input row order never matters.
+    """
     if rule.max_block_size is None or len(codes) == 0:
         return codes
     valid = codes >= 0
@@ -402,10 +412,26 @@ def _guard_blocks(codes: np.ndarray, rule: BlockOn | BlockOnAny, describe: objec
     )
     if rule.oversize == "error":
         raise ConfigError(message + "; raise max_block_size or use a more specific key")
-    warnings.warn(message + "; these blocks were skipped", DataWarning, stacklevel=4)
+    action = ("were skipped" if rule.oversize == "skip" else
+              f"were split into runs of {rule.max_block_size:,} records in unique-id order")
+    warnings.warn(f"{message}; these blocks {action}", DataWarning, stacklevel=4)
     out = codes.copy()
-    out[np.isin(codes, oversized)] = -1
+    inside = np.isin(codes, oversized)
+    if rule.oversize == "skip":
+        out[inside] = -1
+        return out
+    rows = np.flatnonzero(inside)
+    rows = rows[np.lexsort((id_rank[rows], codes[rows]))]
+    starts, counts = group_starts(codes[rows])
+    position = np.arange(len(rows)) - np.repeat(starts, counts)
+    out[rows] = codes.max() + 1 + rows_to_runs(codes[rows], position, rule.max_block_size)
     return out
+
+
+def rows_to_runs(block: np.ndarray, position: np.ndarray, size: int) -> np.ndarray:
+    """A new code per (block, run of ``size`` positions)."""
+    return np.unique(block * (int(position.max(initial=0)) // size + 1) + position // size,
+                     return_inverse=True)[1].astype(np.int64)
 
 
 def _key_text(records: Records, keys: tuple[Expr, ...], row: int) -> str:

@@ -26,12 +26,12 @@ from golden._errors import ConfigError, DataWarning
 from golden._spec import Spec
 
 _STEPS_WITH_INT_ARG = {"first", "last"}
-DATE_STEPS = frozenset({"date_iso", "year", "month", "year_month"})
+DATE_STEPS = frozenset({"date_iso", "date_text", "year", "month", "year_month"})
 STEP_NAMES = frozenset(
     {
         "lower", "upper", "strip_accents", "strip_punctuation", "collapse_spaces", "remove_spaces",
         "clean_text", "digits_only", "phone", "email", "email_user", "email_domain",
-        "date_iso", "year", "month", "year_month", "name_tokens", "first", "last",
+        "date_iso", "date_text", "year", "month", "year_month", "name_tokens", "first", "last",
         "soundex", "metaphone", "nysiis", "match_rating_codex", "initial", "house_number",
     }
 )  # fmt: skip
@@ -87,7 +87,7 @@ class Expr(Spec):
         """
         for name, *args in self.steps:
             if name in DATE_STEPS:
-                _warn_unparseable_dates(values, self.column)
+                _warn_unparseable_dates(values, self.column, kept=name == "date_text")
             values = getattr(_normalise, name)(values, *args)
         return values
 
@@ -144,6 +144,11 @@ class Expr(Spec):
         """Parse dates from common formats into ISO ``YYYY-MM-DD`` (unparseable → null)."""
         return self._then("date_iso")
 
+    def date_text(self) -> Expr:
+        """As :meth:`date`, but invalid ``YYYYMMDD`` values ("19551192") are kept as text so
+        typo levels can still compare them."""
+        return self._then("date_text")
+
     def year(self) -> Expr:
         """Year of a date."""
         return self._then("year")
@@ -193,14 +198,16 @@ class Expr(Spec):
         return self._then("house_number")
 
 
-def _warn_unparseable_dates(values: pd.Series, column: str) -> None:
+def _warn_unparseable_dates(values: pd.Series, column: str, kept: bool) -> None:
     parsed, failed = _normalise.parse_date(values)
     if failed:
         bad = values[values.notna() & parsed.isna()]
         examples = bad.drop_duplicates().head(3).tolist()
+        fate = ("compared as text where they read as YYYYMMDD, else treated as missing"
+                if kept else "treated as missing")
         warnings.warn(
             f"column {column!r}: {failed:,} value(s) are not dates in a recognised format "
-            f"and are treated as missing, e.g. {examples}",
+            f"and are {fate}, e.g. {examples}",
             DataWarning,
             stacklevel=4,
         )

@@ -61,6 +61,7 @@ __all__ = [
     "clean_text",
     "collapse_spaces",
     "date_iso",
+    "date_text",
     "digits_only",
     "email",
     "email_domain",
@@ -1208,6 +1209,24 @@ def date_iso(
     ['1971-06-01', '1971-06-01', nan, nan]
     """
     return _date_format(s, "%Y-%m-%d", formats, dayfirst)
+
+
+def date_text(s: pd.Series) -> pd.Series:
+    """Like :func:`date_iso`, but a value that is not a valid date and reads as eight digits
+    ``YYYYMMDD`` (a typo such as "19551192") is kept as ``"1955-11-92"`` text, so
+    typo-tolerant comparisons can still use it; other unparseable values are null.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> date_text(pd.Series(["19551192", "04/03/1990", "soon", None])).tolist()
+    ['1955-11-92', '1990-03-04', nan, nan]
+    """
+    iso = date_iso(s)
+    digits = digits_only(s)
+    looks_like_date = digits.str.len().eq(8) & digits.str.match(r"(18|19|20)[0-9]{6}$")
+    kept = digits.str[:4] + "-" + digits.str[4:6] + "-" + digits.str[6:8]
+    return _finish(iso.where(iso.notna(), kept.where(looks_like_date.fillna(False))))
 
 
 def year(s: pd.Series, *, formats: Sequence[str] | None = None, dayfirst: bool = True) -> pd.Series:

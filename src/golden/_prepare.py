@@ -66,6 +66,18 @@ class Records:
         return self.frame[self.unique_id]
 
     @property
+    def id_rank(self) -> np.ndarray:
+        """Each row's rank in (source, unique id) order: an order independent of row order."""
+        if not hasattr(self, "_id_rank"):
+            keys = [self.ids.to_numpy()]
+            if self.source is not None:
+                keys.append(self.frame[self.source].to_numpy())
+            order = np.lexsort(keys)
+            self._id_rank = np.empty(self.n, dtype=np.int64)
+            self._id_rank[order] = np.arange(self.n)
+        return self._id_rank
+
+    @property
     def n_sources(self) -> int:
         """How many sources the records come from."""
         return len(self.source_names)

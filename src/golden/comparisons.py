@@ -270,13 +270,16 @@ def date(column: Column, *, within_days: Sequence[float] = (31, 366, 3653),
 def date_of_birth(column: Column, *, name: str | None = None) -> Comparison:
     """Dates of birth: exact, day/month swapped, one typo, within a month, a year, 10 years.
 
+    Values are parsed from common formats; invalid ``YYYYMMDD`` values (a typo such as
+    "19551192") are kept as text so the one-typo level can still match them.
+
     Examples
     --------
     >>> date_of_birth("dob").n_levels
     7
     """
     expr = as_expr(column, "column")
-    expr = expr.date() if not expr.steps else expr
+    expr = expr.date_text() if not expr.steps else expr
     levels = [Exact(), DayMonthSwapped(), Similarity("damerau_levenshtein", 1),
               DateWithin(30.4375), DateWithin(365.25), DateWithin(3652.5)]
     return _comparison(expr, levels, name or expr.column)
