@@ -70,3 +70,13 @@ def test_warns_when_not_converged() -> None:
     with pytest.warns(ConvergenceWarning, match="max_iter=1"):
         result = expectation_maximisation(patterns, TRUE_M, TRUE_U, 0.5, max_iter=1, tol=1e-12)
     assert not result.converged and result.n_iter == 1
+
+
+def test_patterns_of_many_comparisons_do_not_collide() -> None:
+    rng = np.random.default_rng(4)
+    gammas = rng.integers(-1, 9, size=(5_000, 24)).astype(np.int8)
+    gammas[:2500] = gammas[0]
+    patterns = Patterns.from_gammas(gammas)
+    assert len(patterns.counts) == len(np.unique(gammas, axis=0))
+    first = np.flatnonzero((patterns.gammas == gammas[0]).all(axis=1))
+    assert patterns.counts[first].tolist() == [2500.0]

@@ -39,7 +39,11 @@ class Patterns:
             return cls(gammas.reshape(0, gammas.shape[1]), np.zeros(0))
         key = np.zeros(len(gammas), dtype=np.int64)
         for j in range(gammas.shape[1]):
-            key = key * 256 + (gammas[:, j].astype(np.int64) + 1)
+            column = gammas[:, j].astype(np.int64) + 1
+            radix = int(column.max()) + 1
+            if int(key.max()) >= np.iinfo(np.int64).max // (2 * radix):
+                key = pd.factorize(key, sort=True)[0].astype(np.int64)
+            key = key * radix + column
         inverse, distinct = pd.factorize(key, sort=True)
         counts = np.bincount(inverse, weights=weights, minlength=len(distinct))
         first = np.zeros(len(distinct), dtype=np.int64)
