@@ -158,26 +158,48 @@ def _components(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
 
 def _dense_components(left: np.ndarray, right: np.ndarray, scores: np.ndarray,
                       labels: np.ndarray, n: int, min_density: float) -> np.ndarray:
-    """Drop the weakest links of sparse clusters until every cluster is dense enough."""
+    """Drop the weakest links of sparse clusters until every cluster is dense enough.
+
+    Only the sparse clusters' links are worked on, renumbered into a small graph.
+    """
+    sparse = _sparse_clusters(labels, left, n, min_density)
+    if not sparse.any():
+        return labels
+    inside = sparse[labels[left]]
+    nodes, ends = np.unique(np.r_[left[inside], right[inside]], return_inverse=True)
+    sub_left, sub_right = ends[: inside.sum()], ends[inside.sum():]
+    sub_scores = scores[inside]
+    sub_labels = _components(sub_left, sub_right, len(nodes))
     for _ in range(MAX_ROUNDS):
-        sizes = np.bincount(labels, minlength=n)
-        edges = np.bincount(labels[left], minlength=n)
-        possible = sizes * (sizes - 1) / 2
-        sparse = (sizes > 2) & (edges < min_density * np.maximum(possible, 1))
+        sparse = _sparse_clusters(sub_labels, sub_left, len(nodes), min_density)
         if not sparse.any():
-            return labels
-        in_sparse = sparse[labels[left]]
-        comp = labels[left]
-        order = np.lexsort((scores, comp))
-        comp_sorted = comp[order]
-        starts, counts = group_starts(comp_sorted)
-        rank = np.arange(len(order)) - np.repeat(starts, counts)
-        cut = np.maximum(1, np.ceil(PRUNE_SHARE * np.repeat(counts, counts))).astype(np.int64)
-        drop = np.zeros(len(left), dtype=bool)
-        drop[order] = (rank < cut) & in_sparse[order]
-        left, right, scores = left[~drop], right[~drop], scores[~drop]
-        labels = _components(left, right, n)
-    return labels
+            break
+        drop = _weakest_links(sub_labels[sub_left], sub_scores, sparse)
+        sub_left, sub_right, sub_scores = sub_left[~drop], sub_right[~drop], sub_scores[~drop]
+        sub_labels = _components(sub_left, sub_right, len(nodes))
+    out = labels.copy()
+    out[nodes] = labels.max() + 1 + sub_labels
+    return out
+
+
+def _sparse_clusters(labels: np.ndarray, left: np.ndarray, n: int, min_density: float
+                     ) -> np.ndarray:
+    """Per cluster label: three or more records and too few links."""
+    sizes = np.bincount(labels, minlength=n)
+    edges = np.bincount(labels[left], minlength=len(sizes))
+    possible = sizes * (sizes - 1) / 2
+    return (sizes > 2) & (edges < min_density * np.maximum(possible, 1))
+
+
+def _weakest_links(cluster: np.ndarray, scores: np.ndarray, sparse: np.ndarray) -> np.ndarray:
+    """The lowest-scoring tenth (at least one) of each sparse cluster's links."""
+    order = np.lexsort((scores, cluster))
+    starts, counts = group_starts(cluster[order])
+    rank = np.arange(len(order)) - np.repeat(starts, counts)
+    cut = np.maximum(1, np.ceil(PRUNE_SHARE * np.repeat(counts, counts))).astype(np.int64)
+    drop = np.zeros(len(cluster), dtype=bool)
+    drop[order] = (rank < cut) & sparse[cluster[order]]
+    return drop
 
 
 def _mutual_best(left: np.ndarray, right: np.ndarray, scores: np.ndarray, n: int

@@ -19,6 +19,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from golden import _normalise
@@ -82,14 +83,23 @@ class Expr(Spec):
     def apply_steps(self, values: pd.Series) -> pd.Series:
         """Apply this expression's steps to already-selected values (e.g. exploded lists).
 
-        Values that a date step cannot parse become null, with a ``DataWarning`` that
-        counts them and shows examples.
+        The steps run once per distinct value. Values that a date step cannot parse become
+        null, with a ``DataWarning`` that counts them and shows examples.
         """
+        if not self.steps:
+            return values
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        distinct = pd.Series(uniques)
+        weights = np.bincount(codes[codes >= 0], minlength=len(distinct))
         for name, *args in self.steps:
             if name in DATE_STEPS:
-                _warn_unparseable_dates(values, self.column, kept=name == "date_text")
-            values = getattr(_normalise, name)(values, *args)
-        return values
+                _warn_unparseable_dates(distinct, weights, self.column,
+                                        kept=name == "date_text")
+            distinct = getattr(_normalise, name)(distinct, *args)
+        if distinct.empty:
+            return distinct.reindex(range(len(values))).set_axis(values.index)
+        out = distinct.take(np.maximum(codes, 0)).where(codes >= 0)
+        return out.set_axis(values.index).rename(values.name)
 
     # Normalisers -------------------------------------------------------------------
     def lower(self) -> Expr:
@@ -198,11 +208,15 @@ class Expr(Spec):
         return self._then("house_number")
 
 
-def _warn_unparseable_dates(values: pd.Series, column: str, kept: bool) -> None:
-    parsed, failed = _normalise.parse_date(values)
+def _warn_unparseable_dates(values: pd.Series, weights: np.ndarray, column: str, kept: bool
+                            ) -> None:
+    """Warn about distinct ``values`` (held ``weights`` times each) that are not dates."""
+    parsed, _ = _normalise.parse_date(values)
+    bad = (values.notna() & ~values.astype("string").str.strip().eq("").fillna(False)
+           & parsed.isna()).to_numpy(dtype=bool)
+    failed = int(weights[bad].sum()) if len(weights) == len(bad) else int(bad.sum())
     if failed:
-        bad = values[values.notna() & parsed.isna()]
-        examples = bad.drop_duplicates().head(3).tolist()
+        examples = values[bad].head(3).tolist()
         fate = ("compared as text where they read as YYYYMMDD, else treated as missing"
                 if kept else "treated as missing")
         warnings.warn(
