@@ -23,6 +23,12 @@ COMPARISONS = [
     cmp.exact(gd.col("phone").phone(), term_frequency=True, name="phone"),
     cmp.postcode("postcode"),
 ]
+# EM learns what a match looks like from pairs that share a person-level key: sharing a
+# phone, an e-mail or an address also happens within households.
+TRAINING = [
+    gd.block_on(gd.col("dob").date()),
+    gd.block_on(gd.col("first_name").clean(), gd.col("surname").clean()),
+]
 BLOCKING = [
     gd.block_on(gd.col("first_name").clean(), gd.col("dob").date()),
     gd.block_on(gd.col("surname").clean(), gd.col("postcode").clean()),
@@ -42,7 +48,8 @@ def run(n_records: int = 20_000, random_state: int = 0) -> dict[str, float]:
           f"{len(sources)} sources ({', '.join(sources)})")
     print(records.head(5).to_string(index=False), "\n")
 
-    linker = gd.Linker(COMPARISONS, BLOCKING, random_state=random_state)
+    linker = gd.Linker(COMPARISONS, BLOCKING, training_blocking=TRAINING,
+                       random_state=random_state)
     print("Blocking:")
     print(linker.count_pairs(records)[["rule", "pairs", "new_pairs", "cumulative_pairs"]]
           .to_string(index=False), "\n")

@@ -1,0 +1,26 @@
+"""The demo configuration on synthetic customers: good entities without tuning, at any size."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from golden import demo
+
+
+@pytest.mark.parametrize("n_records", [5_000, 40_000])
+def test_default_threshold_gives_good_entities_at_different_sizes(n_records, capsys) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scores = demo.run(n_records, random_state=1)
+    assert scores["pairwise_f1"] >= 0.78
+    assert scores["bcubed_f1"] >= 0.88
+    assert "B-cubed F1" in capsys.readouterr().out
+
+
+def test_main_parses_the_record_count(capsys) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert demo.main(["3000"]) == 0
+    assert "3,000 customer records" in capsys.readouterr().out
