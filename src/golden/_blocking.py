@@ -435,7 +435,11 @@ def rows_to_runs(block: np.ndarray, position: np.ndarray, size: int) -> np.ndarr
 
 
 def _key_text(records: Records, keys: tuple[Expr, ...], row: int) -> str:
-    return ", ".join(f"{k.label}={records.values(k).iloc[row]!r}" for k in keys)
+    parts = []
+    for key in keys:
+        encoded = records.encode(key)
+        parts.append(f"{key.label}={encoded.values[encoded.codes[row]]!r}")
+    return ", ".join(parts)
 
 
 # Pair generation -----------------------------------------------------------------------------
@@ -455,18 +459,18 @@ class CandidatePairs:
 
 
 def iter_rule_pairs(
-    records: Records, blocking: Blocking, link_type: str
+    records: Records, blocking: Blocking, link_type: str,
+    indexes: Sequence[RuleIndex] | None = None,
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
     """Yield ``(rule_number, left, right)`` for each rule's new pairs, OR de-duplicated."""
-    indexes: list[RuleIndex] = []
-    for number, rule in enumerate(blocking.rules):
-        index = rule.index(records)
+    if indexes is None:
+        indexes = [rule.index(records) for rule in blocking.rules]
+    for number, index in enumerate(indexes):
         left, right = index.pairs()
         left, right = orient(records, left, right, link_type)
         seen = np.zeros(len(left), dtype=bool)
-        for earlier in indexes:
+        for earlier in indexes[:number]:
             seen |= earlier.covers(left, right)
-        indexes.append(index)
         yield number, left[~seen], right[~seen]
 
 
@@ -487,11 +491,12 @@ def candidate_pairs(
     records: Records, blocking: Blocking, link_type: str, max_pairs: int | None = None
 ) -> CandidatePairs:
     """All candidate pairs of the OR-ed rules, each once, tagged with its first rule."""
+    indexes = [rule.index(records) for rule in blocking.rules]
     if max_pairs is not None:
-        guard_pair_count(records, blocking, link_type, max_pairs)
+        guard_pair_count(indexes, link_type, max_pairs)
     dtype = np.int32 if records.n < 2**31 else np.int64
     lefts, rights, tags = [], [], []
-    for number, left, right in iter_rule_pairs(records, blocking, link_type):
+    for number, left, right in iter_rule_pairs(records, blocking, link_type, indexes):
         lefts.append(left.astype(dtype))
         rights.append(right.astype(dtype))
         tags.append(np.full(len(left), number, dtype=np.int16))
@@ -501,10 +506,10 @@ def candidate_pairs(
     )
 
 
-def guard_pair_count(records: Records, blocking: Blocking, link_type: str, max_pairs: int) -> None:
-    """Raise before any work when the rules would produce more than ``max_pairs`` pairs."""
+def guard_pair_count(indexes: Sequence[RuleIndex], link_type: str, max_pairs: int) -> None:
+    """Raise before pairs are built when the rules would produce more than ``max_pairs``."""
     cross = link_type == "link"
-    counts = [(rule, rule.index(records).count(cross)) for rule in blocking.rules]
+    counts = [(index.rule, index.count(cross)) for index in indexes]
     total = sum(n for _, n in counts)
     if total > max_pairs:
         worst, n = max(counts, key=lambda item: item[1])
@@ -529,7 +534,8 @@ def count_pairs(records: Records, blocking: Blocking, link_type: str, top: int =
     all_equality = all(isinstance(i, EqualityIndex) for i in indexes)
     new_counts = (
         _new_pair_counts(indexes, records, cross) if all_equality
-        else [len(left) for _, left, _ in iter_rule_pairs(records, blocking, link_type)]
+        else [len(left) for _, left, _ in iter_rule_pairs(records, blocking, link_type,
+                                                           indexes)]
     )
     for index, new in zip(indexes, new_counts, strict=True):
         cumulative += new

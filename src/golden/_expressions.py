@@ -83,23 +83,36 @@ class Expr(Spec):
     def apply_steps(self, values: pd.Series) -> pd.Series:
         """Apply this expression's steps to already-selected values (e.g. exploded lists).
 
-        The steps run once per distinct value. Values that a date step cannot parse become
-        null, with a ``DataWarning`` that counts them and shows examples.
+        The steps run once per distinct value (see :meth:`apply_to_distinct`).
         """
         if not self.steps:
             return values
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        distinct = pd.Series(uniques)
+        distinct = self.apply_to_distinct(pd.Series(uniques), codes)
+        return expand(distinct, codes).set_axis(values.index).rename(values.name)
+
+    def apply_to_distinct(self, distinct: pd.Series, codes: np.ndarray) -> pd.Series:
+        """Apply the steps to the distinct values of a column, whose rows hold ``codes``
+        (-1 for null). Values that a date step cannot parse become null, with a
+        ``DataWarning`` that counts the rows and shows examples.
+        """
         weights = np.bincount(codes[codes >= 0], minlength=len(distinct))
-        for name, *args in self.steps:
-            if name in DATE_STEPS:
-                _warn_unparseable_dates(distinct, weights, self.column,
-                                        kept=name == "date_text")
-            distinct = getattr(_normalise, name)(distinct, *args)
-        if distinct.empty:
-            return distinct.reindex(range(len(values))).set_axis(values.index)
-        out = distinct.take(np.maximum(codes, 0)).where(codes >= 0)
-        return out.set_axis(values.index).rename(values.name)
+        for step in self.steps:
+            distinct = self.apply_step(step, distinct, weights)
+        return distinct
+
+    def apply_step(self, step: tuple[Any, ...], distinct: pd.Series, weights: np.ndarray
+                   ) -> pd.Series:
+        """Apply one step to distinct values, each held by ``weights`` rows."""
+        name, *args = step
+        if name in DATE_STEPS:
+            _warn_unparseable_dates(distinct, weights, self.column, kept=name == "date_text")
+        return getattr(_normalise, name)(distinct, *args)
+
+    @property
+    def parent(self) -> Expr:
+        """The expression without its last step."""
+        return Expr(self.column, self.steps[:-1])
 
     # Normalisers -------------------------------------------------------------------
     def lower(self) -> Expr:
@@ -206,6 +219,13 @@ class Expr(Spec):
     def house_number(self) -> Expr:
         """House number from an address line."""
         return self._then("house_number")
+
+
+def expand(distinct: pd.Series, codes: np.ndarray) -> pd.Series:
+    """Row values from distinct values and the rows' codes (-1: null), index 0..n-1."""
+    if distinct.empty:
+        return distinct.reindex(range(len(codes)))
+    return distinct.take(np.maximum(codes, 0)).where(codes >= 0).reset_index(drop=True)
 
 
 def _warn_unparseable_dates(values: pd.Series, weights: np.ndarray, column: str, kept: bool

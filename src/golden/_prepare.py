@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from golden._errors import ConfigError, DataWarning, SchemaError
-from golden._expressions import Expr
+from golden._expressions import Expr, expand
 
 LINK_TYPES = ("dedupe", "link", "link_and_dedupe")
 DEFAULT_SOURCE = "source_dataset"
@@ -57,6 +57,8 @@ class Records:
             codes, names = pd.factorize(self.frame[source], sort=True)
             self.source_codes = codes.astype(np.int16)
             self.source_names = np.asarray(names, dtype=object)
+        self._columns: dict[str, tuple[np.ndarray, pd.Series]] = {}
+        self._distinct_values: dict[Expr, pd.Series] = {}
         self._values: dict[Expr, pd.Series] = {}
         self._encoded: dict[Expr, Encoded] = {}
 
@@ -82,16 +84,50 @@ class Records:
         """How many sources the records come from."""
         return len(self.source_names)
 
+    def _distinct(self, column: str) -> tuple[np.ndarray, pd.Series]:
+        """A column's row codes and distinct values (cached): every expression on the column
+        is computed on its distinct values only."""
+        if column not in self._columns:
+            values = self.frame[column]
+            try:
+                codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            except TypeError:  # lists of values (multi-valued attributes) are not hashable
+                values = values.map(lambda v: tuple(v) if isinstance(v, list | np.ndarray) else v)
+                codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            self._columns[column] = (codes.astype(np.int64), pd.Series(uniques))
+        return self._columns[column]
+
+    def _normalised(self, expr: Expr) -> tuple[np.ndarray, pd.Series]:
+        """Row codes into the column's distinct values, and those values normalised.
+
+        Cached per expression, so ``col("email").email().email_user()`` reuses the
+        canonical e-mails computed for ``col("email").email()``.
+        """
+        codes, distinct = self._distinct(expr.column)
+        if not expr.steps:
+            return codes, distinct
+        if expr not in self._distinct_values:
+            _, base = self._normalised(expr.parent)
+            weights = np.bincount(codes[codes >= 0], minlength=len(base))
+            self._distinct_values[expr] = expr.apply_step(expr.steps[-1], base, weights)
+        return codes, self._distinct_values[expr]
+
     def values(self, expr: Expr) -> pd.Series:
         """The expression's values for every row (cached)."""
         if expr not in self._values:
-            self._values[expr] = expr.evaluate(self.frame)
+            self._values[expr] = expand(*reversed(self._normalised(expr)))
         return self._values[expr]
 
     def encode(self, expr: Expr) -> Encoded:
         """Integer codes of the expression's values (cached); nulls are -1."""
         if expr not in self._encoded:
-            codes, uniques = pd.factorize(self.values(expr), use_na_sentinel=True)
+            if expr in self._values:
+                codes, uniques = pd.factorize(self._values[expr], use_na_sentinel=True)
+            else:
+                raw_codes, normalised = self._normalised(expr)
+                distinct_codes, uniques = pd.factorize(normalised, use_na_sentinel=True)
+                codes = np.where(raw_codes >= 0, distinct_codes[np.maximum(raw_codes, 0)]
+                                 if len(distinct_codes) else -1, -1)
             self._encoded[expr] = Encoded(codes.astype(np.int32), np.asarray(uniques))
         return self._encoded[expr]
 

@@ -1,0 +1,98 @@
+"""Child process: Splink 5 (DuckDB backend) on one dataset for the scale benchmark.
+
+    python benchmarks/_scale_splink.py --dataset people --n-records 1000000 --out /tmp/x
+
+Timed region (after loading the data and importing Splink):
+
+* ``normalise`` (people only): register the pandas frame with DuckDB and build the
+  normalised table with block-size flags (``_scale_configs.normalise_sql``); for FEBRL the
+  frames are registered as they are (the accuracy benchmark's configuration);
+* ``fit``: ``Linker`` + λ from deterministic rules, u by random sampling, EM sessions;
+* ``predict``: ``inference.predict()`` (every candidate pair);
+* ``cluster``: ``cluster_pairwise_predictions_at_threshold(…, 0.5)``;
+* ``export``: predictions and clusters read back as pandas frames (golden returns pandas
+  frames directly).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+import _scale_child
+import _scale_configs
+import _scale_data
+
+
+def _prior(linker: object) -> float | None:
+    try:
+        return float(linker._settings_obj._probability_two_random_records_match)  # type: ignore[attr-defined]
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def main() -> None:
+    args = _scale_child.parse_args(("run",))
+    dataset = _scale_data.load(args.dataset, args.n_records, args.seed)
+    import duckdb
+    import splink
+    from splink import DuckDBAPI, Linker
+
+    config = _scale_configs.splink(args.dataset)
+    meter = _scale_child.PhaseMeter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with meter.phase("normalise"):
+            db_api = DuckDBAPI()
+            if args.dataset == _scale_data.PEOPLE:
+                con = db_api.duckdb_con
+                con.register(_scale_configs.RAW_TABLE, dataset.frames[0])
+                con.execute(_scale_configs.normalise_sql())
+                con.unregister(_scale_configs.RAW_TABLE)
+                inputs = db_api.register(_scale_configs.CLEAN_TABLE,
+                                         dataset_display_name="people")
+            else:
+                registered = [
+                    db_api.register(frame, dataset_display_name=name)
+                    for frame, name in zip(dataset.frames, dataset.source_names, strict=True)
+                ]
+                inputs = registered[0] if dataset.link_type == "dedupe" else registered
+        with meter.phase("fit"):
+            linker = Linker(inputs, config.settings, log_level=logging.WARNING)
+            training = config.training
+            linker.training.estimate_probability_two_random_records_match(
+                training.deterministic_rules, recall=training.recall)
+            linker.training.estimate_u_using_random_sampling(
+                max_pairs=training.u_max_pairs, seed=training.u_seed)
+            for rule in training.em_rules:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule, **training.em_kwargs)
+        with meter.phase("predict"):
+            predictions = linker.inference.predict()
+        with meter.phase("cluster"):
+            clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+                predictions, threshold_match_probability=_scale_child.CLUSTER_THRESHOLD)
+        with meter.phase("export"):
+            uid = dataset.unique_id
+            pairs = predictions.as_pandas_dataframe().rename(
+                columns={f"{uid}_l": "unique_id_l", f"{uid}_r": "unique_id_r"})
+            clusters = clusters.as_pandas_dataframe().rename(
+                columns={uid: "unique_id", "cluster_id": "entity_id"})
+    meter.stop()
+
+    counts = _scale_child.write_outputs(args.out, pairs, clusters)
+    threads = db_api.duckdb_con.execute("select current_setting('threads')").fetchone()[0]
+    _scale_child.report({
+        **meter.result,
+        **counts,
+        "mode": "run",
+        "version": splink.__version__,
+        "duckdb_version": duckdb.__version__,
+        "duckdb_threads": threads,
+        "lambda": _prior(linker),
+        "fit_warnings": sorted({str(w.message)[:300] for w in caught}),
+    })
+
+
+if __name__ == "__main__":
+    main()
