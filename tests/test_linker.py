@@ -208,3 +208,11 @@ def test_numbers_in_text_columns_do_not_crash(febrl3) -> None:
         warnings.simplefilter("ignore")
         pairs = febrl_linker().fit(numeric).predict(numeric, threshold=0.5)
     assert len(pairs) > 5000
+
+
+def test_fit_predict_equals_fit_then_predict(febrl3, febrl3_fitted) -> None:
+    _, pairs = febrl3_fitted
+    together = febrl_linker().fit_predict(febrl3)
+    pd.testing.assert_frame_equal(together, pairs)
+    with pytest.raises(ConfigError, match="threshold"):
+        febrl_linker().fit_predict(febrl3, threshold=2)

@@ -202,6 +202,31 @@ class Linker(Estimator):
         """
         comparisons, blocking = self._settings()
         data = self._records(records, comparisons, blocking)
+        self._fit(data, comparisons, blocking, labels)
+        return self
+
+    def fit_predict(self, records: RecordsInput, threshold: float | None = None, *,
+                    threshold_weight: float | None = None) -> pd.DataFrame:
+        """``fit(records)`` then ``predict(records, ...)``, preparing and comparing the
+        records once instead of twice.
+
+        Returns
+        -------
+        DataFrame
+            As :meth:`predict`.
+        """
+        _check_thresholds(threshold, threshold_weight)
+        comparisons, blocking = self._settings()
+        data = self._records(records, comparisons, blocking)
+        indexes, pairs, gammas = self._fit(data, comparisons, blocking, None)
+        rule = pd.Categorical.from_codes(pairs.rule, categories=list(pairs.labels))
+        return self._score(data, indexes, pairs.left, pairs.right, rule, gammas, threshold,
+                           threshold_weight)
+
+    def _fit(self, data: Records, comparisons: list[Comparison], blocking: Blocking,
+             labels: pd.DataFrame | None
+             ) -> tuple[list[ComparisonIndex], CandidatePairs, np.ndarray]:
+        """Learn the parameters; return what scoring the candidates again would need."""
         rng = np.random.default_rng(self.random_state)
         indexes = comparison_indexes(data, comparisons)
         n_levels = [c.n_levels for c in comparisons]
@@ -236,7 +261,7 @@ class Linker(Estimator):
         self.n_candidates_ = len(pairs)
         self.lambda_ = self._prior(data, final.proportion * len(pairs))
         self.comparisons_, self.blocking_ = comparisons, blocking
-        return self
+        return indexes, pairs, gammas
 
     def _gammas(self, indexes: list[ComparisonIndex], left: np.ndarray, right: np.ndarray
                 ) -> np.ndarray:
@@ -327,13 +352,7 @@ class Linker(Estimator):
             ``gamma_<name>`` and ``mw_<name>`` per comparison.
         """
         self._check_fitted()
-        problems = [f"{name}: got {value!r}, expected a number" for name, value in
-                    (("threshold", threshold), ("threshold_weight", threshold_weight))
-                    if value is not None and not isinstance(value, int | float)]
-        if threshold is not None and not problems and not 0 <= threshold <= 1:
-            problems.append(f"threshold: got {threshold!r}, expected a probability in [0, 1]")
-        if problems:
-            raise ConfigError(problems)
+        _check_thresholds(threshold, threshold_weight)
         comparisons, blocking = self.comparisons_, self.blocking_
         data = self._records(records, comparisons, blocking)
         indexes = comparison_indexes(data, comparisons)
@@ -345,6 +364,13 @@ class Linker(Estimator):
             left, right, _ = _label_rows(data, pairs, need_label=False)
             rule = pd.Categorical.from_codes(np.zeros(len(left), int), categories=["given"])
         gammas = self._gammas(indexes, left, right)
+        return self._score(data, indexes, left, right, rule, gammas, threshold,
+                           threshold_weight)
+
+    def _score(self, data: Records, indexes: list[ComparisonIndex], left: np.ndarray,
+               right: np.ndarray, rule: pd.Categorical, gammas: np.ndarray,
+               threshold: float | None, threshold_weight: float | None) -> pd.DataFrame:
+        """Weights and probabilities of compared pairs, filtered, as the output frame."""
         weight, parts = score_pairs(self.weight_table(), indexes, gammas, left)
         keep = np.ones(len(left), dtype=bool)
         if threshold_weight is not None:
@@ -353,7 +379,7 @@ class Linker(Estimator):
         if threshold is not None:
             keep &= prob >= threshold
         return _pairs_frame(data, left[keep], right[keep], weight[keep], prob[keep],
-                            rule[keep], gammas[keep], parts[keep], comparisons)
+                            rule[keep], gammas[keep], parts[keep], self.comparisons_)
 
     def count_pairs(self, records: RecordsInput) -> pd.DataFrame:
         """Blocking analysis without building pairs: pairs per rule, new and cumulative pairs,
@@ -441,6 +467,16 @@ def _warn_dependence(table: pd.DataFrame) -> None:
             f"strongly dependent comparisons: {shown}. Fellegi–Sunter counts their agreement "
             "as independent evidence; merge each group into one comparison or drop one. "
             "See Linker.dependence_", DataWarning, stacklevel=3)
+
+
+def _check_thresholds(threshold: object, threshold_weight: object) -> None:
+    problems = [f"{name}: got {value!r}, expected a number" for name, value in
+                (("threshold", threshold), ("threshold_weight", threshold_weight))
+                if value is not None and not isinstance(value, int | float)]
+    if threshold is not None and not problems and not 0 <= threshold <= 1:  # type: ignore[operator]
+        problems.append(f"threshold: got {threshold!r}, expected a probability in [0, 1]")
+    if problems:
+        raise ConfigError(problems)
 
 
 def _positive_int(name: str, value: object) -> list[str]:

@@ -53,8 +53,7 @@ def run(n_records: int = 20_000, random_state: int = 0) -> dict[str, float]:
     print("Blocking:")
     print(linker.count_pairs(records)[["rule", "pairs", "new_pairs", "cumulative_pairs"]]
           .to_string(index=False), "\n")
-    linker.fit(records)
-    pairs = linker.predict(records)
+    pairs = linker.fit_predict(records)
     clusters = linker.cluster(pairs, records, threshold=0.5)
     elapsed = time.perf_counter() - start
 
