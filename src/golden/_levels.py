@@ -380,11 +380,17 @@ def _similarity(values: ValuePairs, metric: str, i: int) -> np.ndarray:
         out[present] = _jaccard(values.left(i)[present], values.right(i)[present])
         return out
     scorer = SIMILARITIES.get(metric) or DISTANCES[metric]
-    left = [str(v) for v in values.left(i)[present]]
-    right = [str(v) for v in values.right(i)[present]]
-    if left:
+    left, right = _as_text(values.left(i)[present]), _as_text(values.right(i)[present])
+    if len(left):
         out[present] = process.cpdist(left, right, scorer=scorer, workers=-1)
     return out
+
+
+def _as_text(values: np.ndarray) -> np.ndarray:
+    """Object array of str (numbers and other scalars written as text)."""
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values
+    return np.array([str(v) for v in values], dtype=object)
 
 
 def _token_sets(values: np.ndarray, sep: str | None) -> tuple[np.ndarray, np.ndarray]:

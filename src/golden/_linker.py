@@ -64,6 +64,9 @@ class Linker(Estimator):
         Assumed recall of ``deterministic_rules``.
     u_max_pairs : int
         Random pairs drawn to estimate u.
+    training_max_pairs : int
+        A ``training_blocking`` rule that finds more pairs than this is trained on a random
+        sample of this many (m settles long before millions of pairs).
     max_pairs : int or None
         Refuse (before any work) blocking that would produce more candidate pairs.
     max_iter, tol : int, float
@@ -114,6 +117,7 @@ class Linker(Estimator):
         deterministic_rules: BlockingRule | Blocking | Sequence[BlockingRule] | None = None,
         recall: float = 0.8,
         u_max_pairs: int = 1_000_000,
+        training_max_pairs: int = 1_000_000,
         max_pairs: int | None = 200_000_000,
         max_iter: int = 100,
         tol: float = 1e-5,
@@ -129,6 +133,7 @@ class Linker(Estimator):
         self.deterministic_rules = deterministic_rules
         self.recall = recall
         self.u_max_pairs = u_max_pairs
+        self.training_max_pairs = training_max_pairs
         self.max_pairs = max_pairs
         self.max_iter = max_iter
         self.tol = tol
@@ -158,6 +163,7 @@ class Linker(Estimator):
         except ConfigError as exc:
             problems.extend(exc.problems)
         problems += _positive_int("u_max_pairs", self.u_max_pairs)
+        problems += _positive_int("training_max_pairs", self.training_max_pairs)
         problems += _positive_int("max_iter", self.max_iter)
         if self.max_pairs is not None:
             problems += _positive_int("max_pairs", self.max_pairs)
@@ -247,7 +253,7 @@ class Linker(Estimator):
         if labels is not None:
             m = self._labelled_m(data, indexes, labels, n_levels)
         else:
-            m = self._session_m(data, indexes, u_random, first.m, blocking, pairs, gammas)
+            m = self._session_m(data, indexes, u_random, first.m, blocking, pairs, gammas, rng)
         # With m fixed at what a match looks like, EM finds the share of candidates that
         # look like that (the candidates' own u absorbs "same family", "same area").
         final = expectation_maximisation(patterns, m, first.u, first.proportion,
@@ -272,7 +278,8 @@ class Linker(Estimator):
 
     def _session_m(self, data: Records, indexes: list[ComparisonIndex],
                    u_random: list[np.ndarray], m: list[np.ndarray], blocking: Blocking,
-                   pairs: CandidatePairs, gammas: np.ndarray) -> list[np.ndarray]:
+                   pairs: CandidatePairs, gammas: np.ndarray, rng: np.random.Generator
+                   ) -> list[np.ndarray]:
         """m averaged over training passes, one per rule; each pass learns m for the
         comparisons that do not read the rule's columns. Without ``training_blocking`` the
         passes are the prediction rules, over the candidate pairs already compared.
@@ -286,7 +293,12 @@ class Linker(Estimator):
                 session_gammas = gammas[covered]
             else:
                 found = candidate_pairs(data, Blocking((rule,)), self.link_type, self.max_pairs)
-                session_gammas = gamma_matrix(indexes, found.left, found.right)
+                left, right = found.left, found.right
+                if len(left) > self.training_max_pairs:
+                    sample = np.sort(rng.choice(len(left), self.training_max_pairs,
+                                                replace=False))
+                    left, right = left[sample], right[sample]
+                session_gammas = gamma_matrix(indexes, left, right)
             blocked = frozenset(j for j, i in enumerate(indexes)
                                 if set(i.comparison.columns) & set(rule.columns))
             if len(session_gammas) == 0 or len(blocked) == len(indexes):

@@ -1,0 +1,551 @@
+"""Scale benchmark: golden vs Splink 5 on golden's synthetic people (or FEBRL), end to end.
+
+    python benchmarks/run.py --size 1m [--repeats 3] [--tools splink,golden] [--out ...]
+    python benchmarks/run.py --dataset febrl3 --repeats 3
+
+Each run is a fresh child process (``_scale_golden.py`` / ``_scale_splink.py``) that loads
+the data (not timed), then times fit + predict (every candidate pair) + cluster at 0.5 and
+measures its own RSS per phase. The tool order alternates from one repeat to the next.
+Besides the timed runs, golden gets:
+
+* a "saved model" run per repeat: a fresh process that only ``Linker.load``\\s the model
+  saved by the first golden run, then predicts and clusters the same records;
+* one cProfile run (not timed), whose cumulative times of golden's private functions
+  split each public call into approximate stages.
+
+This process scores every run with ``golden.evaluate`` against the truth, checks that both
+tools scored the same candidate pairs, and prints Markdown tables (JSON with every run in
+``--out``). Synthetic data are generated once per (size, seed) and cached as Parquet in
+``benchmarks/.cache/``. See README.md for what is measured and how the configurations match.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import _scale_child  # noqa: E402
+import _scale_configs  # noqa: E402
+import _scale_data  # noqa: E402
+
+TOOLS = ("splink", "golden")
+SCRIPT = {"splink": "_scale_splink.py", "golden": "_scale_golden.py"}
+LABEL = {"splink": "Splink", "golden": "golden", "golden_saved": "golden (saved model)"}
+DEFAULT_TIMEOUT = {"100k": 900, "1m": 3600, "5m": 14_400}  # seconds per child
+
+
+# ---------------------------------------------------------------------------
+# arguments
+# ---------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", default="1m",
+                        help="synthetic people: 100k, 1m, 5m (or a number); default 1m")
+    parser.add_argument("--dataset", default=_scale_data.PEOPLE,
+                        choices=[_scale_data.PEOPLE, *_scale_data.FEBRL],
+                        help="people (synthetic, default) or febrl3 / febrl4 "
+                             "(the accuracy benchmark's configurations; --size ignored)")
+    parser.add_argument("--seed", type=int, default=0, help="make_people random_state")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--tools", default=None,
+                        help="comma-separated from splink, golden; default both, except "
+                             "golden only at 5m and above (Splink then needs --tools)")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="seconds per child run (default by size: "
+                             + ", ".join(f"{k} {v}" for k, v in DEFAULT_TIMEOUT.items()) + ")")
+    parser.add_argument("--out", default=None,
+                        help="JSON results (default benchmarks/results/scale_<data>.json; "
+                             "'' to skip)")
+    parser.add_argument("--no-profile", action="store_true", help="skip golden's cProfile run")
+    parser.add_argument("--no-saved", action="store_true",
+                        help="skip golden's predict-with-a-saved-model runs")
+    parser.add_argument("--check-normalisation", action="store_true",
+                        help="before the runs, compare Splink's SQL normalisation with "
+                             "golden's on every record (people only; not timed)")
+    args = parser.parse_args(argv)
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
+    if args.dataset == _scale_data.PEOPLE:
+        args.n_records = _scale_data.parse_size(args.size)
+        args.label = f"people_{_scale_data.size_label(args.n_records)}"
+        size_key = _scale_data.size_label(args.n_records)
+    else:
+        args.n_records = None
+        args.label = args.dataset
+        size_key = "100k"
+    if args.tools is None:
+        big = args.n_records is not None and args.n_records >= 5_000_000
+        args.tools = ["golden"] if big else list(TOOLS)
+    else:
+        args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
+        unknown = [t for t in args.tools if t not in TOOLS]
+        if unknown or not args.tools:
+            parser.error(f"--tools: unknown or empty {unknown}; choose from {list(TOOLS)}")
+    if args.timeout is None:
+        args.timeout = DEFAULT_TIMEOUT.get(size_key, 3600 + (args.n_records or 0) / 500)
+    if args.out is None:
+        args.out = str(HERE / "results" / f"scale_{args.label}.json")
+    return args
+
+
+# ---------------------------------------------------------------------------
+# children
+# ---------------------------------------------------------------------------
+
+
+def run_child(args: argparse.Namespace, tool: str, mode: str, out: Path | None,
+              model: Path | None = None) -> dict[str, Any]:
+    """One fresh child process; its JSON report, or a timeout / failure record."""
+    command = [sys.executable, str(HERE / SCRIPT[tool]), "--dataset", args.dataset,
+               "--seed", str(args.seed), "--mode", mode]
+    if args.n_records is not None:
+        command += ["--n-records", str(args.n_records)]
+    if out is not None:
+        command += ["--out", str(out)]
+    if model is not None:
+        command += ["--model", str(model)]
+    started = time.perf_counter()
+    load = os.getloadavg()[0]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=args.timeout,
+                              check=False)
+    except subprocess.TimeoutExpired:
+        return {"status": "timeout", "process_s": time.perf_counter() - started,
+                "timeout_s": args.timeout, "load_before": load}
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        tail = "\n".join(done.stderr.strip().splitlines()[-15:])
+        return {"status": "failed", "exit_code": done.returncode, "stderr_tail": tail,
+                "process_s": time.perf_counter() - started, "load_before": load}
+    report = json.loads(lines[-1])
+    report.update(status="ok", process_s=time.perf_counter() - started, load_before=load)
+    return report
+
+
+def score(outputs: Path, truth: pd.Series, source: pd.Series | None) -> dict[str, Any]:
+    """golden.evaluate on one run's pairs and clusters."""
+    from golden.evaluate import best_threshold, cluster_metrics, pairwise_metrics
+
+    pairs = pd.read_parquet(outputs / "pairs.parquet")
+    clusters = pd.read_parquet(outputs / "clusters.parquet")
+    at_half = pairwise_metrics(pairs, truth, threshold=_scale_child.CLUSTER_THRESHOLD,
+                               source=source)
+    everything = pairwise_metrics(pairs, truth, source=source)
+    best = best_threshold(pairs, truth, source=source)
+    cluster = cluster_metrics(clusters, truth)
+    return {
+        "blocking_recall": everything["recall"],
+        "precision": at_half["precision"], "recall": at_half["recall"], "f1": at_half["f1"],
+        "best_f1": best["f1"], "best_threshold": best["threshold"],
+        "bcubed_precision": cluster["bcubed_precision"],
+        "bcubed_recall": cluster["bcubed_recall"], "bcubed_f1": cluster["bcubed_f1"],
+        "n_clusters": cluster["n_clusters"], "n_true_clusters": cluster["n_true_clusters"],
+        "largest_cluster": cluster["largest_cluster"],
+    }
+
+
+def compare_pair_sets(golden_out: Path, splink_out: Path) -> dict[str, int]:
+    """How many candidate pairs both tools scored, and how many only one of them did."""
+    columns = ["unique_id_l", "unique_id_r"]
+    a = pd.read_parquet(golden_out / "pairs.parquet", columns=columns)
+    b = pd.read_parquet(splink_out / "pairs.parquet", columns=columns)
+    codes, uniques = pd.factorize(pd.concat(
+        [a["unique_id_l"], a["unique_id_r"], b["unique_id_l"], b["unique_id_r"]],
+        ignore_index=True))
+    n, na, nb = len(uniques), len(a), len(b)
+    codes = codes.astype(np.int64)
+
+    def keys(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        return np.unique(np.minimum(left, right) * n + np.maximum(left, right))
+
+    ka = keys(codes[:na], codes[na:2 * na])
+    kb = keys(codes[2 * na:2 * na + nb], codes[2 * na + nb:])
+    both = int(np.intersect1d(ka, kb, assume_unique=True).size)
+    return {"golden": na, "splink": nb, "golden_distinct": int(ka.size),
+            "splink_distinct": int(kb.size), "both": both,
+            "only_golden": int(ka.size) - both, "only_splink": int(kb.size) - both}
+
+
+def run_all(args: argparse.Namespace, truth: pd.Series, source: pd.Series | None
+            ) -> tuple[list[dict[str, Any]], dict[str, Any] | None, dict[str, Any] | None]:
+    runs: list[dict[str, Any]] = []
+    pair_check = None
+    profile = None
+    with tempfile.TemporaryDirectory(prefix="golden-scale-") as tmp:
+        work = Path(tmp)
+        model = work / "model.json"
+        for repeat in range(args.repeats):
+            shift = repeat % len(args.tools)
+            order = args.tools[shift:] + args.tools[:shift]
+            kinds = [(tool, "run") for tool in order]
+            if "golden" in args.tools and not args.no_saved:
+                kinds.append(("golden", "saved"))
+            outputs: dict[str, Path] = {}
+            for tool, mode in kinds:
+                name = tool if mode == "run" else "golden_saved"
+                if mode == "saved" and not model.exists():
+                    continue
+                out = work / f"r{repeat}-{name}"
+                save = model if (tool == "golden" and mode == "run" and not model.exists()) \
+                    else None
+                report = run_child(args, tool, mode, out,
+                                   model if mode == "saved" else save)
+                report.update(tool=name, repeat=repeat)
+                if report["status"] == "ok":
+                    report.update(score(out, truth, source))
+                    outputs[name] = out
+                runs.append(report)
+                _log_run(args, report)
+            if pair_check is None and {"golden", "splink"} <= outputs.keys():
+                pair_check = compare_pair_sets(outputs["golden"], outputs["splink"])
+                print(f"  candidate pairs: {pair_check}", file=sys.stderr, flush=True)
+            for out in outputs.values():
+                shutil.rmtree(out, ignore_errors=True)
+        if "golden" in args.tools and not args.no_profile:
+            profile = run_child(args, "golden", "profile", None)
+            profile.update(tool="golden_profile")
+            print(f"  cProfile run: {profile['status']} "
+                  f"({profile.get('wall_s', float('nan')):.1f} s profiled)",
+                  file=sys.stderr, flush=True)
+    return runs, pair_check, profile
+
+
+def _log_run(args: argparse.Namespace, report: dict[str, Any]) -> None:
+    head = f"  repeat {report['repeat'] + 1}/{args.repeats}  {LABEL[report['tool']]:<22}"
+    if report["status"] != "ok":
+        detail = report.get("stderr_tail", "")
+        print(f"{head} {report['status'].upper()} after {report['process_s']:.0f} s\n{detail}",
+              file=sys.stderr, flush=True)
+        return
+    print(f"{head} {report['wall_s']:8.2f} s  {report['peak_rss_mib']:7.0f} MiB  "
+          f"{report['n_pairs']:>11,} pairs  F1@0.5 {report['f1']:.4f}  "
+          f"(load avg {report['load_before']:.1f})", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------
+# summary
+# ---------------------------------------------------------------------------
+
+NUMERIC = ("wall_s", "cpu_s", "peak_rss_mib", "peak_rss_increase_mib", "rss_start_mib",
+           "n_pairs", "blocking_recall", "precision", "recall", "f1", "best_f1",
+           "best_threshold", "bcubed_precision", "bcubed_recall", "bcubed_f1", "n_clusters",
+           "lambda", "save_s", "model_bytes")
+
+
+def _median(values: list[Any]) -> Any:
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def summarise(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for tool in ("splink", "golden", "golden_saved"):
+        mine = [r for r in runs if r["tool"] == tool]
+        if not mine:
+            continue
+        ok = [r for r in mine if r["status"] == "ok"]
+        row: dict[str, Any] = {"tool": tool, "runs": len(mine), "ok": len(ok),
+                               "statuses": sorted({r["status"] for r in mine})}
+        if not ok:
+            row["timeout_s"] = max((r.get("timeout_s", 0) for r in mine), default=None)
+            rows.append(row)
+            continue
+        for key in NUMERIC:
+            row[key] = _median([r.get(key) for r in ok])
+        phases = list(dict.fromkeys(p for r in ok for p in r["phases_s"]))
+        row["phases_s"] = {p: _median([r["phases_s"].get(p) for r in ok]) for p in phases}
+        row["phase_peak_sampled_mib"] = {
+            p: _median([r["phase_peak_rss_sampled_mib"].get(p) for r in ok]) for p in phases}
+        row["phase_peak_exact_mib"] = {
+            p: _median([r["phase_peak_rss_exact_mib"].get(p) for r in ok]) for p in phases}
+        row["wall_s_all"] = [round(r["wall_s"], 2) for r in ok]
+        accuracy = {(r["f1"], r["best_f1"], r["bcubed_f1"], r["n_pairs"]) for r in ok}
+        row["accuracy_varies_across_repeats"] = len(accuracy) > 1
+        row["fit_warnings"] = sorted({w for r in ok for w in r.get("fit_warnings", [])})
+        rows.append(row)
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# tables
+# ---------------------------------------------------------------------------
+
+
+def _fmt(value: Any, digits: int = 0) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    return f"{value:,.{digits}f}"
+
+
+def _ratio(value: Any, base: Any) -> str:
+    return f"{value / base:.2f}" if value and base else "–"
+
+
+def _delta(value: Any, base: Any) -> str:
+    return "–" if value is None or base is None else f"{value - base:+.4f}"
+
+
+def markdown(args: argparse.Namespace, summary: list[dict[str, Any]],
+             pair_check: dict[str, Any] | None, profile: dict[str, Any] | None,
+             n_records: int) -> str:
+    by_tool = {row["tool"]: row for row in summary}
+    lines = [
+        f"**{args.label}** ({n_records:,} records): median of {args.repeats} run(s); "
+        "time = fit + predict (all candidate pairs) + cluster at 0.5, end to end in a fresh "
+        "process (Splink: incl. its DuckDB normalisation and the export of results to "
+        "pandas); peak RSS = the tool process's peak during that region (data loaded "
+        "before it: 'start' column). Accuracy at match probability ≥ 0.5; best F1 over "
+        "all thresholds; B³ F1 of the clusters at 0.5.",
+        "",
+        "| tool | time s | CPU s | peak RSS MiB | start MiB | pairs | P | R | F1 "
+        "| best F1 (thr) | B³ F1 | clusters |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for row in summary:
+        if not row["ok"]:
+            status = ", ".join(row["statuses"])
+            lines.append(f"| {LABEL[row['tool']]} | {status.upper()}"
+                         + (f" (> {row['timeout_s']:,.0f} s)" if "timeout" in status else "")
+                         + " | | | | | | | | | | |")
+            continue
+        lines.append(
+            f"| {LABEL[row['tool']]} | {_fmt(row['wall_s'], 1)} | {_fmt(row['cpu_s'], 1)} "
+            f"| {_fmt(row['peak_rss_mib'])} | {_fmt(row['rss_start_mib'])} "
+            f"| {_fmt(row['n_pairs'])} | {_fmt(row['precision'], 4)} "
+            f"| {_fmt(row['recall'], 4)} | {_fmt(row['f1'], 4)} "
+            f"| {_fmt(row['best_f1'], 4)} ({_fmt(row['best_threshold'], 2)}) "
+            f"| {_fmt(row['bcubed_f1'], 4)} | {_fmt(row['n_clusters'])} |")
+    golden, splink = by_tool.get("golden"), by_tool.get("splink")
+    if golden and splink and golden["ok"] and splink["ok"]:
+        lines += [
+            "",
+            "golden ÷ Splink (< 1: golden uses less) and golden − Splink for accuracy; "
+            "'peak Δ' is the peak RSS above the RSS at the start of the timed region.",
+            "",
+            "| time × | CPU × | peak RSS × | peak Δ × | ΔF1 | Δbest F1 | ΔB³ F1 |",
+            "|--:|--:|--:|--:|--:|--:|--:|",
+            f"| {_ratio(golden['wall_s'], splink['wall_s'])} "
+            f"| {_ratio(golden['cpu_s'], splink['cpu_s'])} "
+            f"| {_ratio(golden['peak_rss_mib'], splink['peak_rss_mib'])} "
+            f"| {_ratio(golden['peak_rss_increase_mib'], splink['peak_rss_increase_mib'])} "
+            f"| {_delta(golden['f1'], splink['f1'])} "
+            f"| {_delta(golden['best_f1'], splink['best_f1'])} "
+            f"| {_delta(golden['bcubed_f1'], splink['bcubed_f1'])} |",
+        ]
+    if pair_check:
+        lines += [
+            "",
+            "Candidate pairs (first repeat): the same pairs must be scored by both tools.",
+            "",
+            "| golden | Splink | in both | only golden | only Splink |",
+            "|--:|--:|--:|--:|--:|",
+            f"| {pair_check['golden']:,} | {pair_check['splink']:,} | {pair_check['both']:,} "
+            f"| {pair_check['only_golden']:,} | {pair_check['only_splink']:,} |",
+        ]
+    phase_rows = [row for row in summary if row["ok"] and row["tool"] != "golden_saved"]
+    if phase_rows:
+        lines += ["", "Time per phase (median s) and peak RSS per phase (MiB, exact "
+                  "high-water mark):", "",
+                  "| tool | phase | time s | peak RSS MiB |", "|---|---|--:|--:|"]
+        for row in phase_rows:
+            for phase, seconds in row["phases_s"].items():
+                lines.append(f"| {LABEL[row['tool']]} | {phase} | {_fmt(seconds, 2)} "
+                             f"| {_fmt(_peak(row, phase))} |")
+    if golden and golden["ok"]:
+        lines += ["", *_stage_table(golden, profile)]
+    saved = by_tool.get("golden_saved")
+    if saved and saved["ok"] and golden and golden["ok"]:
+        lines += [
+            "",
+            "golden predicting with a saved model: a fresh process runs `Linker.load` + "
+            "`predict` + `cluster` on the same records (no fit). Model saved once by the "
+            f"first golden run ({_fmt(golden.get('model_bytes'))} bytes of JSON, "
+            f"saved in {_fmt(golden.get('save_s'), 3)} s).",
+            "",
+            "| | load s | predict s | cluster s | total s | peak RSS MiB | pairs | F1 | B³ F1 |",
+            "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+            f"| saved model | {_fmt(saved['phases_s'].get('load'), 3)} "
+            f"| {_fmt(saved['phases_s'].get('predict'), 2)} "
+            f"| {_fmt(saved['phases_s'].get('cluster'), 2)} | {_fmt(saved['wall_s'], 2)} "
+            f"| {_fmt(saved['peak_rss_mib'])} | {_fmt(saved['n_pairs'])} "
+            f"| {_fmt(saved['f1'], 4)} | {_fmt(saved['bcubed_f1'], 4)} |",
+            f"| fit + predict + cluster | – | {_fmt(golden['phases_s'].get('predict'), 2)} "
+            f"| {_fmt(golden['phases_s'].get('cluster'), 2)} | {_fmt(golden['wall_s'], 2)} "
+            f"| {_fmt(golden['peak_rss_mib'])} | {_fmt(golden['n_pairs'])} "
+            f"| {_fmt(golden['f1'], 4)} | {_fmt(golden['bcubed_f1'], 4)} |",
+        ]
+    return "\n".join(lines)
+
+
+def _peak(row: dict[str, Any], phase: str) -> Any:
+    exact = row.get("phase_peak_exact_mib", {}).get(phase)
+    return exact if exact is not None else row.get("phase_peak_sampled_mib", {}).get(phase)
+
+
+def _stage_table(golden: dict[str, Any], profile: dict[str, Any] | None) -> list[str]:
+    stages = (profile or {}).get("profile_stages_s", {}) if (profile or {}).get(
+        "status") == "ok" else {}
+    lines = [
+        "golden stage by stage. 'time s' of the public calls is measured (median of the "
+        "timed runs); the split inside each call is **approximate**: each stage's share "
+        "of the call's time in a separate cProfile run (cumulative times of golden's "
+        "private functions; profiling slows Python-heavy code more than NumPy-heavy code) "
+        "applied to the measured time. Peak RSS per public call: max of a 100 ms psutil "
+        "sampler / exact kernel high-water mark.",
+        "",
+        "| stage | time s | share (cProfile) | cProfile s | peak RSS MiB (sampled / exact) |",
+        "|---|--:|--:|--:|--:|",
+    ]
+    for call in ("fit", "predict", "cluster"):
+        measured = golden["phases_s"].get(call)
+        split = stages.get(call, {})
+        total = split.get("total")
+        sampled = golden["phase_peak_sampled_mib"].get(call)
+        exact = golden["phase_peak_exact_mib"].get(call)
+        lines.append(f"| **{call}** | **{_fmt(measured, 2)}** | | {_fmt(total, 2)} "
+                     f"| {_fmt(sampled)} / {_fmt(exact)} |")
+        for stage, seconds in split.items():
+            if stage == "total" or not total:
+                continue
+            share = seconds / total
+            lines.append(f"| · {stage} | ≈ {_fmt(share * measured, 2)} | {share:.0%} "
+                         f"| {_fmt(seconds, 2)} | |")
+    lines.append(f"| **total** | **{_fmt(golden['wall_s'], 2)}** | | "
+                 f"{_fmt((profile or {}).get('wall_s'), 2)} | {_fmt(golden['peak_rss_mib'])} |")
+    functions = (profile or {}).get("profile_functions", {})
+    if functions:
+        names = list(next(iter(functions.values())))
+        lines += ["", "cProfile cumulative seconds (calls) of golden's private functions, per "
+                  "public call (profiled run; functions nest, so rows overlap):", "",
+                  "| function | fit | predict | cluster |", "|---|--:|--:|--:|"]
+        for name in names:
+            cells = []
+            for call in ("fit", "predict", "cluster"):
+                item = functions.get(call, {}).get(name, {})
+                cells.append(f"{item['cumulative_s']:.2f} ({item['calls']})"
+                             if item.get("calls") else "–")
+            lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+        missing = (profile or {}).get("profile_missing_functions")
+        if missing:
+            lines.append(f"\n(not found in this golden: {', '.join(missing)})")
+    return lines
+
+
+# ---------------------------------------------------------------------------
+
+
+def versions() -> dict[str, str]:
+    from importlib import metadata
+
+    found = {}
+    for package in ("golden", "splink", "duckdb", "pandas", "numpy", "pyarrow", "rapidfuzz"):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "not installed"
+    found["python"] = platform.python_version()
+    return found
+
+
+def golden_source() -> dict[str, Any]:
+    """The golden commit benchmarked, and whether src/golden had uncommitted changes."""
+    def git(*command: str) -> str:
+        try:
+            done = subprocess.run(["git", *command], capture_output=True, text=True,
+                                  cwd=HERE.parent, timeout=30, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+        return done.stdout.strip()
+
+    return {"commit": git("rev-parse", "--short", "HEAD"),
+            "src_golden_dirty": bool(git("status", "--porcelain", "--", "src/golden"))}
+
+
+def check_normalisation(n_records: int, seed: int) -> dict[str, int]:
+    """Rows whose Splink-side (DuckDB SQL) value differs from golden's, per column."""
+    import duckdb
+
+    frame = _scale_data.load(_scale_data.PEOPLE, n_records, seed).frames[0]
+    con = duckdb.connect()
+    con.register(_scale_configs.RAW_TABLE, frame)
+    con.execute(_scale_configs.normalise_sql())
+    sql = con.execute(f"select * from {_scale_configs.CLEAN_TABLE}").df()
+    sql = sql.set_index("unique_id").loc[frame["unique_id"].to_numpy()]
+    mismatches = {}
+    for name, ours in _scale_configs.golden_normalised(frame).items():
+        a = pd.Series(ours.to_numpy(dtype=object), index=sql.index)
+        b = sql[name].astype(object)
+        both_null = a.isna().to_numpy() & b.isna().to_numpy()
+        differ = ~both_null & (a.fillna("\0").to_numpy() != b.fillna("\0").to_numpy())
+        mismatches[name] = int(differ.sum())
+    return mismatches
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.dataset == _scale_data.PEOPLE:
+        _scale_data.ensure_people(args.n_records, args.seed)
+    truth, source, n_records = _scale_data.load_truth(args.dataset, args.n_records, args.seed)
+    normalisation = None
+    if args.check_normalisation and args.dataset == _scale_data.PEOPLE:
+        normalisation = check_normalisation(args.n_records, args.seed)
+        print(f"normalisation check (rows differing per column): {normalisation}",
+              file=sys.stderr, flush=True)
+    print(f"running {args.tools} on {args.label}, {args.repeats} repeat(s), "
+          f"timeout {args.timeout:,.0f} s per run", file=sys.stderr, flush=True)
+    runs, pair_check, profile = run_all(args, truth, source)
+    summary = summarise(runs)
+    table = markdown(args, summary, pair_check, profile, n_records)
+    env = versions()
+    source_state = golden_source()
+    env.update(golden_commit=source_state["commit"] + (
+        " (+ uncommitted changes in src/golden)" if source_state["src_golden_dirty"] else ""),
+        platform=platform.platform(), cpus=str(os.cpu_count()))
+    print(table)
+    print()
+    print("versions: " + ", ".join(f"{k} {v}" for k, v in env.items()))
+    if args.out:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "command": " ".join(["python", "benchmarks/run.py", *sys.argv[1:]]),
+            "environment": env,
+            "dataset": args.label,
+            "n_records": n_records,
+            "seed": args.seed,
+            "tools": args.tools,
+            "repeats": args.repeats,
+            "timeout_s": args.timeout,
+            "normalisation_mismatches": normalisation,
+            "candidate_pairs": pair_check,
+            "summary": summary,
+            "runs": runs,
+            "profile": profile,
+            "markdown": table,
+        }
+        out.write_text(json.dumps(payload, indent=2, default=float) + "\n")
+        print(f"\nwrote {out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
