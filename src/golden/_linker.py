@@ -411,8 +411,8 @@ class Linker(Estimator):
         """
         ids = None
         if records is not None:
-            self._check_fitted()
-            data = self._records(records, self.comparisons_, self.blocking_)
+            data = prepare_records(records, unique_id=self.unique_id, source=self.source,
+                                   link_type=self.link_type, columns=[])
             ids = _id_frame(data)
         return _clustering.cluster_pairs(pairs, ids, threshold=threshold,
                                          min_density=min_density, one_to_one=one_to_one)
@@ -498,9 +498,9 @@ def _positive_int(name: str, value: object) -> list[str]:
 
 
 def _id_frame(data: Records) -> pd.DataFrame:
-    out = pd.DataFrame({"unique_id": data.ids.to_numpy()})
+    out = pd.DataFrame({"unique_id": data.ids})
     if data.source is not None:
-        out.insert(0, "source", data.frame[data.source].to_numpy())
+        out.insert(0, "source", data.frame[data.source])
     return out
 
 
