@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from golden._levels import ValuePairs
+from golden._progress import progress
 
 if TYPE_CHECKING:
     from golden._prepare import Records
@@ -79,12 +80,24 @@ def comparison_indexes(records: Records, comparisons: Sequence[Comparison]
     return [ComparisonIndex(c, records) for c in comparisons]
 
 
-def gamma_matrix(indexes: Sequence[ComparisonIndex], left: np.ndarray, right: np.ndarray
+CHUNK_PAIRS = 2_000_000
+
+
+def gamma_matrix(indexes: Sequence[ComparisonIndex], left: np.ndarray, right: np.ndarray,
+                 *, chunk_pairs: int = CHUNK_PAIRS, show_progress: bool | None = False
                  ) -> np.ndarray:
-    """Gammas of every comparison for the given pairs, shape (n_pairs, n_comparisons), int8."""
+    """Gammas of every comparison for the given pairs, shape (n_pairs, n_comparisons), int8.
+
+    Pairs are compared in chunks of ``chunk_pairs``, so the working memory of the
+    similarity kernels stays bounded whatever the number of pairs.
+    """
     out = np.empty((len(left), len(indexes)), dtype=np.int8)
-    for j, index in enumerate(indexes):
-        out[:, j] = index.gammas(left, right)
+    starts = range(0, len(left), chunk_pairs)
+    steps = ((start, j) for start in starts for j in range(len(indexes)))
+    for start, j in progress(steps, "comparing", show_progress,
+                             total=len(starts) * len(indexes)):
+        stop = start + chunk_pairs
+        out[start:stop, j] = indexes[j].gammas(left[start:stop], right[start:stop])
     return out
 
 

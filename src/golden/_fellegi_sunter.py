@@ -66,8 +66,12 @@ class WeightTable:
 
 def score_pairs(table: WeightTable, indexes: Sequence[ComparisonIndex], gammas: np.ndarray,
                 left: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Match weight per pair and the per-comparison weights, shape (n_pairs, n_comparisons)."""
-    parts = np.empty(gammas.shape, dtype=np.float64)
+    """Match weight per pair (float64) and the per-comparison weights, shape
+    (n_pairs, n_comparisons), as float32 (explanations need no more precision)."""
+    total = np.full(len(gammas), table.prior)
+    parts = np.empty(gammas.shape, dtype=np.float32)
     for j, index in enumerate(indexes):
-        parts[:, j] = table.comparison_weights(j, gammas[:, j], index, left)
-    return table.prior + parts.sum(axis=1), parts
+        weights = table.comparison_weights(j, gammas[:, j], index, left)
+        total += weights
+        parts[:, j] = weights
+    return total, parts

@@ -271,10 +271,7 @@ class Linker(Estimator):
 
     def _gammas(self, indexes: list[ComparisonIndex], left: np.ndarray, right: np.ndarray
                 ) -> np.ndarray:
-        out = np.empty((len(left), len(indexes)), dtype=np.int8)
-        for j, index in enumerate(progress(indexes, "comparing", self.progress)):
-            out[:, j] = index.gammas(left, right)
-        return out
+        return gamma_matrix(indexes, left, right, show_progress=self.progress)
 
     def _session_m(self, data: Records, indexes: list[ComparisonIndex],
                    u_random: list[np.ndarray], m: list[np.ndarray], blocking: Blocking,
