@@ -28,9 +28,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import psutil
-
 import _scale_data
+import psutil
 
 SAMPLE_INTERVAL_S = 0.1
 CLUSTER_THRESHOLD = 0.5
@@ -39,7 +38,8 @@ _MIB = 2**20
 
 def parse_args(modes: tuple[str, ...]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--dataset", required=True, choices=[_scale_data.PEOPLE, *_scale_data.FEBRL])
+    parser.add_argument("--dataset", required=True,
+                        choices=[_scale_data.PEOPLE, *_scale_data.FEBRL])
     parser.add_argument("--n-records", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--mode", choices=modes, default=modes[0])

@@ -17,9 +17,8 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
-
 import _datasets
+import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 CACHE_DIR = HERE / ".cache"
@@ -81,8 +80,9 @@ def ensure_people(n_records: int, seed: int, log=sys.stderr) -> Path:
         if meta.get(_META_KEY) == wanted:
             return path
         print(f"cache {path.name}: generator changed, regenerating", file=log, flush=True)
-    from golden.datasets import make_people
     import pyarrow as pa
+
+    from golden.datasets import make_people
 
     started = time.perf_counter()
     people = make_people(n_records, random_state=seed)

@@ -31,20 +31,18 @@ import _scale_data
 
 MODES = ("run", "saved", "profile")
 
-# Private functions whose cumulative time splits the public calls into stages. They are
-# resolved on the live golden, so a renamed function shows up as missing, not as an error.
+# golden's private functions, looked up on the golden being run, so that a renamed function
+# shows up as missing (its time then lands in "other") rather than as an error.
 FUNCTIONS = {
-    "Linker._gammas": "golden._linker:Linker._gammas",
-    "_pairs_frame": "golden._linker:_pairs_frame",
     "prepare_records": "golden._prepare:prepare_records",
     "Records.values": "golden._prepare:Records.values",
     "Records.encode": "golden._prepare:Records.encode",
     "Records._normalised": "golden._prepare:Records._normalised",
     "comparison_indexes": "golden._compare:comparison_indexes",
-    "gamma_matrix": "golden._compare:gamma_matrix",
-    "BlockOn.index": "golden._blocking:BlockOn.index",
-    "candidate_pairs": "golden._blocking:candidate_pairs",
     "estimate_u": "golden._training:estimate_u",
+    "candidate_pairs": "golden._blocking:candidate_pairs",
+    "Linker._gammas": "golden._linker:Linker._gammas",
+    "gamma_matrix": "golden._compare:gamma_matrix",
     "fit_em": "golden._training:fit_em",
     "fit_session_m": "golden._training:fit_session_m",
     "expectation_maximisation": "golden._em:expectation_maximisation",
@@ -53,16 +51,36 @@ FUNCTIONS = {
     "posterior": "golden._dependence:posterior",
     "score_pairs": "golden._fellegi_sunter:score_pairs",
     "probability": "golden._fellegi_sunter:probability",
+    "_pairs_frame": "golden._linker:_pairs_frame",
     "cluster_pairs": "golden._clustering:cluster_pairs",
 }
+# Stages, highest priority first, and the functions that open them. Time spent under a
+# stage's function belongs to that stage unless a higher-priority stage claims it: value
+# normalisation and encoding count as "prepare & normalise" wherever they happen (inside
+# blocking, say), and the comparisons of the random pairs count as "u estimation".
+STAGES = (
+    ("prepare & normalise", ("prepare_records", "Records._normalised", "Records.encode",
+                             "Records.values", "comparison_indexes")),
+    ("u estimation", ("estimate_u",)),
+    ("blocking", ("candidate_pairs",)),
+    ("EM training", ("fit_em", "fit_session_m", "expectation_maximisation",
+                     "Patterns.from_gammas", "agreement_correlations", "posterior")),
+    ("comparing candidate pairs", ("Linker._gammas", "gamma_matrix")),
+    ("scoring", ("score_pairs", "probability")),
+    ("output frame", ("_pairs_frame",)),
+    ("clustering", ("cluster_pairs",)),
+)
+OTHER = "other"
 # functions listed per call in the report's raw table
 LISTED = ("estimate_u", "candidate_pairs", "Linker._gammas", "gamma_matrix", "fit_em",
           "fit_session_m", "expectation_maximisation", "Records.values",
           "Records._normalised", "Records.encode", "comparison_indexes", "score_pairs",
           "_pairs_frame", "cluster_pairs")
 
+Key = tuple[str, int, str]
 
-def _resolve(target: str) -> tuple[str, int, str] | None:
+
+def _resolve(target: str) -> Key | None:
     module_name, _, qualname = target.partition(":")
     try:
         obj: Any = importlib.import_module(module_name)
@@ -78,10 +96,10 @@ def _resolve(target: str) -> tuple[str, int, str] | None:
 
 
 class ProfileView:
-    """Cumulative times from one cProfile run, per function and per (function, caller)."""
+    """One public call's cProfile data: cumulative times and a split into stages."""
 
-    def __init__(self, profile: cProfile.Profile, keys: dict[str, tuple[str, int, str] | None]):
-        self.stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    def __init__(self, profile: cProfile.Profile, keys: dict[str, Key | None]) -> None:
+        self.stats: dict[Key, Any] = pstats.Stats(profile).stats  # type: ignore[attr-defined]
         self.keys = keys
 
     def total(self, name: str) -> float:
@@ -92,53 +110,48 @@ class ProfileView:
         key = self.keys.get(name)
         return int(self.stats[key][1]) if key in self.stats else 0
 
-    def edge(self, name: str, caller: str) -> float:
-        """Cumulative time of ``name`` in calls made directly by ``caller``."""
-        key, caller_key = self.keys.get(name), self.keys.get(caller)
-        if key not in self.stats or caller_key is None:
-            return 0.0
-        return float(self.stats[key][4].get(caller_key, (0, 0, 0, 0.0))[3])
+    def stages(self) -> dict[str, float]:
+        """Every function's own time, attributed to a stage; the stages sum to the total.
 
+        A function's time goes to the stage of the closest enclosing stage function, found
+        by walking up the callers recorded by cProfile. A function with several callers
+        has its time split among them in proportion to the time each call site spent in
+        it (gprof's assumption, hence approximate).
+        """
+        priority = {name: rank for rank, (name, _) in enumerate(STAGES)}
+        opens = {self.keys[f]: stage for stage, functions in STAGES for f in functions
+                 if self.keys.get(f) is not None}
+        memo: dict[Key, dict[str, float]] = {}
 
-def _split(view: ProfileView, call: str, total: float) -> dict[str, float]:
-    """Approximate stages of one public call from its own profile (seconds under cProfile).
+        def share(func: Key, path: frozenset[Key]) -> dict[str, float]:
+            if func in memo:
+                return memo[func]
+            callers = {c: edge for c, edge in self.stats[func][4].items()
+                       if c != func and c in self.stats and c not in path}
+            weight = sum(edge[3] for edge in callers.values())
+            mix: dict[str, float] = {}
+            if callers:
+                for caller, edge in callers.items():
+                    w = edge[3] / weight if weight > 0 else 1 / len(callers)
+                    for stage, part in share(caller, path | {func}).items():
+                        mix[stage] = mix.get(stage, 0.0) + part * w
+            else:
+                mix = {OTHER: 1.0}
+            if func in opens:
+                own = opens[func]
+                kept = {s: p for s, p in mix.items()
+                        if s != OTHER and priority[s] < priority[own]}
+                kept[own] = max(0.0, 1.0 - sum(kept.values()))
+                mix = kept
+            memo[func] = mix
+            return mix
 
-    Each public call has its own profile, so a private function's cumulative time there is
-    the time spent in it during that call; known nestings (blocking keys normalised inside
-    blocking, random pairs compared inside u estimation, EM inside the EM drivers) are
-    subtracted so that no time counts twice. What is left is "other".
-    """
-    key_encoding = view.edge("Records.encode", "BlockOn.index")  # blocking keys, normalised
-    stages: dict[str, float] = {}
-    normalise = view.total("prepare_records") + view.total("comparison_indexes") + key_encoding
-    if call == "fit":
-        stages["prepare & normalise"] = normalise
-        stages["u estimation"] = view.total("estimate_u")
-        stages["blocking (prediction + training rules)"] = (view.total("candidate_pairs")
-                                                            - key_encoding)
-        stages["comparing candidate pairs"] = (view.total("Linker._gammas")
-                                               + view.total("gamma_matrix")
-                                               - view.edge("gamma_matrix", "estimate_u"))
-        em_drivers = ("fit_em", "fit_session_m")
-        stages["EM training"] = (
-            sum(view.total(f) for f in em_drivers)
-            + view.total("expectation_maximisation")
-            - sum(view.edge("expectation_maximisation", f) for f in em_drivers)
-            + view.total("Patterns.from_gammas")
-            - sum(view.edge("Patterns.from_gammas", f) for f in ("estimate_u", *em_drivers))
-            + view.total("agreement_correlations") + view.total("posterior"))
-    elif call == "predict":
-        stages["prepare & normalise"] = normalise
-        stages["blocking"] = view.total("candidate_pairs") - key_encoding
-        stages["comparing candidate pairs"] = (view.total("Linker._gammas")
-                                               + view.total("gamma_matrix"))
-        stages["scoring"] = view.total("score_pairs") + view.total("probability")
-        stages["output frame"] = view.total("_pairs_frame")
-    else:
-        stages["prepare ids"] = view.total("prepare_records")
-        stages["cluster_pairs"] = view.total("cluster_pairs")
-    stages["other"] = total - sum(stages.values())
-    return {"total": total, **stages}
+        out = {stage: 0.0 for stage, _ in STAGES}
+        out[OTHER] = 0.0
+        for func, (_, _, own_time, _, _) in self.stats.items():
+            for stage, part in share(func, frozenset()).items():
+                out[stage] += own_time * part
+        return out
 
 
 def main() -> None:
@@ -191,8 +204,10 @@ def main() -> None:
         extra["model_bytes"] = args.model.stat().st_size
     if args.mode == "profile":
         views = {name: ProfileView(profile, keys) for name, profile in profiles.items()}
-        extra["profile_stages_s"] = {name: _split(view, name, meter.phases[name])
-                                     for name, view in views.items()}
+        extra["profile_stages_s"] = {
+            name: {"total": meter.phases[name],
+                   **{k: v for k, v in view.stages().items() if v > 0.0005}}
+            for name, view in views.items()}
         extra["profile_functions"] = {
             name: {fn: {"calls": view.calls(fn), "cumulative_s": view.total(fn)}
                    for fn in LISTED}
@@ -209,6 +224,7 @@ def main() -> None:
         **extra,
         "mode": args.mode,
         "version": golden.__version__,
+        "golden_file": golden.__file__,
         "lambda": float(linker.lambda_),
         "em_iterations": int(getattr(linker, "n_iter_", -1)),
         "fit_warnings": sorted({str(w.message)[:300] for w in caught}),

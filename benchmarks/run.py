@@ -78,6 +78,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-profile", action="store_true", help="skip golden's cProfile run")
     parser.add_argument("--no-saved", action="store_true",
                         help="skip golden's predict-with-a-saved-model runs")
+    parser.add_argument("--live-source", action="store_true",
+                        help="import golden from the working tree in every child, instead of "
+                             "a snapshot of src/golden taken when the benchmark starts")
     parser.add_argument("--check-normalisation", action="store_true",
                         help="before the runs, compare Splink's SQL normalisation with "
                              "golden's on every record (people only; not timed)")
@@ -114,7 +117,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def run_child(args: argparse.Namespace, tool: str, mode: str, out: Path | None,
               model: Path | None = None) -> dict[str, Any]:
-    """One fresh child process; its JSON report, or a timeout / failure record."""
+    """One fresh child process; its JSON report, or a timeout / failure record.
+
+    With a snapshot of golden's source (the default), the child imports golden from it.
+    """
+    env = dict(os.environ)
+    if args.golden_path:
+        env["PYTHONPATH"] = os.pathsep.join(
+            [args.golden_path, *filter(None, [env.get("PYTHONPATH")])])
     command = [sys.executable, str(HERE / SCRIPT[tool]), "--dataset", args.dataset,
                "--seed", str(args.seed), "--mode", mode]
     if args.n_records is not None:
@@ -127,7 +137,7 @@ def run_child(args: argparse.Namespace, tool: str, mode: str, out: Path | None,
     load = os.getloadavg()[0]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=args.timeout,
-                              check=False)
+                              check=False, env=env)
     except subprocess.TimeoutExpired:
         return {"status": "timeout", "process_s": time.perf_counter() - started,
                 "timeout_s": args.timeout, "load_before": load}
@@ -138,6 +148,8 @@ def run_child(args: argparse.Namespace, tool: str, mode: str, out: Path | None,
                 "process_s": time.perf_counter() - started, "load_before": load}
     report = json.loads(lines[-1])
     report.update(status="ok", process_s=time.perf_counter() - started, load_before=load)
+    if not args.golden_path:  # live source: note the commit, edits may land between runs
+        report["golden_source"] = golden_source()
     return report
 
 
@@ -406,11 +418,13 @@ def _stage_table(golden: dict[str, Any], profile: dict[str, Any] | None) -> list
         "status") == "ok" else {}
     lines = [
         "golden stage by stage. 'time s' of the public calls is measured (median of the "
-        "timed runs); the split inside each call is **approximate**: each stage's share "
-        "of the call's time in a separate cProfile run (cumulative times of golden's "
-        "private functions; profiling slows Python-heavy code more than NumPy-heavy code) "
-        "applied to the measured time. Peak RSS per public call: max of a 100 ms psutil "
-        "sampler / exact kernel high-water mark.",
+        "timed runs); the split inside each call is **approximate**: in a separate cProfile "
+        "run, every function's own time is attributed to the stage of its closest "
+        "enclosing golden private function (estimate_u, candidate_pairs, _gammas, fit_em, "
+        "…; normalisation wherever it happens counts as 'prepare & normalise'), and each "
+        "stage's share of the profiled call is applied to the measured time (profiling "
+        "slows Python-level code more than NumPy kernels). Peak RSS per public call: max "
+        "of a 100 ms psutil sampler / exact kernel high-water mark.",
         "",
         "| stage | time s | share (cProfile) | cProfile s | peak RSS MiB (sampled / exact) |",
         "|---|--:|--:|--:|--:|",
@@ -418,7 +432,7 @@ def _stage_table(golden: dict[str, Any], profile: dict[str, Any] | None) -> list
     for call in ("fit", "predict", "cluster"):
         measured = golden["phases_s"].get(call)
         split = stages.get(call, {})
-        total = split.get("total")
+        total = sum(v for k, v in split.items() if k != "total") or None
         sampled = golden["phase_peak_sampled_mib"].get(call)
         exact = golden["phase_peak_exact_mib"].get(call)
         lines.append(f"| **{call}** | **{_fmt(measured, 2)}** | | {_fmt(total, 2)} "
@@ -466,6 +480,25 @@ def versions() -> dict[str, str]:
     return found
 
 
+def snapshot_golden(work: Path) -> str:
+    """Copy the working tree's src/golden to ``work`` (so edits made while the benchmark
+    runs do not mix versions); return the folder to put first on the import path."""
+    target = work / "golden-src"
+    shutil.copytree(HERE.parent / "src" / "golden", target / "golden",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return str(target)
+
+
+def source_hash(folder: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*.py")):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def golden_source() -> dict[str, Any]:
     """The golden commit benchmarked, and whether src/golden had uncommitted changes."""
     def git(*command: str) -> str:
@@ -502,6 +535,18 @@ def check_normalisation(n_records: int, seed: int) -> dict[str, int]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="golden-src-") as snapshot_dir:
+        source_state = golden_source()  # before the snapshot: the state that was copied
+        args.golden_path = None if args.live_source else snapshot_golden(Path(snapshot_dir))
+        if args.golden_path:
+            sys.path.insert(0, args.golden_path)  # this process scores with the same golden
+        source_state["source_hash"] = source_hash(
+            Path(args.golden_path or HERE.parent / "src") / "golden")
+        source_state["snapshot"] = bool(args.golden_path)
+        return _main(args, source_state)
+
+
+def _main(args: argparse.Namespace, source_state: dict[str, Any]) -> int:
     if args.dataset == _scale_data.PEOPLE:
         _scale_data.ensure_people(args.n_records, args.seed)
     truth, source, n_records = _scale_data.load_truth(args.dataset, args.n_records, args.seed)
@@ -510,16 +555,17 @@ def main(argv: list[str] | None = None) -> int:
         normalisation = check_normalisation(args.n_records, args.seed)
         print(f"normalisation check (rows differing per column): {normalisation}",
               file=sys.stderr, flush=True)
+    golden_note = (f"golden {source_state['commit']}"
+                   + (" + uncommitted changes" if source_state["src_golden_dirty"] else "")
+                   + (" (snapshot)" if source_state["snapshot"] else " (live source)"))
     print(f"running {args.tools} on {args.label}, {args.repeats} repeat(s), "
-          f"timeout {args.timeout:,.0f} s per run", file=sys.stderr, flush=True)
+          f"timeout {args.timeout:,.0f} s per run; {golden_note}", file=sys.stderr, flush=True)
     runs, pair_check, profile = run_all(args, truth, source)
     summary = summarise(runs)
     table = markdown(args, summary, pair_check, profile, n_records)
     env = versions()
-    source_state = golden_source()
-    env.update(golden_commit=source_state["commit"] + (
-        " (+ uncommitted changes in src/golden)" if source_state["src_golden_dirty"] else ""),
-        platform=platform.platform(), cpus=str(os.cpu_count()))
+    env.update(golden_source=golden_note + f", source hash {source_state['source_hash']}",
+               platform=platform.platform(), cpus=str(os.cpu_count()))
     print(table)
     print()
     print("versions: " + ", ".join(f"{k} {v}" for k, v in env.items()))
@@ -529,6 +575,7 @@ def main(argv: list[str] | None = None) -> int:
         payload = {
             "command": " ".join(["python", "benchmarks/run.py", *sys.argv[1:]]),
             "environment": env,
+            "golden_source": source_state,
             "dataset": args.label,
             "n_records": n_records,
             "seed": args.seed,

@@ -50,10 +50,7 @@ class ComparisonIndex:
         return gamma
 
     def _distinct_gammas(self, left_codes: np.ndarray, right_codes: np.ndarray) -> np.ndarray:
-        values = ValuePairs([v[left_codes] for v in self._values],
-                            [v[right_codes] for v in self._values],
-                            [p[left_codes] for p in self._present],
-                            [p[right_codes] for p in self._present])
+        values = ValuePairs(self._values, self._present, left_codes, right_codes)
         levels = self.comparison.levels
         out = np.zeros(len(left_codes), dtype=np.int8)
         todo = np.ones(len(left_codes), dtype=bool)

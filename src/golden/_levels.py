@@ -33,37 +33,44 @@ EARTH_RADIUS_KM = 6371.0088
 
 
 class ValuePairs:
-    """Distinct pairs of input values handed to levels, with a cache for shared metrics.
+    """Distinct pairs of input values handed to levels, with caches for shared work.
 
-    ``left(i)`` / ``right(i)`` are object arrays of input ``i``'s values (None for null);
-    ``left_present(i)`` / ``right_present(i)`` say which are not null.
+    Built from each input's values per distinct record value (``values[i]``, None for
+    null) and the pairs' codes into them. ``left(i)`` / ``right(i)`` are the pairs'
+    values; :meth:`per_value` runs a transform once per distinct value and gathers it.
     """
 
-    def __init__(self, left: list[np.ndarray], right: list[np.ndarray],
-                 left_present: list[np.ndarray] | None = None,
-                 right_present: list[np.ndarray] | None = None) -> None:
-        self._left, self._right = left, right
-        self._left_present = left_present or [pd.notna(v) for v in left]
-        self._right_present = right_present or [pd.notna(v) for v in right]
-        self._cache: dict[tuple[Any, ...], np.ndarray] = {}
-        self.size = len(left[0]) if left else 0
+    def __init__(self, values: list[np.ndarray], present: list[np.ndarray],
+                 left_codes: np.ndarray, right_codes: np.ndarray) -> None:
+        self._values, self._present = values, present
+        self._left_codes, self._right_codes = left_codes, right_codes
+        self._cache: dict[tuple[Any, ...], Any] = {}
+        self.size = len(left_codes)
+        self.n_inputs = len(values)
 
     def left(self, i: int) -> np.ndarray:
-        return self._left[i]
+        return self.cached(("left", i), lambda: self._values[i][self._left_codes])
 
     def right(self, i: int) -> np.ndarray:
-        return self._right[i]
+        return self.cached(("right", i), lambda: self._values[i][self._right_codes])
 
     def left_present(self, i: int) -> np.ndarray:
-        return self._left_present[i]
+        return self._present[i][self._left_codes]
 
     def right_present(self, i: int) -> np.ndarray:
-        return self._right_present[i]
+        return self._present[i][self._right_codes]
 
     def both_present(self, i: int) -> np.ndarray:
-        return self._left_present[i] & self._right_present[i]
+        return self.cached(("present", i), lambda: self.left_present(i) & self.right_present(i))
 
-    def cached(self, key: tuple[Any, ...], compute: Callable[[], np.ndarray]) -> np.ndarray:
+    def per_value(self, key: str, i: int, transform: Callable[[np.ndarray], np.ndarray]
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """``transform`` of input ``i``'s distinct values (computed once), for the left and
+        the right value of each pair."""
+        per_value = self.cached(("value", key, i), lambda: np.asarray(transform(self._values[i])))
+        return per_value[self._left_codes], per_value[self._right_codes]
+
+    def cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         if key not in self._cache:
             self._cache[key] = compute()
         return self._cache[key]
@@ -129,8 +136,8 @@ class Exact(Level):
         return self.input == 0
 
     def evaluate(self, values: ValuePairs) -> np.ndarray:
-        return values.both_present(self.input) & _equal(values.left(self.input),
-                                                        values.right(self.input))
+        left, right = values.per_value("code", self.input, _value_codes)
+        return (left >= 0) & (left == right)
 
 
 @dataclass(frozen=True)
@@ -188,9 +195,13 @@ class Phonetic(Level):
 
     def evaluate(self, values: ValuePairs) -> np.ndarray:
         encode = getattr(_normalise, self.algorithm)
-        left = encode(pd.Series(values.left(self.input), dtype=object)).to_numpy(dtype=object)
-        right = encode(pd.Series(values.right(self.input), dtype=object)).to_numpy(dtype=object)
-        return pd.notna(left) & pd.notna(right) & _equal(left, right)
+
+        def codes(distinct: np.ndarray) -> np.ndarray:
+            return pd.factorize(encode(pd.Series(distinct, dtype=object)),
+                                use_na_sentinel=True)[0]
+
+        left, right = values.per_value(self.algorithm, self.input, codes)
+        return (left >= 0) & (left == right)
 
 
 @dataclass(frozen=True)
@@ -205,11 +216,10 @@ class Initial(Level):
         return "initial matches"
 
     def evaluate(self, values: ValuePairs) -> np.ndarray:
-        left = pd.Series(values.left(self.input), dtype="string")
-        right = pd.Series(values.right(self.input), dtype="string")
-        short = (left.str.len() == 1) | (right.str.len() == 1)
-        same = left.str[0] == right.str[0]
-        return (short & same).fillna(False).to_numpy(dtype=bool)
+        left_first, right_first = values.per_value("first_letter", self.input, _first_letter)
+        left_len, right_len = values.per_value("length", self.input, _text_length)
+        short = (left_len == 1) | (right_len == 1)
+        return short & (left_first >= 0) & (left_first == right_first)
 
 
 @dataclass(frozen=True)
@@ -250,8 +260,7 @@ class NumericDifference(Level):
                 else f"abs difference <= {self.threshold}")
 
     def evaluate(self, values: ValuePairs) -> np.ndarray:
-        left = pd.to_numeric(pd.Series(values.left(self.input)), errors="coerce").to_numpy(float)
-        right = pd.to_numeric(pd.Series(values.right(self.input)), errors="coerce").to_numpy(float)
+        left, right = values.per_value("number", self.input, _as_number)
         diff = np.abs(left - right)
         if self.relative:
             diff = diff / np.maximum(np.abs(left), np.abs(right)).clip(min=1e-300)
@@ -278,7 +287,7 @@ class DateWithin(Level):
         return f"within {self.days:g} days"
 
     def evaluate(self, values: ValuePairs) -> np.ndarray:
-        left, right = _as_days(values.left(self.input)), _as_days(values.right(self.input))
+        left, right = values.per_value("days", self.input, _as_days)
         return np.nan_to_num(np.abs(left - right), nan=np.inf) <= self.days
 
 
@@ -294,11 +303,11 @@ class DayMonthSwapped(Level):
         return "day and month swapped"
 
     def evaluate(self, values: ValuePairs) -> np.ndarray:
-        left = pd.Series(values.left(self.input), dtype="string")
-        right = pd.Series(values.right(self.input), dtype="string")
-        swapped = ((left.str[:4] == right.str[:4]) & (left.str[5:7] == right.str[8:10])
-                   & (left.str[8:10] == right.str[5:7]) & (left != right))
-        return swapped.fillna(False).to_numpy(dtype=bool)
+        left, right = values.per_value("date_parts", self.input, _date_parts)
+        year, month, day = 0, 1, 2
+        return ((left[:, year] >= 0) & (left[:, year] == right[:, year])
+                & (left[:, month] == right[:, day]) & (left[:, day] == right[:, month])
+                & (left[:, month] != left[:, day]))
 
 
 @dataclass(frozen=True)
@@ -356,7 +365,7 @@ class Custom(Level):
         return self.description
 
     def evaluate(self, values: ValuePairs) -> np.ndarray:
-        n_inputs = len(values._left)
+        n_inputs = values.n_inputs
         result = np.asarray(self.function([values.left(i) for i in range(n_inputs)],
                                           [values.right(i) for i in range(n_inputs)]))
         if result.shape != (values.size,):
@@ -433,6 +442,30 @@ def _shared_counts(values: ValuePairs, sep: str | None, i: int) -> np.ndarray:
     return out
 
 
+def _value_codes(values: np.ndarray) -> np.ndarray:
+    return pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)[0]
+
+
+def _as_number(values: np.ndarray) -> np.ndarray:
+    return pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(float)
+
+
+def _first_letter(values: np.ndarray) -> np.ndarray:
+    return pd.factorize(pd.Series(values, dtype="string").str[0], use_na_sentinel=True)[0]
+
+
+def _text_length(values: np.ndarray) -> np.ndarray:
+    return pd.Series(values, dtype="string").str.len().fillna(-1).to_numpy(dtype=np.int64)
+
+
+def _date_parts(values: np.ndarray) -> np.ndarray:
+    """(year, month, day) codes of ``YYYY-MM-DD`` text, -1 where absent."""
+    text = pd.Series(values, dtype="string")
+    parts = [text.str[:4], text.str[5:7], text.str[8:10]]
+    return np.column_stack([pd.to_numeric(p, errors="coerce").fillna(-1).to_numpy(np.int64)
+                            for p in parts])
+
+
 def _as_days(values: np.ndarray) -> np.ndarray:
     parsed = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce", format="ISO8601")
     days = parsed.to_numpy(dtype="datetime64[D]").astype("int64").astype(float)
@@ -441,11 +474,11 @@ def _as_days(values: np.ndarray) -> np.ndarray:
 
 
 def _haversine(values: ValuePairs, lat: int, lon: int) -> np.ndarray:
-    def numeric(array: np.ndarray) -> np.ndarray:
-        return np.radians(pd.to_numeric(pd.Series(array), errors="coerce").to_numpy(float))
+    def radians(array: np.ndarray) -> np.ndarray:
+        return np.radians(_as_number(array))
 
-    lat1, lon1 = numeric(values.left(lat)), numeric(values.left(lon))
-    lat2, lon2 = numeric(values.right(lat)), numeric(values.right(lon))
+    lat1, lat2 = values.per_value("radians", lat, radians)
+    lon1, lon2 = values.per_value("radians", lon, radians)
     a = (np.sin((lat2 - lat1) / 2) ** 2
          + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
