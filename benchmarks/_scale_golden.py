@@ -124,32 +124,42 @@ class ProfileView:
         memo: dict[Key, dict[str, float]] = {}
 
         def share(func: Key, path: frozenset[Key]) -> dict[str, float]:
+            """Stage mix of ``func``'s time. Callers already on ``path`` close a cycle of
+            the (aggregated) call graph and are left out; such truncated results are not
+            cached, so that they cannot stand in for the full answer."""
             if func in memo:
                 return memo[func]
             callers = {c: edge for c, edge in self.stats[func][4].items()
-                       if c != func and c in self.stats and c not in path}
-            weight = sum(edge[3] for edge in callers.values())
+                       if c != func and c in self.stats}
+            positive = any(edge[3] > 0 for edge in callers.values())
             mix: dict[str, float] = {}
-            if callers:
-                for caller, edge in callers.items():
-                    w = edge[3] / weight if weight > 0 else 1 / len(callers)
-                    for stage, part in share(caller, path | {func}).items():
-                        mix[stage] = mix.get(stage, 0.0) + part * w
-            else:
-                mix = {OTHER: 1.0}
+            weight = 0.0
+            truncated = False
+            for caller, edge in callers.items():
+                part = share(caller, path | {func}) if caller not in path else {}
+                if not part:
+                    truncated = True
+                    continue
+                w = edge[3] if positive else 1.0
+                weight += w
+                for stage, value in part.items():
+                    mix[stage] = mix.get(stage, 0.0) + value * w
+            mix = ({stage: value / weight for stage, value in mix.items()} if weight > 0
+                   else {} if callers else {OTHER: 1.0})
             if func in opens:
                 own = opens[func]
                 kept = {s: p for s, p in mix.items()
                         if s != OTHER and priority[s] < priority[own]}
                 kept[own] = max(0.0, 1.0 - sum(kept.values()))
                 mix = kept
-            memo[func] = mix
+            if not truncated:
+                memo[func] = mix
             return mix
 
         out = {stage: 0.0 for stage, _ in STAGES}
         out[OTHER] = 0.0
         for func, (_, _, own_time, _, _) in self.stats.items():
-            for stage, part in share(func, frozenset()).items():
+            for stage, part in (share(func, frozenset()) or {OTHER: 1.0}).items():
                 out[stage] += own_time * part
         return out
 

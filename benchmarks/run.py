@@ -78,6 +78,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-profile", action="store_true", help="skip golden's cProfile run")
     parser.add_argument("--no-saved", action="store_true",
                         help="skip golden's predict-with-a-saved-model runs")
+    parser.add_argument("--golden-src", default=None,
+                        help="folder holding a golden package to benchmark (e.g. a copy of "
+                             "src/ made for several runs); default: a snapshot of src/golden")
     parser.add_argument("--live-source", action="store_true",
                         help="import golden from the working tree in every child, instead of "
                              "a snapshot of src/golden taken when the benchmark starts")
@@ -537,7 +540,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="golden-src-") as snapshot_dir:
         source_state = golden_source()  # before the snapshot: the state that was copied
-        args.golden_path = None if args.live_source else snapshot_golden(Path(snapshot_dir))
+        if args.golden_src:
+            args.golden_path = str(Path(args.golden_src).resolve())
+            if not (Path(args.golden_path) / "golden" / "__init__.py").exists():
+                raise SystemExit(f"--golden-src: no golden package in {args.golden_path}")
+            source_state.update(commit=f"from {args.golden_path}", src_golden_dirty=False)
+        elif args.live_source:
+            args.golden_path = None
+        else:
+            args.golden_path = snapshot_golden(Path(snapshot_dir))
         if args.golden_path:
             sys.path.insert(0, args.golden_path)  # this process scores with the same golden
         source_state["source_hash"] = source_hash(

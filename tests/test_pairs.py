@@ -54,3 +54,27 @@ def test_combine_codes_groups_equal_combinations(rows: list[tuple[int, int]]) ->
             assert combined[i] == -1
         elif min(rows[j]) >= 0:
             assert (combined[i] == combined[j]) == (rows[i] == rows[j])
+
+
+@given(st.lists(st.integers(-1, 3), min_size=2, max_size=30), st.integers(0, 2**16))
+def test_sampled_group_pairs_are_real_pairs_and_cover_all(codes: list[int], seed: int) -> None:
+    from golden._pairs import sample_group_pairs
+
+    expected = brute_group_pairs(codes)
+    left, right = sample_group_pairs(np.array(codes, dtype=np.int64), 4000,
+                                     np.random.default_rng(seed))
+    got = set(zip(left.tolist(), right.tolist(), strict=True))
+    assert got <= expected
+    if expected and len(expected) <= 20:
+        assert got == expected, "4,000 draws reach every one of at most 20 pairs"
+
+
+def test_sampled_group_pairs_are_uniform() -> None:
+    from golden._pairs import sample_group_pairs
+
+    codes = np.array([0] * 30 + [1] * 3)  # 435 + 3 pairs
+    left, right = sample_group_pairs(codes, 200_000, np.random.default_rng(1))
+    share_small = np.mean(left >= 30)
+    assert abs(share_small - 3 / 438) < 0.002
+    counts = np.unique(left * 100 + right, return_counts=True)[1]
+    assert len(counts) == 438 and counts.min() > 300

@@ -34,6 +34,7 @@ from golden._pairs import (
     group_starts,
     ordered,
     pair_keys,
+    sample_group_pairs,
     sort_by_group,
     window_pairs,
     within_group_pairs,
@@ -504,6 +505,21 @@ def candidate_pairs(
         np.concatenate(lefts), np.concatenate(rights), np.concatenate(tags),
         tuple(r.label for r in blocking.rules),
     )
+
+
+def sample_rule_pairs(records: Records, rule: BlockingRule, link_type: str, max_pairs: int,
+                      rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """A rule's pairs, or a uniform random sample of ``max_pairs`` of them when it has more
+    (drawn without building them for equality rules)."""
+    index = rule.index(records)
+    if isinstance(index, EqualityIndex) and index.count(link_type == "link") > max_pairs:
+        left, right = sample_group_pairs(index.codes, max_pairs, rng)
+        return orient(records, left, right, link_type)
+    left, right = orient(records, *index.pairs(), link_type)
+    if len(left) > max_pairs:
+        sample = np.sort(rng.choice(len(left), max_pairs, replace=False))
+        left, right = left[sample], right[sample]
+    return left, right
 
 
 def guard_pair_count(indexes: Sequence[RuleIndex], link_type: str, max_pairs: int) -> None:

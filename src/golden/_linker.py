@@ -19,6 +19,7 @@ from golden._blocking import (
     as_blocking,
     candidate_pairs,
     count_pairs,
+    sample_rule_pairs,
 )
 from golden._compare import ComparisonIndex, comparison_indexes, gamma_matrix
 from golden._dependence import agreement_correlations, posterior, strong_dependencies
@@ -289,12 +290,8 @@ class Linker(Estimator):
                 covered = rule.index(data).covers(pairs.left, pairs.right)
                 session_gammas = gammas[covered]
             else:
-                found = candidate_pairs(data, Blocking((rule,)), self.link_type, self.max_pairs)
-                left, right = found.left, found.right
-                if len(left) > self.training_max_pairs:
-                    sample = np.sort(rng.choice(len(left), self.training_max_pairs,
-                                                replace=False))
-                    left, right = left[sample], right[sample]
+                left, right = sample_rule_pairs(data, rule, self.link_type,
+                                                self.training_max_pairs, rng)
                 session_gammas = gamma_matrix(indexes, left, right)
             blocked = frozenset(j for j, i in enumerate(indexes)
                                 if set(i.comparison.columns) & set(rule.columns))

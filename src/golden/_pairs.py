@@ -110,3 +110,41 @@ def combine_codes(*code_arrays: np.ndarray) -> np.ndarray:
 def pair_keys(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
     """One int64 per (left, right) pair, for set operations on pairs."""
     return left.astype(np.int64) * n + right
+
+
+def sample_group_pairs(codes: np.ndarray, k: int, rng: np.random.Generator
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """``k`` pairs drawn uniformly (with replacement) from all pairs of rows sharing a code,
+    without building those pairs: pick a pair number, find its group, decode it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> left, right = sample_group_pairs(np.array([0, 1, 0, 0, -1]), 5, np.random.default_rng(0))
+    >>> bool(np.isin(left, [0, 2]).all() and (left < right).all())
+    True
+    """
+    order, sorted_codes = sort_by_group(codes)
+    starts, sizes = group_starts(sorted_codes)
+    per_group = sizes * (sizes - 1) // 2
+    cumulative = np.cumsum(per_group)
+    if len(cumulative) == 0 or cumulative[-1] == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    draw = rng.integers(0, cumulative[-1], size=k)
+    group = np.searchsorted(cumulative, draw, side="right")
+    within = draw - (cumulative[group] - per_group[group])
+    # Decode a pair number within a group of size s into (i, j), 0 <= i < j < s.
+    size = sizes[group].astype(np.float64)
+    i = np.floor((2 * size - 1 - np.sqrt((2 * size - 1) ** 2 - 8 * within)) / 2).astype(np.int64)
+    i = np.clip(i, 0, sizes[group] - 2)
+    before = i * (2 * sizes[group] - i - 1) // 2
+    too_far = before > within
+    i[too_far] -= 1
+    before = i * (2 * sizes[group] - i - 1) // 2
+    step_back = within - before >= sizes[group] - i - 1
+    i[step_back] += 1
+    before = i * (2 * sizes[group] - i - 1) // 2
+    j = i + 1 + (within - before)
+    base = starts[group]
+    return ordered(order[base + i], order[base + j])
