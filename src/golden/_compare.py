@@ -8,7 +8,7 @@ distinct (left code, right code) pairs, levels run on those, and gammas are gath
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -37,6 +37,9 @@ class ComparisonIndex:
             self.null |= encodings[i].codes < 0
         self._values = [_values_of(e.values, e.codes[first_rows]) for e in encodings]
         self._present = [e.codes[first_rows] >= 0 for e in encodings]
+        # Per-value transforms shared by every batch of pairs; value codes are known already.
+        self._per_value: dict[tuple[Any, ...], np.ndarray] = {
+            ("code", i): e.codes[first_rows] for i, e in enumerate(encodings)}
         self._tf_codes = encodings[0].codes
 
     def gammas(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -50,7 +53,8 @@ class ComparisonIndex:
         return gamma
 
     def _distinct_gammas(self, left_codes: np.ndarray, right_codes: np.ndarray) -> np.ndarray:
-        values = ValuePairs(self._values, self._present, left_codes, right_codes)
+        values = ValuePairs(self._values, self._present, left_codes, right_codes,
+                            self._per_value)
         levels = self.comparison.levels
         out = np.zeros(len(left_codes), dtype=np.int8)
         todo = np.ones(len(left_codes), dtype=bool)

@@ -41,10 +41,12 @@ class ValuePairs:
     """
 
     def __init__(self, values: list[np.ndarray], present: list[np.ndarray],
-                 left_codes: np.ndarray, right_codes: np.ndarray) -> None:
+                 left_codes: np.ndarray, right_codes: np.ndarray,
+                 per_value_cache: dict[tuple[Any, ...], np.ndarray] | None = None) -> None:
         self._values, self._present = values, present
         self._left_codes, self._right_codes = left_codes, right_codes
         self._cache: dict[tuple[Any, ...], Any] = {}
+        self._per_value = {} if per_value_cache is None else per_value_cache
         self.size = len(left_codes)
         self.n_inputs = len(values)
 
@@ -65,9 +67,11 @@ class ValuePairs:
 
     def per_value(self, key: str, i: int, transform: Callable[[np.ndarray], np.ndarray]
                   ) -> tuple[np.ndarray, np.ndarray]:
-        """``transform`` of input ``i``'s distinct values (computed once), for the left and
-        the right value of each pair."""
-        per_value = self.cached(("value", key, i), lambda: np.asarray(transform(self._values[i])))
+        """``transform`` of input ``i``'s distinct values (computed once, and kept in the
+        shared per-value cache), for the left and the right value of each pair."""
+        if (key, i) not in self._per_value:
+            self._per_value[(key, i)] = np.asarray(transform(self._values[i]))
+        per_value = self._per_value[(key, i)]
         return per_value[self._left_codes], per_value[self._right_codes]
 
     def cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
