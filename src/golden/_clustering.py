@@ -77,7 +77,7 @@ def cluster_pairs(
     _check_columns(pairs, score)
     if min_density is not None and not 0 < min_density <= 1:
         raise ConfigError(f"min_density: got {min_density!r}, expected a share in (0, 1]")
-    nodes, left, right = _node_codes(pairs, records)
+    nodes, left, right, sort_key = _node_codes(pairs, records)
     scores = pairs[score].to_numpy(dtype=np.float64)
     out = nodes.copy()
     for t in thresholds:
@@ -89,7 +89,7 @@ def cluster_pairs(
         if min_density is not None:
             labels = _dense_components(ends_l, ends_r, kept, labels, len(nodes), min_density)
         column = "entity_id" if len(thresholds) == 1 else f"entity_id_{t:g}"
-        out[column] = _canonical_labels(labels, nodes)
+        out[column] = _canonical_labels(labels, sort_key)
         if warn_size is not None:
             _warn_large(out, column, warn_size)
     return out
@@ -127,8 +127,9 @@ def _check_columns(pairs: pd.DataFrame, score: str) -> None:
 
 
 def _node_codes(pairs: pd.DataFrame, records: pd.DataFrame | None
-                ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """All records as a node table, and the pairs' ends as node numbers."""
+                ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
+    """All records as a node table, the pairs' ends as node numbers, and per node an
+    integer that sorts like its (source, unique id)."""
     with_source = "source_l" in pairs.columns
     keys = ["source", "unique_id"] if with_source else ["unique_id"]
     ends = [pairs[[f"{k}_{side}" for k in ("source", "unique_id")] if with_source
@@ -141,14 +142,15 @@ def _node_codes(pairs: pd.DataFrame, records: pd.DataFrame | None
     stacked = pd.concat(ends, ignore_index=True)
     codes = np.zeros(len(stacked), dtype=np.int64)
     for key in keys:
-        key_codes, uniques = pd.factorize(stacked[key])
+        key_codes, uniques = pd.factorize(stacked[key], sort=True)
         codes = codes * (len(uniques) + 1) + key_codes
+    sort_key = codes
     codes, _ = pd.factorize(codes)
     first = np.unique(codes, return_index=True)[1]
     nodes = stacked.iloc[first].reset_index(drop=True)
     n_pairs = len(pairs)
     end_codes = codes[len(stacked) - 2 * n_pairs:]
-    return nodes, end_codes[:n_pairs], end_codes[n_pairs:]
+    return nodes, end_codes[:n_pairs], end_codes[n_pairs:], sort_key[first]
 
 
 def _components(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
@@ -231,13 +233,10 @@ def _best_edge(ends: np.ndarray, scores: np.ndarray, n: int) -> np.ndarray:
     return best
 
 
-def _canonical_labels(labels: np.ndarray, nodes: pd.DataFrame) -> np.ndarray:
-    """Renumber components by the rank of their smallest record key (order-independent)."""
-    rank = np.lexsort([nodes[c].to_numpy() for c in reversed(nodes.columns)])
-    node_rank = np.empty(len(rank), dtype=np.int64)
-    node_rank[rank] = np.arange(len(rank))
+def _canonical_labels(labels: np.ndarray, sort_key: np.ndarray) -> np.ndarray:
+    """Renumber components in the order of their smallest record key (order-independent)."""
     smallest = np.full(labels.max(initial=-1) + 1, np.iinfo(np.int64).max)
-    np.minimum.at(smallest, labels, node_rank)
+    np.minimum.at(smallest, labels, sort_key)
     return np.argsort(np.argsort(smallest))[labels]
 
 
