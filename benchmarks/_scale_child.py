@@ -45,7 +45,24 @@ def parse_args(modes: tuple[str, ...]) -> argparse.Namespace:
     parser.add_argument("--mode", choices=modes, default=modes[0])
     parser.add_argument("--out", type=Path, default=None, help="folder for pairs/clusters")
     parser.add_argument("--model", type=Path, default=None, help="saved golden model")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a golden Linker parameter (value read as JSON)")
     return parser.parse_args()
+
+
+def parse_settings(items: list[str]) -> dict[str, Any]:
+    """``["max_pairs=400000000", ...]`` to ``{"max_pairs": 400000000}`` (values as JSON,
+    else text)."""
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        if not sep or not key.strip():
+            raise SystemExit(f"--set: expected KEY=VALUE, got {item!r}")
+        try:
+            out[key.strip()] = json.loads(text)
+        except json.JSONDecodeError:
+            out[key.strip()] = text
+    return out
 
 
 def _cpu_seconds() -> float:

@@ -170,6 +170,9 @@ def main() -> None:
     import golden
 
     config = _scale_configs.golden(args.dataset)
+    overrides = _scale_child.parse_settings(args.set)
+    if overrides:
+        config.linker.set_params(**overrides)
     frames = dataset.frames
     keys = {name: _resolve(target) for name, target in FUNCTIONS.items()} \
         if args.mode == "profile" else {}
@@ -233,6 +236,7 @@ def main() -> None:
         **counts,
         **extra,
         "mode": args.mode,
+        "overrides": overrides,
         "version": golden.__version__,
         "golden_file": golden.__file__,
         "lambda": float(linker.lambda_),

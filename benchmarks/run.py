@@ -78,6 +78,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-profile", action="store_true", help="skip golden's cProfile run")
     parser.add_argument("--no-saved", action="store_true",
                         help="skip golden's predict-with-a-saved-model runs")
+    parser.add_argument("--golden-set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a golden Linker parameter in every golden run, e.g. "
+                             "max_pairs=400000000 (reported with the results)")
     parser.add_argument("--golden-src", default=None,
                         help="folder holding a golden package to benchmark (e.g. a copy of "
                              "src/ made for several runs); default: a snapshot of src/golden")
@@ -136,6 +139,9 @@ def run_child(args: argparse.Namespace, tool: str, mode: str, out: Path | None,
         command += ["--out", str(out)]
     if model is not None:
         command += ["--model", str(model)]
+    if tool == "golden":
+        for item in args.golden_set:
+            command += ["--set", item]
     started = time.perf_counter()
     load = os.getloadavg()[0]
     try:
@@ -282,6 +288,9 @@ def summarise(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
                                "statuses": sorted({r["status"] for r in mine})}
         if not ok:
             row["timeout_s"] = max((r.get("timeout_s", 0) for r in mine), default=None)
+            errors = [r["stderr_tail"].strip().splitlines()[-1] for r in mine
+                      if r.get("stderr_tail", "").strip()]
+            row["error"] = errors[0] if errors else None
             rows.append(row)
             continue
         for key in NUMERIC:
@@ -323,13 +332,15 @@ def markdown(args: argparse.Namespace, summary: list[dict[str, Any]],
              pair_check: dict[str, Any] | None, profile: dict[str, Any] | None,
              n_records: int) -> str:
     by_tool = {row["tool"]: row for row in summary}
+    overrides = (f" golden's Linker parameters overridden: {', '.join(args.golden_set)}."
+                 if args.golden_set else "")
     lines = [
         f"**{args.label}** ({n_records:,} records): median of {args.repeats} run(s); "
         "time = fit + predict (all candidate pairs) + cluster at 0.5, end to end in a fresh "
         "process (Splink: incl. its DuckDB normalisation and the export of results to "
         "pandas); peak RSS = the tool process's peak during that region (data loaded "
         "before it: 'start' column). Accuracy at match probability ≥ 0.5; best F1 over "
-        "all thresholds; B³ F1 of the clusters at 0.5.",
+        "all thresholds; B³ F1 of the clusters at 0.5." + overrides,
         "",
         "| tool | time s | CPU s | peak RSS MiB | start MiB | pairs | P | R | F1 "
         "| best F1 (thr) | B³ F1 | clusters |",
@@ -338,8 +349,11 @@ def markdown(args: argparse.Namespace, summary: list[dict[str, Any]],
     for row in summary:
         if not row["ok"]:
             status = ", ".join(row["statuses"])
+            error = (row.get("error") or "").replace("|", "/")
+            error = error if len(error) <= 240 else error[:237] + "…"
             lines.append(f"| {LABEL[row['tool']]} | {status.upper()}"
                          + (f" (> {row['timeout_s']:,.0f} s)" if "timeout" in status else "")
+                         + (f": {error}" if error else "")
                          + " | | | | | | | | | | |")
             continue
         lines.append(
@@ -593,6 +607,7 @@ def _main(args: argparse.Namespace, source_state: dict[str, Any]) -> int:
             "tools": args.tools,
             "repeats": args.repeats,
             "timeout_s": args.timeout,
+            "golden_overrides": args.golden_set,
             "normalisation_mismatches": normalisation,
             "candidate_pairs": pair_check,
             "summary": summary,

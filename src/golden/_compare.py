@@ -8,12 +8,14 @@ distinct (left code, right code) pairs, levels run on those, and gammas are gath
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from golden._levels import ValuePairs
+from golden._parallel import thread_map
 from golden._progress import progress
 
 if TYPE_CHECKING:
@@ -78,7 +80,7 @@ class ComparisonIndex:
 def comparison_indexes(records: Records, comparisons: Sequence[Comparison]
                        ) -> list[ComparisonIndex]:
     """Index every comparison on the records."""
-    return [ComparisonIndex(c, records) for c in comparisons]
+    return thread_map(lambda c: ComparisonIndex(c, records), comparisons)
 
 
 CHUNK_PAIRS = 2_000_000
@@ -93,13 +95,17 @@ def gamma_matrix(indexes: Sequence[ComparisonIndex], left: np.ndarray, right: np
     similarity kernels stays bounded whatever the number of pairs.
     """
     out = np.empty((len(left), len(indexes)), dtype=np.int8)
-    starts = range(0, len(left), chunk_pairs)
-    steps = ((start, j) for start in starts for j in range(len(indexes)))
-    for start, j in progress(steps, "comparing", show_progress,
-                             total=len(starts) * len(indexes)):
+    for start in progress(range(0, len(left), chunk_pairs), "comparing", show_progress):
         stop = start + chunk_pairs
-        out[start:stop, j] = indexes[j].gammas(left[start:stop], right[start:stop])
+        chunk_left, chunk_right = left[start:stop], right[start:stop]
+        columns = thread_map(partial(_gammas_of, left=chunk_left, right=chunk_right), indexes)
+        for j, column in enumerate(columns):
+            out[start:stop, j] = column
     return out
+
+
+def _gammas_of(index: ComparisonIndex, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    return index.gammas(left, right)
 
 
 def _factorize_with_first(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

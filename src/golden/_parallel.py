@@ -1,0 +1,29 @@
+"""Run independent pieces of work on threads (NumPy, pandas, PyArrow and RapidFuzz release
+the GIL in their kernels, so comparisons overlap on several cores)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def thread_map(function: Callable[[T], R], items: Iterable[T], n_jobs: int | None = None
+               ) -> list[R]:
+    """``[function(item) for item in items]``, on up to ``n_jobs`` threads (None: one per core).
+
+    Examples
+    --------
+    >>> thread_map(lambda x: x * x, [1, 2, 3])
+    [1, 4, 9]
+    """
+    work = list(items)
+    workers = min(len(work), n_jobs or os.cpu_count() or 1)
+    if workers <= 1:
+        return [function(item) for item in work]
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(function, work))
