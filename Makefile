@@ -5,6 +5,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
+BENCH_VENV ?= .venv-bench
+SIZE ?= 1m
+REPEATS ?= 3
+
 .PHONY: demo test lint bench clean
 
 $(BIN)/python:
@@ -29,5 +33,16 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/mypy src/golden
 
+# golden and Splink side by side on synthetic people (SIZE=100k|1m|5m); needs the bench extra
+$(BENCH_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e ".[bench]"
+	touch $@
+
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python benchmarks/run.py --size $(SIZE) --repeats $(REPEATS)
+	$(BENCH_VENV)/bin/python benchmarks/accuracy.py --repeats $(REPEATS)
+
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
