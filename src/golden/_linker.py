@@ -255,10 +255,12 @@ class Linker(Estimator):
             m = self._labelled_m(data, indexes, labels, n_levels)
         else:
             m = self._session_m(data, indexes, u_random, first.m, blocking, pairs, gammas, rng)
-        # With m fixed at what a match looks like, EM finds the share of candidates that
-        # look like that (the candidates' own u absorbs "same family", "same area").
+        # With m fixed at what a match looks like and u at what the first pass found the
+        # candidates' non-matches look like, EM finds the share of candidates that are
+        # matches. (Left free, u can absorb the matches too and the share collapses.)
+        every = frozenset(range(len(m)))
         final = expectation_maximisation(patterns, m, first.u, first.proportion,
-                                         fixed_m=frozenset(range(len(m))),
+                                         fixed_m=every, fixed_u=every,
                                          max_iter=self.max_iter, tol=self.tol)
         self.m_ = {c.name: x for c, x in zip(comparisons, m, strict=True)}
         self.u_ = {c.name: x for c, x in zip(comparisons, u_random, strict=True)}
