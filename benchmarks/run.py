@@ -320,6 +320,16 @@ def _fmt(value: Any, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
+def _thr(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    return f"{value:.2f}" if value >= 0.01 or value == 0 else f"{value:.1e}"
+
+
+def _lambda(value: Any) -> str:
+    return "–" if value is None else f"{value:.2e}"
+
+
 def _ratio(value: Any, base: Any) -> str:
     return f"{value / base:.2f}" if value and base else "–"
 
@@ -340,11 +350,12 @@ def markdown(args: argparse.Namespace, summary: list[dict[str, Any]],
         "process (Splink: incl. its DuckDB normalisation and the export of results to "
         "pandas); peak RSS = the tool process's peak during that region (data loaded "
         "before it: 'start' column). Accuracy at match probability ≥ 0.5; best F1 over "
-        "all thresholds; B³ F1 of the clusters at 0.5." + overrides,
+        "all thresholds; B³ F1 of the clusters at 0.5; λ = the fitted prior probability "
+        "that two random records match." + overrides,
         "",
         "| tool | time s | CPU s | peak RSS MiB | start MiB | pairs | P | R | F1 "
-        "| best F1 (thr) | B³ F1 | clusters |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| best F1 (thr) | B³ F1 | clusters | λ |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for row in summary:
         if not row["ok"]:
@@ -354,15 +365,16 @@ def markdown(args: argparse.Namespace, summary: list[dict[str, Any]],
             lines.append(f"| {LABEL[row['tool']]} | {status.upper()}"
                          + (f" (> {row['timeout_s']:,.0f} s)" if "timeout" in status else "")
                          + (f": {error}" if error else "")
-                         + " | | | | | | | | | | |")
+                         + " | | | | | | | | | | | |")
             continue
         lines.append(
             f"| {LABEL[row['tool']]} | {_fmt(row['wall_s'], 1)} | {_fmt(row['cpu_s'], 1)} "
             f"| {_fmt(row['peak_rss_mib'])} | {_fmt(row['rss_start_mib'])} "
             f"| {_fmt(row['n_pairs'])} | {_fmt(row['precision'], 4)} "
             f"| {_fmt(row['recall'], 4)} | {_fmt(row['f1'], 4)} "
-            f"| {_fmt(row['best_f1'], 4)} ({_fmt(row['best_threshold'], 2)}) "
-            f"| {_fmt(row['bcubed_f1'], 4)} | {_fmt(row['n_clusters'])} |")
+            f"| {_fmt(row['best_f1'], 4)} ({_thr(row['best_threshold'])}) "
+            f"| {_fmt(row['bcubed_f1'], 4)} | {_fmt(row['n_clusters'])} "
+            f"| {_lambda(row.get('lambda'))} |")
     golden, splink = by_tool.get("golden"), by_tool.get("splink")
     if golden and splink and golden["ok"] and splink["ok"]:
         lines += [

@@ -17,8 +17,9 @@ from golden._em import Patterns
 def test_independent_comparisons_have_low_correlation() -> None:
     rng = np.random.default_rng(0)
     gammas = (rng.random((20_000, 2)) < 0.3).astype(np.int8)
-    table = agreement_correlations(Patterns.from_gammas(gammas), np.full(4, 0.0),
-                                   ["a", "b"], [1, 1])
+    patterns = Patterns.from_gammas(gammas)
+    weights = np.ones(len(patterns.counts))
+    table = agreement_correlations(patterns, weights, patterns, weights, ["a", "b"], [1, 1])
     assert abs(table["non_matches"].iloc[0]) < 0.05
     assert strong_dependencies(table).empty
 
@@ -39,4 +40,13 @@ def test_linker_warns_about_address_parts_agreeing_together() -> None:
         warnings.simplefilter("ignore", gd.ConvergenceWarning)
         linker.fit(frame)
     row = linker.dependence_.query("comparison_a == 'city' and comparison_b == 'postcode'")
-    assert row[["matches", "non_matches"]].max(axis=1).iloc[0] > 0.9
+    assert row["non_matches"].iloc[0] > 0.9
+
+
+def test_blocking_keys_are_not_reported_as_dependent(fake_1000) -> None:
+    linker = gd.Linker([cmp.name("first_name"), cmp.name("surname"), cmp.date_of_birth("dob")],
+                       [gd.block_on("first_name"), gd.block_on("surname")], random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", gd.DataWarning)
+        linker.fit(fake_1000)
+    assert linker.dependence_["non_matches"].abs().max() < 0.6

@@ -27,34 +27,42 @@ def posterior(patterns: Patterns, result: EMResult) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(logit, -700, 700)))
 
 
-def agreement_correlations(patterns: Patterns, match_weight: np.ndarray, names: list[str],
+def agreement_correlations(matches: Patterns, match_weight: np.ndarray, non_matches: Patterns,
+                           non_match_weight: np.ndarray, names: list[str],
                            top_levels: list[int]) -> pd.DataFrame:
-    """Correlation of top-level agreement between every two comparisons, within matches and
-    within non-matches (pairs weighted by their posterior), nulls left out pairwise.
+    """Correlation of top-level agreement between every two comparisons, among matches and
+    among non-matches (patterns weighted by each class's probability), nulls left out.
+
+    Matches are measured on the candidate pairs; non-matches on random pairs, where the
+    blocking rules do not force agreement on their keys.
 
     Examples
     --------
     >>> import numpy as np
     >>> g = np.array([[1, 1], [0, 0], [1, 0], [0, 1]], dtype=np.int8)
     >>> p = Patterns(g, np.array([50.0, 50, 1, 1]))
-    >>> table = agreement_correlations(p, np.zeros(4), ["city", "postcode"], [1, 1])
+    >>> table = agreement_correlations(p, np.ones(4), p, np.ones(4), ["city", "postcode"], [1, 1])
     >>> round(float(table["non_matches"].iloc[0]), 2)
     0.96
     """
     rows = []
     for a, b in itertools.combinations(range(len(names)), 2):
-        ga, gb = patterns.gammas[:, a], patterns.gammas[:, b]
-        both = (ga >= 0) & (gb >= 0)
-        agree_a = (ga == top_levels[a]).astype(float)[both]
-        agree_b = (gb == top_levels[b]).astype(float)[both]
-        counts = patterns.counts[both]
         rows.append({
             "comparison_a": names[a],
             "comparison_b": names[b],
-            "matches": _weighted_corr(agree_a, agree_b, counts * match_weight[both]),
-            "non_matches": _weighted_corr(agree_a, agree_b, counts * (1 - match_weight[both])),
+            "matches": _agreement_corr(matches, match_weight, a, b, top_levels),
+            "non_matches": _agreement_corr(non_matches, non_match_weight, a, b, top_levels),
         })
     return pd.DataFrame(rows, columns=["comparison_a", "comparison_b", "matches", "non_matches"])
+
+
+def _agreement_corr(patterns: Patterns, weight: np.ndarray, a: int, b: int,
+                    top_levels: list[int]) -> float:
+    ga, gb = patterns.gammas[:, a], patterns.gammas[:, b]
+    both = (ga >= 0) & (gb >= 0)
+    agree_a = (ga == top_levels[a]).astype(float)[both]
+    agree_b = (gb == top_levels[b]).astype(float)[both]
+    return _weighted_corr(agree_a, agree_b, (patterns.counts * weight)[both])
 
 
 def strong_dependencies(table: pd.DataFrame, limit: float = STRONG) -> pd.DataFrame:

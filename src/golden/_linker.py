@@ -23,7 +23,7 @@ from golden._blocking import (
 )
 from golden._compare import ComparisonIndex, comparison_indexes, gamma_matrix
 from golden._dependence import agreement_correlations, posterior, strong_dependencies
-from golden._em import Patterns, expectation_maximisation, level_shares
+from golden._em import EMResult, Patterns, expectation_maximisation, level_shares
 from golden._errors import ConfigError, DataWarning, NotFittedError, SchemaError
 from golden._estimator import Estimator
 from golden._fellegi_sunter import WeightTable, probability, score_pairs
@@ -86,8 +86,8 @@ class Linker(Estimator):
     n_iter_, converged_ : int, bool
         EM's iterations and whether it converged.
     dependence_ : DataFrame
-        Per two comparisons, the correlation of their agreement among matches and among
-        non-matches; strong dependence (|r| >= 0.6) is warned about at fit.
+        Per two comparisons, the correlation of their agreement among matches (candidate
+        pairs) and among non-matches (random pairs); strong dependence is warned about.
 
     Examples
     --------
@@ -238,7 +238,8 @@ class Linker(Estimator):
         indexes = comparison_indexes(data, comparisons)
         n_levels = [c.n_levels for c in comparisons]
 
-        u_random = estimate_u(indexes, data, self.link_type, self.u_max_pairs, rng)
+        u_random, random_patterns = estimate_u(indexes, data, self.link_type,
+                                               self.u_max_pairs, rng)
         pairs = candidate_pairs(data, blocking, self.link_type, self.max_pairs)
         if len(pairs) == 0:
             raise ConfigError("blocking found no candidate pairs: nothing to learn from; use "
@@ -247,10 +248,6 @@ class Linker(Estimator):
         patterns = Patterns.from_gammas(gammas)
         first = fit_em(patterns, u_random, fixed_m=frozenset(), start_m=None,
                        max_iter=self.max_iter, tol=self.tol)
-        self.dependence_ = agreement_correlations(
-            patterns, posterior(patterns, first), [c.name for c in comparisons],
-            [c.n_levels - 1 for c in comparisons])
-        _warn_dependence(self.dependence_)
         if labels is not None:
             m = self._labelled_m(data, indexes, labels, n_levels)
         else:
@@ -269,6 +266,12 @@ class Linker(Estimator):
         self.converged_ = first.converged and final.converged
         self.n_candidates_ = len(pairs)
         self.lambda_ = self._prior(data, final.proportion * len(pairs))
+        at_random = EMResult(m, u_random, self.lambda_, 0, True)
+        self.dependence_ = agreement_correlations(
+            patterns, posterior(patterns, final),
+            random_patterns, 1 - posterior(random_patterns, at_random),
+            [c.name for c in comparisons], [c.n_levels - 1 for c in comparisons])
+        _warn_dependence(self.dependence_)
         self.comparisons_, self.blocking_ = comparisons, blocking
         return indexes, pairs, gammas
 

@@ -46,11 +46,13 @@ def random_pairs(records: Records, link_type: str, max_pairs: int,
 
 
 def estimate_u(indexes: Sequence[ComparisonIndex], records: Records, link_type: str,
-               max_pairs: int, rng: np.random.Generator) -> list[np.ndarray]:
-    """u per comparison: level shares among random pairs (nearly all non-matches)."""
+               max_pairs: int, rng: np.random.Generator
+               ) -> tuple[list[np.ndarray], Patterns]:
+    """u per comparison: level shares among random pairs (nearly all non-matches); and the
+    random pairs' patterns."""
     left, right = random_pairs(records, link_type, max_pairs, rng)
     patterns = Patterns.from_gammas(gamma_matrix(indexes, left, right))
-    return level_shares(patterns, [i.comparison.n_levels for i in indexes])
+    return level_shares(patterns, [i.comparison.n_levels for i in indexes]), patterns
 
 
 def starting_m(n_levels: Sequence[int]) -> list[np.ndarray]:
