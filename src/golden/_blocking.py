@@ -610,14 +610,7 @@ def generate_pairs(
     ``source_l``/``source_r`` for several sources) and ``rule``, the number of the first rule
     that found the pair. See the module example.
     """
-    from golden._prepare import prepare_records, validate_link_type
-
-    rules = as_blocking(blocking, "blocking")
-    problems = validate_link_type(link_type)
-    if problems:
-        raise ConfigError(problems)
-    data = prepare_records(records, unique_id=unique_id, source=source, link_type=link_type,
-                           columns=rules.columns)
+    data, rules = _prepared(records, blocking, unique_id, link_type, source)
     pairs = candidate_pairs(data, rules, link_type, max_pairs)
     ids = data.ids.to_numpy()
     out = pd.DataFrame({"unique_id_l": ids[pairs.left], "unique_id_r": ids[pairs.right],
@@ -651,6 +644,14 @@ def analyse_blocking(
     ...                     )[["rule", "pairs", "new_pairs", "cumulative_pairs"]].values.tolist()
     [['city', 7, 7, 7], ['zip', 4, 2, 9]]
     """
+    data, rules = _prepared(records, blocking, unique_id, link_type, source)
+    return count_pairs(data, rules, link_type, top)
+
+
+def _prepared(records: pd.DataFrame | Sequence[pd.DataFrame],
+              blocking: BlockingRule | Blocking | Sequence[BlockingRule], unique_id: str,
+              link_type: str, source: str | None) -> tuple[Records, Blocking]:
+    """Validated records and rules for the public blocking functions."""
     from golden._prepare import prepare_records, validate_link_type
 
     rules = as_blocking(blocking, "blocking")
@@ -659,4 +660,4 @@ def analyse_blocking(
         raise ConfigError(problems)
     data = prepare_records(records, unique_id=unique_id, source=source, link_type=link_type,
                            columns=rules.columns)
-    return count_pairs(data, rules, link_type, top)
+    return data, rules
