@@ -83,7 +83,7 @@ def comparison_indexes(records: Records, comparisons: Sequence[Comparison]
     return thread_map(lambda c: ComparisonIndex(c, records), comparisons)
 
 
-CHUNK_PAIRS = 2_000_000
+CHUNK_PAIRS = 500_000
 
 
 def gamma_matrix(indexes: Sequence[ComparisonIndex], left: np.ndarray, right: np.ndarray,
