@@ -211,6 +211,7 @@ class BlockOnAny(BlockingRule):
         codes, uniques = pd.factorize(exploded, use_na_sentinel=True)
         keep = codes >= 0
         rows, codes = rows[keep], codes[keep].astype(np.int64)
+        # sorted by row, then value: MultiValueIndex relies on rows being ascending
         unique_pairs = np.unique(rows * (len(uniques) + 1) + codes)
         rows, codes = unique_pairs // (len(uniques) + 1), unique_pairs % (len(uniques) + 1)
         codes = _guard_blocks(codes, self, lambda i: repr(uniques[codes[i]]),
@@ -361,14 +362,13 @@ class MultiValueIndex(RuleIndex):
         return keys // self.records.n, keys % self.records.n
 
     def covers(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        by_row = np.argsort(self.rows, kind="stable")
-        rows_sorted = self.rows[by_row]
-        codes_sorted = self.codes[by_row]
-        start = np.searchsorted(rows_sorted, left, side="left")
-        count = np.searchsorted(rows_sorted, left, side="right") - start
+        # ``rows`` is in ascending order (see BlockOnAny.index), so each left row's
+        # values are one run found by binary search.
+        start = np.searchsorted(self.rows, left, side="left")
+        count = np.searchsorted(self.rows, left, side="right") - start
         pair_of = np.repeat(np.arange(len(left)), count)
         offsets = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
-        value = codes_sorted[np.repeat(start, count) + offsets]
+        value = self.codes[np.repeat(start, count) + offsets]
         wanted = right[pair_of] * self._radix + value
         hit = (value >= 0) & _isin_sorted(wanted, self._known)
         return np.bincount(pair_of[hit], minlength=len(left)) > 0
@@ -612,14 +612,7 @@ def generate_pairs(
     """
     data, rules = _prepared(records, blocking, unique_id, link_type, source)
     pairs = candidate_pairs(data, rules, link_type, max_pairs)
-    ids = data.ids.to_numpy()
-    out = pd.DataFrame({"unique_id_l": ids[pairs.left], "unique_id_r": ids[pairs.right],
-                        "rule": pairs.rule})
-    if data.source is not None:
-        sources = data.frame[data.source].to_numpy()
-        out.insert(0, "source_l", sources[pairs.left])
-        out.insert(2, "source_r", sources[pairs.right])
-    return out
+    return pd.DataFrame({**data.pair_ids(pairs.left, pairs.right), "rule": pairs.rule})
 
 
 def analyse_blocking(

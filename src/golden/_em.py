@@ -50,11 +50,6 @@ class Patterns:
         first[inverse[::-1]] = np.arange(len(key))[::-1]
         return cls(gammas[first].astype(np.int8), counts.astype(np.float64))
 
-    def merge(self, other: Patterns) -> Patterns:
-        """Patterns of both sets together."""
-        gammas = np.concatenate([self.gammas, other.gammas])
-        return Patterns.from_gammas(gammas, np.concatenate([self.counts, other.counts]))
-
 
 def level_shares(patterns: Patterns, n_levels: list[int], weights: np.ndarray | None = None,
                  smoothing: float = SMOOTHING) -> list[np.ndarray]:

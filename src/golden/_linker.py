@@ -541,20 +541,10 @@ def _label_rows(data: Records, labels: pd.DataFrame, need_label: bool = True
     return left[keep], right[keep], is_match[keep]
 
 
-def _take(column: pd.Series, rows: np.ndarray) -> pd.Series:
-    """Values at row numbers, keeping the column's dtype (no round trip through objects)."""
-    return column.take(rows).reset_index(drop=True)
-
-
 def _pairs_frame(data: Records, left: np.ndarray, right: np.ndarray, weight: np.ndarray,
                  prob: np.ndarray, rule: pd.Categorical, gammas: np.ndarray,
                  parts: np.ndarray, comparisons: list[Comparison]) -> pd.DataFrame:
-    columns: dict[str, Any] = {"unique_id_l": _take(data.ids, left),
-                               "unique_id_r": _take(data.ids, right)}
-    if data.source is not None:
-        sources = data.frame[data.source]
-        columns = {"source_l": _take(sources, left), **columns,
-                   "source_r": _take(sources, right)}
+    columns: dict[str, Any] = dict(data.pair_ids(left, right))
     columns |= {"match_weight": weight, "match_probability": prob, "blocking_rule": rule}
     for j, comparison in enumerate(comparisons):
         columns[f"gamma_{comparison.name}"] = gammas[:, j]

@@ -67,6 +67,18 @@ class Records:
         """The unique id column."""
         return self.frame[self.unique_id]
 
+    def pair_ids(self, left: np.ndarray, right: np.ndarray) -> dict[str, pd.Series]:
+        """``unique_id_l``/``unique_id_r`` (and ``source_l``/``source_r`` for several
+        sources) of pairs of row numbers, keeping the columns' dtypes."""
+        def take(column: pd.Series, rows: np.ndarray) -> pd.Series:
+            return column.take(rows).reset_index(drop=True)
+
+        columns = {"unique_id_l": take(self.ids, left), "unique_id_r": take(self.ids, right)}
+        if self.source is None:
+            return columns
+        sources = self.frame[self.source]
+        return {"source_l": take(sources, left), **columns, "source_r": take(sources, right)}
+
     @property
     def id_rank(self) -> np.ndarray:
         """Each row's rank in (source, unique id) order: an order independent of row order."""
@@ -121,13 +133,10 @@ class Records:
     def encode(self, expr: Expr) -> Encoded:
         """Integer codes of the expression's values (cached); nulls are -1."""
         if expr not in self._encoded:
-            if expr in self._values:
-                codes, uniques = pd.factorize(self._values[expr], use_na_sentinel=True)
-            else:
-                raw_codes, normalised = self._normalised(expr)
-                distinct_codes, uniques = pd.factorize(normalised, use_na_sentinel=True)
-                codes = np.where(raw_codes >= 0, distinct_codes[np.maximum(raw_codes, 0)]
-                                 if len(distinct_codes) else -1, -1)
+            raw_codes, normalised = self._normalised(expr)
+            distinct_codes, uniques = pd.factorize(normalised, use_na_sentinel=True)
+            codes = np.where(raw_codes >= 0, distinct_codes[np.maximum(raw_codes, 0)]
+                             if len(distinct_codes) else -1, -1)
             self._encoded[expr] = Encoded(codes.astype(np.int32), np.asarray(uniques))
         return self._encoded[expr]
 

@@ -23,8 +23,8 @@ Conventions shared by every function:
   and recall whenever both are defined.
 
 Everything is vectorised: ids are encoded once to integer codes, pairs become
-int64 keys ``min * n + max``, and counts come from sorts and group sizes, so a
-million records and millions of pairs take seconds.
+int64 keys ``min * n + max``, and counts come from sorts and group sizes, never
+from enumerating pairs.
 
 Examples
 --------
