@@ -22,6 +22,7 @@ import warnings
 import _scale_child
 import _scale_configs
 import _scale_data
+import _splink_run
 
 
 def _prior(linker: object) -> float | None:
@@ -59,25 +60,9 @@ def main() -> None:
                 inputs = registered[0] if dataset.link_type == "dedupe" else registered
         with meter.phase("fit"):
             linker = Linker(inputs, config.settings, log_level=logging.WARNING)
-            training = config.training
-            linker.training.estimate_probability_two_random_records_match(
-                training.deterministic_rules, recall=training.recall)
-            linker.training.estimate_u_using_random_sampling(
-                max_pairs=training.u_max_pairs, seed=training.u_seed)
-            for rule in training.em_rules:
-                linker.training.estimate_parameters_using_expectation_maximisation(
-                    rule, **training.em_kwargs)
-        with meter.phase("predict"):
-            predictions = linker.inference.predict()
-        with meter.phase("cluster"):
-            clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-                predictions, threshold_match_probability=_scale_child.CLUSTER_THRESHOLD)
-        with meter.phase("export"):
-            uid = dataset.unique_id
-            pairs = predictions.as_pandas_dataframe().rename(
-                columns={f"{uid}_l": "unique_id_l", f"{uid}_r": "unique_id_r"})
-            clusters = clusters.as_pandas_dataframe().rename(
-                columns={uid: "unique_id", "cluster_id": "entity_id"})
+            _splink_run.train(linker, config.training)
+        pairs, clusters = _splink_run.predict_cluster_export(
+            linker, meter, _scale_child.CLUSTER_THRESHOLD, dataset.unique_id)
     meter.stop()
 
     counts = _scale_child.write_outputs(args.out, pairs, clusters)
