@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import golden as gd
@@ -77,6 +77,7 @@ def test_bad_input() -> None:
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 15), st.integers(0, 15), st.floats(0, 1)),
                 max_size=40), st.integers(0, 2**16))
+@example(edges=[(0, 1, 1.0), (0, 2, 1.0), (0, 3, 1.0), (0, 4, 1.0)], seed=0)  # tied weakest links
 def test_pair_order_and_direction_never_change_clusters(edges, seed) -> None:
     edges = [e for e in edges if e[0] != e[1]]
     frame = pairs(edges)

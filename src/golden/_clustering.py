@@ -79,15 +79,17 @@ def cluster_pairs(
         raise ConfigError(f"min_density: got {min_density!r}, expected a share in (0, 1]")
     nodes, left, right, sort_key = _node_codes(pairs, records)
     scores = pairs[score].to_numpy(dtype=np.float64)
+    ties = _pair_ranks(sort_key[left], sort_key[right])
     out = nodes.copy()
     for t in thresholds:
         keep = scores >= t
-        ends_l, ends_r, kept = left[keep], right[keep], scores[keep]
+        ends_l, ends_r, kept, tie = left[keep], right[keep], scores[keep], ties[keep]
         if one_to_one:
-            ends_l, ends_r, kept = _mutual_best(ends_l, ends_r, kept, len(nodes))
+            ends_l, ends_r, kept, tie = _mutual_best(ends_l, ends_r, kept, tie, len(nodes))
         labels = _components(ends_l, ends_r, len(nodes))
         if min_density is not None:
-            labels = _dense_components(ends_l, ends_r, kept, labels, len(nodes), min_density)
+            labels = _dense_components(ends_l, ends_r, kept, tie, labels, len(nodes),
+                                       min_density)
         column = "entity_id" if len(thresholds) == 1 else f"entity_id_{t:g}"
         out[column] = _canonical_labels(labels, sort_key)
         if warn_size is not None:
@@ -153,13 +155,23 @@ def _node_codes(pairs: pd.DataFrame, records: pd.DataFrame | None
     return nodes, end_codes[:n_pairs], end_codes[n_pairs:], sort_key[first]
 
 
+def _pair_ranks(key_l: np.ndarray, key_r: np.ndarray) -> np.ndarray:
+    """Rank of each pair by its records' keys, whichever way round: breaks score ties so
+    that the order and direction of the pairs never change the result."""
+    ranks = np.empty(key_l.size, dtype=np.int64)
+    ranks[np.lexsort((np.maximum(key_l, key_r), np.minimum(key_l, key_r)))] = np.arange(
+        key_l.size)
+    return ranks
+
+
 def _components(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
     graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
     return connected_components(graph.tocsr(), directed=False)[1].astype(np.int64)
 
 
 def _dense_components(left: np.ndarray, right: np.ndarray, scores: np.ndarray,
-                      labels: np.ndarray, n: int, min_density: float) -> np.ndarray:
+                      ties: np.ndarray, labels: np.ndarray, n: int, min_density: float
+                      ) -> np.ndarray:
     """Drop the weakest links of sparse clusters until every cluster is dense enough.
 
     Only the sparse clusters' links are worked on, renumbered into a small graph.
@@ -170,14 +182,15 @@ def _dense_components(left: np.ndarray, right: np.ndarray, scores: np.ndarray,
     inside = sparse[labels[left]]
     nodes, ends = np.unique(np.r_[left[inside], right[inside]], return_inverse=True)
     sub_left, sub_right = ends[: inside.sum()], ends[inside.sum():]
-    sub_scores = scores[inside]
+    sub_scores, sub_ties = scores[inside], ties[inside]
     sub_labels = _components(sub_left, sub_right, len(nodes))
     for _ in range(MAX_ROUNDS):
         sparse = _sparse_clusters(sub_labels, sub_left, len(nodes), min_density)
         if not sparse.any():
             break
-        drop = _weakest_links(sub_labels[sub_left], sub_scores, sparse)
-        sub_left, sub_right, sub_scores = sub_left[~drop], sub_right[~drop], sub_scores[~drop]
+        drop = _weakest_links(sub_labels[sub_left], sub_scores, sub_ties, sparse)
+        sub_left, sub_right = sub_left[~drop], sub_right[~drop]
+        sub_scores, sub_ties = sub_scores[~drop], sub_ties[~drop]
         sub_labels = _components(sub_left, sub_right, len(nodes))
     out = labels.copy()
     out[nodes] = labels.max() + 1 + sub_labels
@@ -193,9 +206,10 @@ def _sparse_clusters(labels: np.ndarray, left: np.ndarray, n: int, min_density: 
     return (sizes > 2) & (edges < min_density * np.maximum(possible, 1))
 
 
-def _weakest_links(cluster: np.ndarray, scores: np.ndarray, sparse: np.ndarray) -> np.ndarray:
+def _weakest_links(cluster: np.ndarray, scores: np.ndarray, ties: np.ndarray,
+                   sparse: np.ndarray) -> np.ndarray:
     """The lowest-scoring tenth (at least one) of each sparse cluster's links."""
-    order = np.lexsort((scores, cluster))
+    order = np.lexsort((ties, scores, cluster))
     starts, counts = group_starts(cluster[order])
     rank = np.arange(len(order)) - np.repeat(starts, counts)
     cut = np.maximum(1, np.ceil(PRUNE_SHARE * np.repeat(counts, counts))).astype(np.int64)
@@ -204,15 +218,15 @@ def _weakest_links(cluster: np.ndarray, scores: np.ndarray, sparse: np.ndarray) 
     return drop
 
 
-def _mutual_best(left: np.ndarray, right: np.ndarray, scores: np.ndarray, n: int
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _mutual_best(left: np.ndarray, right: np.ndarray, scores: np.ndarray, ties: np.ndarray,
+                 n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Greedy one-to-one matching: repeatedly accept pairs that are each end's best."""
     chosen = np.zeros(len(left), dtype=bool)
     alive = np.ones(len(left), dtype=bool)
     while alive.any():
         idx = np.flatnonzero(alive)
-        best_l = _best_edge(left[idx], scores[idx], n)
-        best_r = _best_edge(right[idx], scores[idx], n)
+        best_l = _best_edge(left[idx], scores[idx], ties[idx], n)
+        best_r = _best_edge(right[idx], scores[idx], ties[idx], n)
         mutual = idx[(best_l[left[idx]] == np.arange(len(idx)))
                      & (best_r[right[idx]] == np.arange(len(idx)))]
         if len(mutual) == 0:
@@ -221,12 +235,12 @@ def _mutual_best(left: np.ndarray, right: np.ndarray, scores: np.ndarray, n: int
         used = np.zeros(n, dtype=bool)
         used[left[mutual]] = used[right[mutual]] = True
         alive &= ~(used[left] | used[right])
-    return left[chosen], right[chosen], scores[chosen]
+    return left[chosen], right[chosen], scores[chosen], ties[chosen]
 
 
-def _best_edge(ends: np.ndarray, scores: np.ndarray, n: int) -> np.ndarray:
+def _best_edge(ends: np.ndarray, scores: np.ndarray, ties: np.ndarray, n: int) -> np.ndarray:
     """For each node, the position of its highest-scoring edge (-1 if none)."""
-    order = np.lexsort((-scores, ends))
+    order = np.lexsort((ties, -scores, ends))
     best = np.full(n, -1, dtype=np.int64)
     first = np.r_[True, ends[order][1:] != ends[order][:-1]]
     best[ends[order][first]] = order[first]
