@@ -14,7 +14,7 @@ Examples
 
 from __future__ import annotations
 
-from golden import comparisons, datasets, evaluate
+from golden import comparisons, datasets, evaluate, survivorship
 from golden._blocking import (
     Blocking,
     BlockingRule,
@@ -38,6 +38,7 @@ from golden._errors import (
     SchemaError,
 )
 from golden._expressions import Expr, col
+from golden._golden_record import GoldenRecordBuilder, GoldenRecords
 from golden._linker import Linker
 
 __all__ = [
@@ -50,6 +51,8 @@ __all__ = [
     "DataWarning",
     "Expr",
     "GoldenError",
+    "GoldenRecordBuilder",
+    "GoldenRecords",
     "Linker",
     "MissingDependencyError",
     "NotFittedError",
@@ -66,5 +69,6 @@ __all__ = [
     "evaluate",
     "generate_pairs",
     "sorted_neighbourhood",
+    "survivorship",
 ]
 __version__ = "0.1.0"

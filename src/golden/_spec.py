@@ -26,6 +26,8 @@ class Spec:
         super().__init_subclass__(**kwargs)
         kind = cls.__dict__.get("kind")
         if kind is not None:
+            if kind in _REGISTRY and _REGISTRY[kind].__qualname__ != cls.__qualname__:
+                raise TypeError(f"spec kind {kind!r} is taken by {_REGISTRY[kind]!r}")
             _REGISTRY[kind] = cls
 
     def __bool__(self) -> bool:
