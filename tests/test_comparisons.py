@@ -161,3 +161,19 @@ def test_invalid_comparisons_report_problems() -> None:
     assert len(info.value.problems) == 4
     with pytest.raises(ConfigError, match="term_frequency=True needs an exact level"):
         cmp.Comparison("x", (gd.col("a"),), (cmp.Similarity("jaro", 0.9),), term_frequency=True)
+
+
+def test_shared_values_counts_agree_for_short_and_very_long_lists() -> None:
+    import golden.comparisons as cmp_module
+    many = "|".join(f"t{i}" for i in range(40))  # wider than the fast path holds
+    frame = pd.DataFrame({"unique_id": [1, 2, 3, 4, 5],
+                          "tags": ["a|b", "b|c|a", None, many, "t3|t39|zz"]})
+    comparison = cmp_module.shared_values("tags", at_least=(2, 1), sep="|")
+    from golden._compare import comparison_indexes, gamma_matrix
+    from golden._prepare import prepare_records
+    data = prepare_records(frame, unique_id="unique_id", source=None, link_type="dedupe",
+                           columns=["tags"])
+    index = comparison_indexes(data, [comparison])
+    left, right = np.array([0, 0, 3, 1]), np.array([1, 3, 4, 2])
+    gammas = gamma_matrix(index, left, right)[:, 0].tolist()
+    assert gammas == [2, 0, 2, -1]  # a|b vs b|c|a: 2 shared; t3, t39 shared with the long list

@@ -440,10 +440,39 @@ def _jaccard(left: np.ndarray, right: np.ndarray) -> np.ndarray:
 def _shared_counts(values: ValuePairs, sep: str | None, i: int) -> np.ndarray:
     present = values.both_present(i)
     out = np.zeros(values.size, dtype=np.int64)
-    if present.any():
-        out[present] = _intersection_sizes(values.left(i)[present], values.right(i)[present],
-                                           sep)[0]
+    if not present.any():
+        return out
+    left, right = values.per_value(f"tokens{sep!r}", i, lambda v: _token_matrix(v, sep))
+    if left.shape[1] <= MAX_TOKEN_COLUMNS:
+        left, right = left[present], right[present]
+        shared = np.zeros(len(left), dtype=np.int64)
+        for a in range(left.shape[1]):  # a few columns: tokens per value, padded with -1
+            shared += ((left[:, [a]] == right) & (left[:, [a]] >= 0)).any(axis=1)
+        out[present] = shared
+        return out
+    out[present] = _intersection_sizes(values.left(i)[present], values.right(i)[present],
+                                       sep)[0]
     return out
+
+
+MAX_TOKEN_COLUMNS = 16
+
+
+def _token_matrix(values: np.ndarray, sep: str | None) -> np.ndarray:
+    """Each value's distinct tokens as codes in a row, padded with -1 (one row per value)."""
+    pos, tokens = _token_sets(values, sep)
+    codes = pd.factorize(tokens)[0].astype(np.int64)
+    keys = np.unique(pos * (int(codes.max(initial=0)) + 1) + codes)
+    radix = int(codes.max(initial=0)) + 1
+    pos, codes = keys // radix, keys % radix
+    starts = np.searchsorted(pos, pos, side="left")
+    column = np.arange(pos.size) - starts
+    width = int(column.max(initial=-1)) + 1
+    if width > MAX_TOKEN_COLUMNS:  # too wide to hold: a marker that sends pairs the slow way
+        return np.full((len(values), MAX_TOKEN_COLUMNS + 1), -1, dtype=np.int64)
+    matrix = np.full((len(values), max(width, 1)), -1, dtype=np.int64)
+    matrix[pos, column] = codes
+    return matrix
 
 
 def _value_codes(values: np.ndarray) -> np.ndarray:
