@@ -15,6 +15,7 @@ Examples
 from __future__ import annotations
 
 from golden import comparisons, datasets, evaluate, survivorship
+from golden._address import standardise_address
 from golden._blocking import (
     Blocking,
     BlockingRule,
@@ -39,6 +40,7 @@ from golden._errors import (
 )
 from golden._expressions import Expr, col
 from golden._golden_record import GoldenRecordBuilder, GoldenRecords
+from golden._households import HouseholdGrouper, Households
 from golden._linker import Linker
 
 __all__ = [
@@ -53,6 +55,8 @@ __all__ = [
     "GoldenError",
     "GoldenRecordBuilder",
     "GoldenRecords",
+    "HouseholdGrouper",
+    "Households",
     "Linker",
     "MissingDependencyError",
     "NotFittedError",
@@ -69,6 +73,7 @@ __all__ = [
     "evaluate",
     "generate_pairs",
     "sorted_neighbourhood",
+    "standardise_address",
     "survivorship",
 ]
 __version__ = "0.1.0"

@@ -54,6 +54,7 @@ __all__ = [
     "best_threshold",
     "blocking_metrics",
     "cluster_metrics",
+    "household_metrics",
     "pairwise_metrics",
     "precision_recall_curve",
     "truth_pairs",
@@ -442,6 +443,36 @@ def cluster_metrics(clusters: pd.DataFrame, truth: pd.Series | pd.DataFrame) -> 
         "n_true_clusters": len(size_true),
         "largest_cluster": int(size_pred.max(initial=0)),
     }
+
+
+def household_metrics(members: pd.DataFrame, clusters: pd.DataFrame,
+                      truth: pd.Series | pd.DataFrame) -> dict[str, float]:
+    """Household accuracy over records: :func:`cluster_metrics` of each record's household.
+
+    Parameters
+    ----------
+    members : pandas.DataFrame
+        ``entity_id`` and ``household_id`` (e.g. ``Households.members``).
+    clusters : pandas.DataFrame
+        ``unique_id`` and ``entity_id`` of every record.
+    truth : pandas.Series or pandas.DataFrame
+        True household of each record (Series indexed by ``unique_id``, or a frame).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> members = pd.DataFrame({"entity_id": [0, 1], "household_id": [7, 7]})
+    >>> clusters = pd.DataFrame({"unique_id": ["a", "b", "c"], "entity_id": [0, 0, 1]})
+    >>> truth = pd.Series([1, 1, 2], index=["a", "b", "c"])
+    >>> household_metrics(members, clusters, truth)["pairwise_precision"]
+    0.3333333333333333
+    """
+    _require_columns(members, [_ENTITY, "household_id"], "members")
+    _require_columns(clusters, [_ID, _ENTITY], "clusters")
+    household = members.set_index(_ENTITY)["household_id"]
+    per_record = clusters[_ENTITY].map(household)
+    return cluster_metrics(pd.DataFrame({_ID: clusters[_ID].to_numpy(),
+                                         _ENTITY: per_record.to_numpy()}), truth)
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,503 @@
+"""Households: which entities live together, with roles, composition and dwelling type.
+
+A household is a relationship between entities, never a merge: every person keeps
+their golden record and gains a ``household_id``. Entities are linked by a second
+Fellegi–Sunter model, learned without labels by the library's own
+:class:`~golden.Linker`, over evidence of living together: the same standardised
+dwelling (building and flat), the same postcode, a shared surname, landline or
+family email address, and any disclosed shared keys (a joint account number).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from golden import _normalise
+from golden import comparisons as cmp
+from golden._address import standardise_address
+from golden._blocking import block_on, block_on_any
+from golden._clustering import cluster_pairs
+from golden._errors import ConfigError, NotFittedError, SchemaError
+from golden._estimator import Estimator
+from golden._linker import Linker
+
+HEAD_CRITERIA = ("role", "primary", "oldest_adult")
+COMPOSITIONS = ("single person", "couple", "family with children", "multi-generational",
+                "unrelated adults sharing", "adult family")
+_UNKNOWN_UNIT = "?"
+_GENERATION_GAP = 16  # years between consecutive members' ages that mark a new generation
+_SEP = "|"
+
+
+@dataclass(frozen=True)
+class Households:
+    """The result of :meth:`HouseholdGrouper.transform`.
+
+    Attributes
+    ----------
+    members : DataFrame
+        The input entities, each with ``household_id``, ``age``, ``is_adult``,
+        ``is_head`` and the standardised ``address_key`` and ``building_key``.
+    households : DataFrame
+        One row per household: ``household_id``, ``size``, ``adults``, ``children``,
+        ``head_entity_id``, ``composition``, ``address_key``, ``building_key``.
+    dwellings : DataFrame
+        One row per building (street address): ``building_key``, ``households``,
+        ``units`` (distinct flat numbers seen), ``surnames`` and ``dwelling_type``
+        (``"single-unit"`` or ``"multi-unit"``).
+    """
+
+    members: pd.DataFrame
+    households: pd.DataFrame
+    dwellings: pd.DataFrame
+
+
+class HouseholdGrouper(Estimator):
+    """Group entities (e.g. golden records) into households.
+
+    Parameters
+    ----------
+    street, postcode : str
+        Street line (house number, street, flat) and postcode columns.
+    surname, phone, email : str or None
+        Evidence columns (text, or lists such as golden records' ``all_values``);
+        None leaves one out.
+    dob : str or None
+        Date of birth, for ages, adults and children, and the head of household.
+    shared_keys : list of str
+        Columns that, when equal, disclose that two people live together (a joint
+        account or family-membership number).
+    role : str or None
+        Disclosed household role column; values in ``head_roles`` mark the head.
+    primary : str or None
+        Boolean column marking primary account holders.
+    head_rule : list of str
+        Order in which the head is chosen: ``"role"``, ``"primary"``, ``"oldest_adult"``
+        (the oldest member is the last resort).
+    head_roles : list of str
+        Values of ``role`` that mean head of household (compared case-insensitively).
+    reference_date : str or date, optional
+        Date ages are computed at; default today.
+    adult_age : int
+        Age from which a member counts as an adult.
+    threshold : float
+        Match probability from which two entities are in one household.
+    entity_id : str
+        Entity id column.
+    random_state : int or None
+        Seed for the household model's training.
+
+    Examples
+    --------
+    >>> import golden as gd
+    >>> people = gd.datasets.make_people(2_000, duplicate_rate=0.0, random_state=5)
+    >>> people = people.rename(columns={"person_id": "entity_id"})
+    >>> homes = gd.HouseholdGrouper(reference_date="2026-01-01").fit_transform(people)
+    >>> sorted(homes.households.columns)[:4]
+    ['address_key', 'adults', 'building_key', 'children']
+    """
+
+    def __init__(
+        self,
+        *,
+        street: str = "street",
+        postcode: str = "postcode",
+        surname: str | None = "surname",
+        phone: str | None = "phone",
+        email: str | None = "email",
+        dob: str | None = "dob",
+        shared_keys: Sequence[str] = (),
+        role: str | None = None,
+        primary: str | None = None,
+        head_rule: Sequence[str] = HEAD_CRITERIA,
+        head_roles: Sequence[str] = ("head",),
+        reference_date: str | dt.date | None = None,
+        adult_age: int = 18,
+        threshold: float = 0.5,
+        entity_id: str = "entity_id",
+        random_state: int | None = 0,
+    ) -> None:
+        self.street = street
+        self.postcode = postcode
+        self.surname = surname
+        self.phone = phone
+        self.email = email
+        self.dob = dob
+        self.shared_keys = shared_keys
+        self.role = role
+        self.primary = primary
+        self.head_rule = head_rule
+        self.head_roles = head_roles
+        self.reference_date = reference_date
+        self.adult_age = adult_age
+        self.threshold = threshold
+        self.entity_id = entity_id
+        self.random_state = random_state
+
+    # Public ---------------------------------------------------------------------------
+
+    def fit(self, entities: pd.DataFrame) -> HouseholdGrouper:
+        """Learn the household model (λ, m, u over entity pairs) without labels."""
+        evidence = self._evidence(entities)
+        self.linker_ = Linker(
+            self._comparisons(), self._blocking(), unique_id=self.entity_id,
+            random_state=self.random_state, progress=False,
+        ).fit(evidence)
+        return self
+
+    def transform(self, entities: pd.DataFrame) -> Households:
+        """Households of ``entities`` with the fitted model; see :class:`Households`."""
+        if not hasattr(self, "linker_"):
+            raise NotFittedError("HouseholdGrouper is not fitted: call fit(entities) first, "
+                                 "or fit_transform(entities)")
+        evidence = self._evidence(entities)
+        pairs = self.linker_.predict(evidence, threshold=self.threshold)
+        pairs = pd.concat([pairs[["unique_id_l", "unique_id_r", "match_probability"]],
+                           _same_dwelling_pairs(evidence, self.entity_id)], ignore_index=True)
+        ids = evidence[[self.entity_id]].rename(columns={self.entity_id: "unique_id"})
+        clusters = cluster_pairs(pairs, ids, threshold=self.threshold, min_density=None,
+                                 warn_size=None)
+        household = clusters.set_index("unique_id")["entity_id"].reindex(
+            evidence[self.entity_id]).to_numpy()
+        members = entities.assign(
+            household_id=household,
+            address_key=evidence["hh_address"].to_numpy(),
+            building_key=evidence["hh_building"].to_numpy(),
+        )
+        members = self._with_ages_and_heads(members)
+        return Households(members, self._summaries(members), _dwellings(members, self.surname))
+
+    def fit_transform(self, entities: pd.DataFrame) -> Households:
+        """:meth:`fit`, then :meth:`transform` on the same entities."""
+        return self.fit(entities).transform(entities)
+
+    # Evidence -------------------------------------------------------------------------
+
+    def _columns(self) -> list[str]:
+        named = [self.street, self.postcode, self.surname, self.phone, self.email, self.dob,
+                 self.role, self.primary, *self.shared_keys]
+        return [c for c in named if c is not None]
+
+    def _check(self, entities: pd.DataFrame) -> None:
+        problems = []
+        if not isinstance(entities, pd.DataFrame):
+            raise ConfigError(f"entities: got {type(entities).__name__}, expected a DataFrame "
+                              "of entities (e.g. GoldenRecords.records)")
+        unknown = [c for c in self.head_rule if c not in HEAD_CRITERIA]
+        if unknown or isinstance(self.head_rule, str):
+            problems.append(f"head_rule: got {self.head_rule!r}, expected a list drawn from "
+                            f"{list(HEAD_CRITERIA)}")
+        if not 0 < self.threshold <= 1:
+            problems.append(f"threshold: got {self.threshold!r}, expected a probability in (0, 1]")
+        if isinstance(self.shared_keys, str):
+            problems.append(f"shared_keys: got {self.shared_keys!r}, expected a list of columns")
+        if problems:
+            raise ConfigError(problems)
+        missing = [c for c in [self.entity_id, *self._columns()] if c not in entities.columns]
+        if missing:
+            raise SchemaError([f"entities: column {c!r} is missing; pass its name, or None to "
+                               "do without it" for c in missing])
+        if entities[self.entity_id].isna().any() or entities[self.entity_id].duplicated().any():
+            raise SchemaError(f"entities: {self.entity_id!r} must be unique and not null: one "
+                              "row per entity")
+
+    def _evidence(self, entities: pd.DataFrame) -> pd.DataFrame:
+        """One row per entity with the standardised columns the household model compares."""
+        self._check(entities)
+        address = standardise_address(_first_values(entities[self.street]),
+                                      _first_values(entities[self.postcode]))
+        unit = address["unit"].fillna(_UNKNOWN_UNIT).where(address["building_key"].notna())
+        evidence = pd.DataFrame({
+            self.entity_id: entities[self.entity_id].to_numpy(),
+            "hh_building": address["building_key"].to_numpy(),
+            "hh_unit": unit.to_numpy(),
+            "hh_address": address["address_key"].to_numpy(),
+            "hh_postcode": address["postcode"].to_numpy(),
+            "hh_street": (address["house_number"] + _SEP + address["street"]).to_numpy(),
+        })
+        # Null only when there is no address at all: then the address says nothing.
+        evidence["hh_located"] = evidence["hh_street"].fillna(evidence["hh_postcode"])
+        for column in ("hh_postcode", "hh_building", "hh_unit", "hh_street"):
+            evidence[f"{column}_code"] = _codes(evidence[column])
+        if self.surname:
+            evidence["hh_surname"] = _normalise.clean_text(
+                _first_values(entities[self.surname])).to_numpy()
+        if self.phone:
+            evidence["hh_phones"] = _joined(entities[self.phone], _normalise.phone).to_numpy()
+        if self.email:
+            evidence["hh_emails"] = _joined(entities[self.email], _normalise.email).to_numpy()
+        for i, column in enumerate(self.shared_keys):
+            evidence[f"hh_key{i}"] = _first_values(entities[column]).to_numpy()
+        return evidence
+
+    def _comparisons(self) -> list[cmp.Comparison]:
+        comparisons = [cmp.custom(
+            "address", ["hh_located", "hh_postcode_code", "hh_building_code", "hh_unit_code",
+                        "hh_street_code"],
+            [("same dwelling", same_dwelling),
+             ("same street address, postcode unknown", same_street_postcode_unknown),
+             ("same building, flat unknown", same_building_unit_unknown),
+             ("same postcode, street unknown", same_postcode_street_unknown),
+             ("same building, other flat", same_building_other_unit),
+             ("same postcode", same_postcode)],
+        )]
+        if self.surname:
+            comparisons.append(cmp.name("hh_surname", name="surname"))
+        if self.phone:
+            comparisons.append(cmp.shared_values("hh_phones", at_least=(1,), sep=_SEP,
+                                                 name="phone"))
+        if self.email:
+            comparisons.append(cmp.shared_values("hh_emails", at_least=(1,), sep=_SEP,
+                                                 name="email"))
+        comparisons += [cmp.exact(f"hh_key{i}", name=f"shared_{_identifier(c)}")
+                        for i, c in enumerate(self.shared_keys)]
+        return comparisons
+
+    def _blocking(self) -> Any:
+        rules = block_on("hh_building") | block_on("hh_street")
+        if self.surname:
+            rules = rules | block_on("hh_postcode", "hh_surname")
+        if self.phone:
+            rules = rules | block_on_any("hh_phones", sep=_SEP, max_block_size=50)
+        if self.email:
+            rules = rules | block_on_any("hh_emails", sep=_SEP, max_block_size=50)
+        for i in range(len(self.shared_keys)):
+            rules = rules | block_on(f"hh_key{i}")
+        return rules
+
+    # Roles and summaries --------------------------------------------------------------
+
+    def _reference(self) -> pd.Timestamp:
+        if self.reference_date is None:
+            return pd.Timestamp(dt.date.today())
+        try:
+            return pd.Timestamp(self.reference_date)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"reference_date: got {self.reference_date!r}, expected a date "
+                              "such as '2026-01-01'") from exc
+
+    def _with_ages_and_heads(self, members: pd.DataFrame) -> pd.DataFrame:
+        age = np.full(len(members), np.nan)
+        if self.dob:
+            born = pd.to_datetime(_first_values(members[self.dob]), errors="coerce",
+                                  format="ISO8601")
+            age = ((self._reference() - born).dt.days / 365.2425).to_numpy(dtype=np.float64)
+            age = np.floor(age)
+            age[(age < 0) | (age > 120)] = np.nan  # placeholder or future dates say nothing
+        is_adult = np.where(np.isnan(age), True, age >= self.adult_age)  # unknown: adult
+        members = members.assign(age=age, is_adult=is_adult)
+        return members.assign(is_head=self._heads(members))
+
+    def _heads(self, members: pd.DataFrame) -> np.ndarray:
+        """One head per household, by the criteria of ``head_rule`` in order."""
+        keys = []
+        for criterion in self.head_rule:
+            if criterion == "role" and self.role:
+                roles = _first_values(members[self.role]).astype(object).str.lower()
+                wanted = {r.lower() for r in self.head_roles}
+                keys.append(~roles.isin(wanted).to_numpy())
+            elif criterion == "primary" and self.primary:
+                keys.append(~members[self.primary].fillna(False).to_numpy(dtype=bool))
+            elif criterion == "oldest_adult":
+                keys.append(~members["is_adult"].to_numpy(dtype=bool))
+        age = members["age"].to_numpy(dtype=np.float64)
+        keys.append(np.where(np.isnan(age), np.inf, -age))  # oldest; unknown ages last
+        household = pd.factorize(members["household_id"])[0]
+        order = np.lexsort([np.arange(len(members)), *reversed(keys), household])
+        first = np.r_[True, household[order][1:] != household[order][:-1]]
+        head = np.zeros(len(members), dtype=bool)
+        head[order[first]] = True
+        return head
+
+    def _summaries(self, members: pd.DataFrame) -> pd.DataFrame:
+        grouped = members.groupby("household_id", sort=True)
+        summary = pd.DataFrame({
+            "size": grouped.size(),
+            "adults": grouped["is_adult"].sum().astype(np.int64),
+            "head_entity_id": members.loc[members["is_head"]].set_index("household_id")[
+                self.entity_id],
+            "address_key": grouped["address_key"].first(),
+            "building_key": grouped["building_key"].first(),
+        })
+        summary.insert(2, "children", summary["size"] - summary["adults"])
+        summary["composition"] = _compositions(members, self.surname)
+        return summary.reset_index()
+
+
+# Comparison levels (module level, so a saved household model can import them) -----------
+
+
+# Inputs: 0 any address, then codes (NaN for null) of 1 postcode, 2 building, 3 flat
+# ("?" has code 0: unknown) and 4 house number and street.
+
+
+def same_dwelling(left: list[np.ndarray], right: list[np.ndarray]) -> np.ndarray:
+    """Same building and the same flat (or neither has a flat)."""
+    return _same(left[2], right[2]) & _same(left[3], right[3])
+
+
+def same_street_postcode_unknown(left: list[np.ndarray], right: list[np.ndarray]
+                                 ) -> np.ndarray:
+    """Same house number and street; at least one side has no postcode."""
+    return _same(left[4], right[4]) & (np.isnan(_number(left[1])) | np.isnan(_number(right[1])))
+
+
+def same_building_unit_unknown(left: list[np.ndarray], right: list[np.ndarray]) -> np.ndarray:
+    """Same building; one side does not say which flat."""
+    unknown = (_number(left[3]) == 0) ^ (_number(right[3]) == 0)
+    return _same(left[2], right[2]) & unknown
+
+
+def same_postcode_street_unknown(left: list[np.ndarray], right: list[np.ndarray]
+                                 ) -> np.ndarray:
+    """Same postcode; at least one side has no street address."""
+    return _same(left[1], right[1]) & (np.isnan(_number(left[2])) | np.isnan(_number(right[2])))
+
+
+def same_building_other_unit(left: list[np.ndarray], right: list[np.ndarray]) -> np.ndarray:
+    """Same building, different flats."""
+    return _same(left[2], right[2])
+
+
+def same_postcode(left: list[np.ndarray], right: list[np.ndarray]) -> np.ndarray:
+    """Same postcode, different street addresses."""
+    return _same(left[1], right[1])
+
+
+def _same(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    return _number(left) == _number(right)  # NaN (null) never equals anything
+
+
+def _number(values: np.ndarray) -> np.ndarray:
+    return np.asarray(values, dtype=np.float64)
+
+
+def _codes(values: pd.Series) -> np.ndarray:
+    """Float codes of a text column (NaN for null); ``"?"`` (flat unknown) gets 0."""
+    codes, uniques = pd.factorize(values)
+    if _UNKNOWN_UNIT in set(uniques):
+        swap = int(pd.Index(uniques).get_loc(_UNKNOWN_UNIT))
+        codes = np.where(codes == swap, -2, codes)
+        codes = np.where(codes == 0, swap, codes)
+        codes = np.where(codes == -2, 0, codes)
+    return np.where(codes >= 0, codes, np.nan)
+
+
+# Helpers ----------------------------------------------------------------------------
+
+
+def _same_dwelling_pairs(evidence: pd.DataFrame, entity_id: str) -> pd.DataFrame:
+    """Entities at one standardised dwelling (street address and flat) live together:
+    each is linked to the dwelling's first entity, with probability 1."""
+    located = evidence.dropna(subset=["hh_address"])
+    first = located.groupby("hh_address", sort=False)[entity_id].transform("first")
+    linked = first != located[entity_id]
+    return pd.DataFrame({"unique_id_l": first[linked].to_numpy(),
+                         "unique_id_r": located.loc[linked, entity_id].to_numpy(),
+                         "match_probability": 1.0})
+
+
+def _first_values(values: pd.Series) -> pd.Series:
+    """A list column's first element per row (text columns unchanged)."""
+    if isinstance(values.dtype, pd.ArrowDtype) and "list" in str(values.dtype):
+        return values.list[0] if hasattr(values, "list") else values
+    if values.dtype == object and values.map(lambda v: isinstance(v, list | tuple | np.ndarray)
+                                             ).any():
+        return values.map(lambda v: v[0] if isinstance(v, list | tuple | np.ndarray) and len(v)
+                          else (None if isinstance(v, list | tuple | np.ndarray) else v))
+    return values
+
+
+def _joined(values: pd.Series, normalise: Any) -> pd.Series:
+    """Every value of a text or list column, normalised and joined with ``|``."""
+    exploded = values.explode() if _is_list_column(values) else values
+    row = pd.factorize(exploded.index)[0] if len(exploded) else np.zeros(0, dtype=np.int64)
+    text = normalise(_normalise._as_str(pd.Series(exploded.to_numpy(dtype=object))))
+    keep = text.notna().to_numpy()
+    counts = np.bincount(row[keep], minlength=len(values))
+    offsets = pa.array(np.r_[0, np.cumsum(counts)].astype(np.int32))
+    lists = pa.ListArray.from_arrays(offsets, pa.array(text[keep].to_numpy(dtype=object),
+                                                       type=pa.string()))
+    joined = pc.binary_join(lists, _SEP).to_pandas()
+    return pd.Series(joined.to_numpy(dtype=object), index=values.index).where(counts > 0)
+
+
+def _is_list_column(values: pd.Series) -> bool:
+    if isinstance(values.dtype, pd.ArrowDtype):
+        return "list" in str(values.dtype)
+    return values.dtype == object and bool(
+        values.map(lambda v: isinstance(v, list | tuple | np.ndarray)).any())
+
+
+def _identifier(column: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in column)
+
+
+def _compositions(members: pd.DataFrame, surname: str | None) -> pd.Series:
+    """A composition label per household, from its members' ages and surnames."""
+    household = members["household_id"]
+    age = members["age"]
+    size = household.map(household.value_counts())
+    children = (~members["is_adult"]).groupby(household).sum()
+    generations = _generations(household, age)
+    if surname:
+        names = _normalise.clean_text(_first_values(members[surname]))
+        by_household = names.groupby(household)
+        shared = by_household.count() > by_household.nunique()
+    else:
+        shared = pd.Series(True, index=children.index)
+    sizes = size.groupby(household).first()
+    label = pd.Series("adult family", index=sizes.index, dtype=object)
+    label[(generations == 1) & ~shared] = "unrelated adults sharing"
+    label[(generations == 1) & (sizes == 2)] = "couple"
+    label[(generations == 1) & (sizes == 2) & ~shared & (_age_gap(household, age) > 10)] = (
+        "unrelated adults sharing")
+    label[generations >= 3] = "multi-generational"
+    label[(children > 0) & (generations < 3)] = "family with children"
+    label[sizes == 1] = "single person"
+    return label
+
+
+def _generations(household: pd.Series, age: pd.Series) -> pd.Series:
+    """Generations per household: 1 + the gaps of 16+ years between consecutive ages."""
+    frame = pd.DataFrame({"h": household.to_numpy(), "age": age.to_numpy()}).dropna()
+    frame = frame.sort_values(["h", "age"])
+    gap = frame.groupby("h")["age"].diff() >= _GENERATION_GAP
+    counted = gap.groupby(frame["h"]).sum() + 1
+    return counted.reindex(household.unique(), fill_value=1).sort_index()
+
+
+def _age_gap(household: pd.Series, age: pd.Series) -> pd.Series:
+    grouped = age.groupby(household)
+    return (grouped.max() - grouped.min()).fillna(0)
+
+
+def _dwellings(members: pd.DataFrame, surname: str | None) -> pd.DataFrame:
+    """Per building: households, distinct flats, surnames and the dwelling type."""
+    located = members.dropna(subset=["building_key"])
+    units = located["address_key"].str.rsplit("|", n=1).str[-1].replace("", np.nan)
+    grouped = located.groupby("building_key", sort=True)
+    out = pd.DataFrame({
+        "households": grouped["household_id"].nunique(),
+        "units": units.groupby(located["building_key"]).nunique(),
+    })
+    if surname:
+        names = _normalise.clean_text(_first_values(located[surname]))
+        out["surnames"] = names.groupby(located["building_key"]).nunique()
+    else:
+        out["surnames"] = 0
+    many_strangers = (out["households"] >= 2) & (out["surnames"] >= 3)
+    out["dwelling_type"] = np.where((out["units"] >= 2) | many_strangers, "multi-unit",
+                                    "single-unit")
+    return out.reset_index()
+
+
+__all__ = ["HouseholdGrouper", "Households"]
