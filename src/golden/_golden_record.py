@@ -537,19 +537,62 @@ def _resolve(context: _Context, target: Target) -> tuple[dict[str, Any], list[_C
     first = order[np.r_[True, sorted_entity[1:] != sorted_entity[:-1]]] if order.size else order
     winner = np.full(n_entities, -1, dtype=np.int64)
     winner[candidates.entity[first]] = candidates.rows[first]
+    filler = (_compatible_filler(context, target, candidates, order, winner)
+              if target.is_group else np.full(n_entities, -1, dtype=np.int64))
+    winner_support = _support_of(candidates, first, support, n_entities)
     values = {}
     parts = []
     for column in target.columns:
-        present = np.where(winner >= 0, True, False)
-        present[present] = context.usable[column][winner[present]]
-        indexer = np.where(present, winner, -1)
+        indexer = _source_rows(context.usable[column], winner)
+        filled = (indexer < 0) & (filler >= 0)
+        filled[filled] = context.usable[column][filler[filled]]
+        indexer[filled] = filler[filled]
         values[column] = _take(context.records[column], indexer)
-        entities = np.flatnonzero(present)
-        parts.append(_Chosen(
-            column, target.rule.label, entities, indexer[entities],
-            _support_of(candidates, first, support, n_entities)[entities],
-            offered[entities], np.zeros(entities.size, dtype=np.int64)))
+        for from_filler, label in ((False, target.rule.label),
+                                   (True, f"{target.rule.label}, completed")):
+            entities = np.flatnonzero((indexer >= 0) & (filled == from_filler))
+            parts.append(_Chosen(
+                column, label, entities, indexer[entities], winner_support[entities],
+                offered[entities], np.zeros(entities.size, dtype=np.int64)))
     return values, parts
+
+
+def _source_rows(usable: np.ndarray, winner: np.ndarray) -> np.ndarray:
+    """Per entity, the winner's row where its value is usable, else -1."""
+    indexer = np.full(winner.size, -1, dtype=np.int64)
+    has = winner >= 0
+    has[has] = usable[winner[has]]
+    indexer[has] = winner[has]
+    return indexer
+
+
+def _compatible_filler(context: _Context, target: Target, candidates: Candidates,
+                       order: np.ndarray, winner: np.ndarray) -> np.ndarray:
+    """Per entity, the record completing the winner's missing group values (-1 if none).
+
+    It must agree with the winner on every value both hold (after case, accent and
+    space folding), so the completed group still describes one address, not a mix.
+    Among those, the record filling the most gaps wins, then the rule's order.
+    """
+    rows, entity = candidates.rows, candidates.entity
+    their_winner = winner[entity]
+    compatible = rows != their_winner
+    gaps_filled = np.zeros(rows.size, dtype=np.int64)
+    for column in target.columns:
+        codes = np.where(context.usable[column],
+                         context.value_codes(Target(column, (column,), target.rule), None), -1)
+        mine, theirs = codes[rows], codes[their_winner]
+        compatible &= (mine < 0) | (theirs < 0) | (mine == theirs)
+        gaps_filled += (theirs < 0) & (mine >= 0)
+    eligible = compatible & (gaps_filled > 0)
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    picks = np.flatnonzero(eligible)
+    picks = picks[np.lexsort((rank[picks], -gaps_filled[picks], entity[picks]))]
+    filler = np.full(winner.size, -1, dtype=np.int64)
+    is_first = np.r_[True, entity[picks][1:] != entity[picks][:-1]] if picks.size else picks
+    filler[entity[picks[is_first]]] = rows[picks[is_first]]
+    return filler
 
 
 def _support_of(candidates: Candidates, first: np.ndarray, support: np.ndarray,
@@ -609,7 +652,6 @@ def _provenance_table(context: _Context, parts: list[_Chosen],
     values = np.empty(rows.size, dtype=object)
     for part, where in zip(parts, np.split(placed, np.cumsum(sizes)[:-1]), strict=True):
         values[where] = records[part.attribute].to_numpy(dtype=object)[part.row]
-    rules = pd.Index([part.rule for part in parts]).unique()
 
     def column_at(name: str | None) -> Any:
         if name is None:
@@ -621,17 +663,22 @@ def _provenance_table(context: _Context, parts: list[_Chosen],
 
     return pd.DataFrame({
         "entity_id": context.entity_ids.take(joined("entity")[order]),
-        "attribute": pd.Categorical.from_codes(part_of, [part.attribute for part in parts]),
+        "attribute": _categorical([part.attribute for part in parts], part_of),
         "value": pd.Series(values, dtype=object),  # a Series: keeps object, no inference
         "unique_id": column_at(builder.unique_id),
         "source": column_at(builder.source),
         "timestamp": column_at(builder.timestamp),
-        "rule": pd.Categorical.from_codes(
-            rules.get_indexer([part.rule for part in parts])[part_of], rules),
+        "rule": _categorical([part.rule for part in parts], part_of),
         "support": joined("support")[order],
         "candidates": joined("candidates")[order],
         "position": joined("position")[order],
     })
+
+
+def _categorical(labels: list[str], part_of: np.ndarray) -> pd.Categorical:
+    """A categorical holding ``labels[part]`` for each row's part."""
+    categories = pd.Index(labels).unique()
+    return pd.Categorical.from_codes(categories.get_indexer(labels)[part_of], categories)
 
 
 def _entities(records: pd.DataFrame, clusters: pd.DataFrame, unique_id: str, entity_id: str,

@@ -105,6 +105,9 @@ class HouseholdGrouper(Estimator):
     ['address_key', 'adults', 'building_key', 'children']
     """
 
+    #: Composition labels a household can get.
+    COMPOSITIONS = COMPOSITIONS
+
     def __init__(
         self,
         *,
@@ -285,18 +288,19 @@ class HouseholdGrouper(Estimator):
                               "such as '2026-01-01'") from exc
 
     def _with_ages_and_heads(self, members: pd.DataFrame) -> pd.DataFrame:
-        age = np.full(len(members), np.nan)
         if self.dob:
             born = pd.to_datetime(_first_values(members[self.dob]), errors="coerce",
                                   format="ISO8601")
-            age = ((self._reference() - born).dt.days / 365.2425).to_numpy(dtype=np.float64)
-            age = np.floor(age)
-            age[(age < 0) | (age > 120)] = np.nan  # placeholder or future dates say nothing
+            exact = _years_between(born, self._reference())
+            exact[(exact < 0) | (exact > 120)] = np.nan  # placeholder or future dates
+        else:
+            exact = np.full(len(members), np.nan)
+        age = np.floor(exact)
         is_adult = np.where(np.isnan(age), True, age >= self.adult_age)  # unknown: adult
         members = members.assign(age=age, is_adult=is_adult)
-        return members.assign(is_head=self._heads(members))
+        return members.assign(is_head=self._heads(members, exact))
 
-    def _heads(self, members: pd.DataFrame) -> np.ndarray:
+    def _heads(self, members: pd.DataFrame, age: np.ndarray) -> np.ndarray:
         """One head per household, by the criteria of ``head_rule`` in order."""
         keys = []
         for criterion in self.head_rule:
@@ -308,7 +312,6 @@ class HouseholdGrouper(Estimator):
                 keys.append(~members[self.primary].fillna(False).to_numpy(dtype=bool))
             elif criterion == "oldest_adult":
                 keys.append(~members["is_adult"].to_numpy(dtype=bool))
-        age = members["age"].to_numpy(dtype=np.float64)
         keys.append(np.where(np.isnan(age), np.inf, -age))  # oldest; unknown ages last
         household = pd.factorize(members["household_id"])[0]
         order = np.lexsort([np.arange(len(members)), *reversed(keys), household])
@@ -405,15 +408,19 @@ def _same_dwelling_pairs(evidence: pd.DataFrame, entity_id: str) -> pd.DataFrame
                          "match_probability": 1.0})
 
 
+def _years_between(born: pd.Series, reference: pd.Timestamp) -> np.ndarray:
+    """Exact age in years (fractional) at ``reference``; NaN where the birth date is unknown."""
+    days = (reference - born).dt.days.to_numpy(dtype=np.float64, na_value=np.nan)
+    return days / 365.2425
+
+
 def _first_values(values: pd.Series) -> pd.Series:
-    """A list column's first element per row (text columns unchanged)."""
-    if isinstance(values.dtype, pd.ArrowDtype) and "list" in str(values.dtype):
-        return values.list[0] if hasattr(values, "list") else values
-    if values.dtype == object and values.map(lambda v: isinstance(v, list | tuple | np.ndarray)
-                                             ).any():
-        return values.map(lambda v: v[0] if isinstance(v, list | tuple | np.ndarray) and len(v)
-                          else (None if isinstance(v, list | tuple | np.ndarray) else v))
-    return values
+    """A list column's first element per row (other columns unchanged)."""
+    if not _is_list_column(values):
+        return values
+    positional = values.reset_index(drop=True).explode()
+    first = positional.groupby(level=0).first().reindex(range(len(values)))
+    return pd.Series(first.to_numpy(dtype=object), index=values.index, name=values.name)
 
 
 def _joined(values: pd.Series, normalise: Any) -> pd.Series:
@@ -431,10 +438,13 @@ def _joined(values: pd.Series, normalise: Any) -> pd.Series:
 
 
 def _is_list_column(values: pd.Series) -> bool:
+    """Whether a column holds lists (Arrow lists, or Python lists/arrays in an object column)."""
     if isinstance(values.dtype, pd.ArrowDtype):
-        return "list" in str(values.dtype)
-    return values.dtype == object and bool(
-        values.map(lambda v: isinstance(v, list | tuple | np.ndarray)).any())
+        arrow = values.dtype.pyarrow_dtype
+        return bool(pa.types.is_list(arrow) or pa.types.is_large_list(arrow))
+    first = values.dropna().head(1).tolist()
+    return values.dtype == object and bool(first) and isinstance(
+        first[0], list | tuple | np.ndarray)
 
 
 def _identifier(column: str) -> str:
