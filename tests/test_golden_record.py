@@ -372,3 +372,29 @@ def test_provenance_of_one_entity(people_golden: gd.GoldenRecords) -> None:
     assert {"first_name", "surname"} <= set(view.index.get_level_values("attribute"))
     with pytest.raises(gd.SchemaError, match="not among the golden records"):
         people_golden.provenance_of("no such entity")
+
+
+def test_group_gaps_are_completed_from_an_agreeing_record_only() -> None:
+    records = frame(
+        street=[None, "12 Acacia Road", "9 Old Lane"],
+        city=["Leeds", "LEEDS", "York"],
+        postcode=["LS6 2QT", "LS6 2QT", None],
+        ts=["2025-01-01", "2020-01-01", "2022-01-01"],
+    )
+    result = build(records, [1, 1, 1], groups=ADDRESS, rules={"address": sv.most_recent()},
+                   timestamp="ts")
+    assert result.records[["street", "city", "postcode"]].iloc[0].tolist() == [
+        "12 Acacia Road", "Leeds", "LS6 2QT"]  # not 9 Old Lane: York disagrees with Leeds
+    prov = result.provenance.set_index("attribute")
+    assert prov.loc["street", "unique_id"] == "r1"
+    assert prov.loc["street", "rule"] == "most_recent, completed"
+    assert prov.loc["city", "rule"] == "most_recent"
+
+
+def test_completion_never_mixes_two_disagreeing_records() -> None:
+    records = frame(street=[None, "1 A Road", "2 B Road"], city=[None, "Leeds", "York"],
+                    postcode=["LS1 1AA", "LS1 1AA", "LS1 1AA"],
+                    ts=["2025-01-01", "2021-01-01", "2020-01-01"])
+    result = build(records, [1, 1, 1], groups=ADDRESS, rules={"address": sv.most_recent()},
+                   timestamp="ts")
+    assert result.records[["street", "city"]].iloc[0].tolist() == ["1 A Road", "Leeds"]

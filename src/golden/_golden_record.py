@@ -254,6 +254,8 @@ class GoldenRecordBuilder(Estimator):
         Coherent groups: attributes that must all come from one winning record, e.g.
         ``{"address": ["street", "city", "postcode"]}``; a group's rule is looked up by
         the group's name. A record is a candidate when it has any of the group's values.
+        Values the winning record lacks are completed from one other record that agrees
+        with it on every value both hold (provenance rule ``"<rule>, completed"``).
     unique_id : str
         Record id column.
     source : str, optional
