@@ -16,7 +16,10 @@ def test_default_threshold_gives_good_entities_at_different_sizes(n_records, cap
         scores = demo.run(n_records, random_state=1)
     assert scores["pairwise_f1"] >= 0.78
     assert scores["bcubed_f1"] >= 0.88
-    assert "B-cubed F1" in capsys.readouterr().out
+    assert scores["household_f1"] >= 0.88
+    out = capsys.readouterr().out
+    assert "B-cubed F1" in out
+    assert "where each value came from" in out and "Households:" in out
 
 
 def test_main_parses_the_record_count(capsys) -> None:

@@ -11,7 +11,9 @@ family email address, and any disclosed shared keys (a joint account number).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +30,7 @@ from golden._clustering import cluster_pairs
 from golden._errors import ConfigError, NotFittedError, SchemaError
 from golden._estimator import Estimator
 from golden._linker import Linker
+from golden._pairs import within_group_pairs
 
 HEAD_CRITERIA = ("role", "primary", "oldest_adult")
 COMPOSITIONS = ("single person", "couple", "family with children", "multi-generational",
@@ -150,10 +153,11 @@ class HouseholdGrouper(Estimator):
     def fit(self, entities: pd.DataFrame) -> HouseholdGrouper:
         """Learn the household model (λ, m, u over entity pairs) without labels."""
         evidence = self._evidence(entities)
-        self.linker_ = Linker(
-            self._comparisons(), self._blocking(), unique_id=self.entity_id,
-            random_state=self.random_state, progress=False,
-        ).fit(evidence)
+        with _each_warning_once():
+            self.linker_ = Linker(
+                self._comparisons(), self._blocking(), unique_id=self.entity_id,
+                random_state=self.random_state, progress=False,
+            ).fit(evidence)
         return self
 
     def transform(self, entities: pd.DataFrame) -> Households:
@@ -162,12 +166,12 @@ class HouseholdGrouper(Estimator):
             raise NotFittedError("HouseholdGrouper is not fitted: call fit(entities) first, "
                                  "or fit_transform(entities)")
         evidence = self._evidence(entities)
-        pairs = self.linker_.predict(evidence, threshold=self.threshold)
+        with _each_warning_once():
+            pairs = self.linker_.predict(evidence, threshold=self.threshold)
         pairs = pd.concat([pairs[["unique_id_l", "unique_id_r", "match_probability"]],
                            _same_dwelling_pairs(evidence, self.entity_id)], ignore_index=True)
         ids = evidence[[self.entity_id]].rename(columns={self.entity_id: "unique_id"})
-        clusters = cluster_pairs(pairs, ids, threshold=self.threshold, min_density=None,
-                                 warn_size=None)
+        clusters = cluster_pairs(pairs, ids, threshold=self.threshold, warn_size=None)
         household = clusters.set_index("unique_id")["entity_id"].reindex(
             evidence[self.entity_id]).to_numpy()
         members = entities.assign(
@@ -180,7 +184,8 @@ class HouseholdGrouper(Estimator):
 
     def fit_transform(self, entities: pd.DataFrame) -> Households:
         """:meth:`fit`, then :meth:`transform` on the same entities."""
-        return self.fit(entities).transform(entities)
+        with _each_warning_once():
+            return self.fit(entities).transform(entities)
 
     # Evidence -------------------------------------------------------------------------
 
@@ -397,14 +402,24 @@ def _codes(values: pd.Series) -> np.ndarray:
 # Helpers ----------------------------------------------------------------------------
 
 
+@contextmanager
+def _each_warning_once() -> Iterator[None]:
+    """Re-issue the warnings raised inside once each (the household model blocks the same
+    entities in several steps, and would repeat, e.g., a shared placeholder phone)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for message in dict.fromkeys((w.category, str(w.message)) for w in caught):
+        warnings.warn(message[1], message[0], stacklevel=4)
+
+
 def _same_dwelling_pairs(evidence: pd.DataFrame, entity_id: str) -> pd.DataFrame:
-    """Entities at one standardised dwelling (street address and flat) live together:
-    each is linked to the dwelling's first entity, with probability 1."""
-    located = evidence.dropna(subset=["hh_address"])
-    first = located.groupby("hh_address", sort=False)[entity_id].transform("first")
-    linked = first != located[entity_id]
-    return pd.DataFrame({"unique_id_l": first[linked].to_numpy(),
-                         "unique_id_r": located.loc[linked, entity_id].to_numpy(),
+    """Every pair of entities at one standardised dwelling (street address and flat), with
+    probability 1: they live together. (Dwellings are small, so the pairs are few.)"""
+    codes = pd.factorize(evidence["hh_address"])[0]
+    left, right = within_group_pairs(codes)
+    ids = evidence[entity_id].to_numpy()
+    return pd.DataFrame({"unique_id_l": ids[left], "unique_id_r": ids[right],
                          "match_probability": 1.0})
 
 
