@@ -193,3 +193,15 @@ def test_every_entity_gets_one_household_and_one_head(pipeline: dict) -> None:
     assert summary["size"].sum() == len(members)
     assert set(summary["composition"]) <= set(gd.HouseholdGrouper.COMPOSITIONS)
     assert np.array_equal(summary["adults"] + summary["children"], summary["size"])
+
+
+def test_people_known_only_by_postcode_join_the_one_household_living_there() -> None:
+    frame = pd.concat([town(), entities([
+        (15, "Pat", "Green", "1990-01-01", None, "LS1 1AA", None, None),   # only Olga there
+        (16, "Sam", "Green", "1991-01-01", None, "LS6 2QT", None, None),   # two households
+    ])], ignore_index=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        home = household_of(gd.HouseholdGrouper(reference_date=REFERENCE).fit_transform(frame))
+    assert home[15] == home[9]
+    assert home[16] not in {home[1], home[5]}

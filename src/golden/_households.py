@@ -174,6 +174,7 @@ class HouseholdGrouper(Estimator):
         clusters = cluster_pairs(pairs, ids, threshold=self.threshold, warn_size=None)
         household = clusters.set_index("unique_id")["entity_id"].reindex(
             evidence[self.entity_id]).to_numpy()
+        household = _placed_by_postcode(household, evidence)
         members = entities.assign(
             household_id=household,
             address_key=evidence["hh_address"].to_numpy(),
@@ -400,6 +401,27 @@ def _codes(values: pd.Series) -> np.ndarray:
 
 
 # Helpers ----------------------------------------------------------------------------
+
+
+def _placed_by_postcode(household: np.ndarray, evidence: pd.DataFrame) -> np.ndarray:
+    """Households none of whose members has a street address join the one household that
+    lives at their postcode, when exactly one does (people known only by a postcode, such
+    as web sign-ups, would otherwise stay alone). Household ids stay canonical: the joined
+    household keeps its id."""
+    frame = pd.DataFrame({"household": household, "postcode": evidence["hh_postcode"].to_numpy(),
+                          "located": evidence["hh_building"].notna().to_numpy()})
+    located = frame[frame["located"]].dropna(subset=["postcode"])
+    at_postcode = located.groupby("postcode")["household"].agg(["nunique", "first"])
+    sole = at_postcode.loc[at_postcode["nunique"] == 1, "first"]
+    has_street = frame.groupby("household")["located"].any()
+    streetless = frame[~frame["household"].map(has_street)].dropna(subset=["postcode"])
+    counts = streetless.groupby(["household", "postcode"]).size().rename("n").reset_index()
+    commonest = counts.sort_values(["household", "n", "postcode"], ascending=[True, False, True])
+    postcode = commonest.drop_duplicates("household").set_index("household")["postcode"]
+    moves = postcode.map(sole).dropna()
+    if moves.empty:
+        return household
+    return pd.Series(household).replace(moves.to_dict()).to_numpy()
 
 
 @contextmanager
