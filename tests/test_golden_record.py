@@ -398,3 +398,9 @@ def test_completion_never_mixes_two_disagreeing_records() -> None:
     result = build(records, [1, 1, 1], groups=ADDRESS, rules={"address": sv.most_recent()},
                    timestamp="ts")
     assert result.records[["street", "city"]].iloc[0].tolist() == ["1 A Road", "Leeds"]
+
+
+def test_attributes_cannot_overwrite_the_output_columns() -> None:
+    records = frame(x=["a"], n_records=[5])
+    with pytest.raises(gd.ConfigError, match="'n_records' is a column of the golden records"):
+        build(records, [1])

@@ -466,6 +466,9 @@ class GoldenRecordBuilder(Estimator):
             if name in attributes and name not in members:
                 problems.append(f"groups: the group name {name!r} is also an attribute; "
                                 "rename the group")
+        clashes = sorted({c for t in targets for c in t.columns} & {"entity_id", "n_records"})
+        problems += [f"attributes: {c!r} is a column of the golden records themselves; rename "
+                     "it in the records" for c in clashes]
         for target in targets:
             if target.is_group and not target.rule.for_groups:
                 problems.append(f"rules[{target.name!r}]: {target.rule.label} cannot choose "
