@@ -18,7 +18,7 @@ REFERENCE = "2026-01-01"
 def entities(rows: list[tuple]) -> pd.DataFrame:
     columns = ["entity_id", "first_name", "surname", "dob", "street", "postcode", "phone",
                "email"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=columns).assign(city="Leeds")
 
 
 def town() -> pd.DataFrame:

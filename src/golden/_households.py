@@ -35,7 +35,8 @@ from golden._pairs import within_group_pairs
 HEAD_CRITERIA = ("role", "primary", "oldest_adult")
 COMPOSITIONS = ("single person", "couple", "family with children", "multi-generational",
                 "unrelated adults sharing", "adult family")
-_UNKNOWN_UNIT = "?"
+_UNKNOWN_UNIT = "?"  # no flat given, in a building where flats are seen
+_NO_UNIT = "-"  # no flat given, in a building where none is seen: a house
 _GENERATION_GAP = 16  # years between consecutive members' ages that mark a new generation
 _SEP = "|"
 
@@ -116,6 +117,7 @@ class HouseholdGrouper(Estimator):
         *,
         street: str = "street",
         postcode: str = "postcode",
+        city: str | None = "city",
         surname: str | None = "surname",
         phone: str | None = "phone",
         email: str | None = "email",
@@ -133,6 +135,7 @@ class HouseholdGrouper(Estimator):
     ) -> None:
         self.street = street
         self.postcode = postcode
+        self.city = city
         self.surname = surname
         self.phone = phone
         self.email = email
@@ -191,8 +194,8 @@ class HouseholdGrouper(Estimator):
     # Evidence -------------------------------------------------------------------------
 
     def _columns(self) -> list[str]:
-        named = [self.street, self.postcode, self.surname, self.phone, self.email, self.dob,
-                 self.role, self.primary, *self.shared_keys]
+        named = [self.street, self.postcode, self.city, self.surname, self.phone, self.email,
+                 self.dob, self.role, self.primary, *self.shared_keys]
         return [c for c in named if c is not None]
 
     def _check(self, entities: pd.DataFrame) -> None:
@@ -223,14 +226,14 @@ class HouseholdGrouper(Estimator):
         self._check(entities)
         address = standardise_address(_first_values(entities[self.street]),
                                       _first_values(entities[self.postcode]))
-        unit = address["unit"].fillna(_UNKNOWN_UNIT).where(address["building_key"].notna())
+        unit = _units(address)
         evidence = pd.DataFrame({
             self.entity_id: entities[self.entity_id].to_numpy(),
             "hh_building": address["building_key"].to_numpy(),
             "hh_unit": unit.to_numpy(),
             "hh_address": address["address_key"].to_numpy(),
             "hh_postcode": address["postcode"].to_numpy(),
-            "hh_street": (address["house_number"] + _SEP + address["street"]).to_numpy(),
+            "hh_street": self._street_in_town(address, entities),
         })
         # Null only when there is no address at all: then the address says nothing.
         evidence["hh_located"] = evidence["hh_street"].fillna(evidence["hh_postcode"])
@@ -246,6 +249,15 @@ class HouseholdGrouper(Estimator):
         for i, column in enumerate(self.shared_keys):
             evidence[f"hh_key{i}"] = _first_values(entities[column]).to_numpy()
         return evidence
+
+    def _street_in_town(self, address: pd.DataFrame, entities: pd.DataFrame) -> np.ndarray:
+        """House number, street and town: a street address without its postcode. Null
+        without a town, since "14 Church Road" exists in many towns."""
+        if self.city is None:
+            return np.full(len(entities), np.nan, dtype=object)
+        town = _normalise.clean_text(_first_values(entities[self.city]))
+        key = address["house_number"] + _SEP + address["street"] + _SEP + town.to_numpy()
+        return key.to_numpy(dtype=object)
 
     def _comparisons(self) -> list[cmp.Comparison]:
         comparisons = [cmp.custom(
@@ -345,12 +357,12 @@ class HouseholdGrouper(Estimator):
 
 
 # Inputs: 0 any address, then codes (NaN for null) of 1 postcode, 2 building, 3 flat
-# ("?" has code 0: unknown) and 4 house number and street.
+# (code 0: a flat not given in a block of flats) and 4 house number, street and town.
 
 
 def same_dwelling(left: list[np.ndarray], right: list[np.ndarray]) -> np.ndarray:
-    """Same building and the same flat (or neither has a flat)."""
-    return _same(left[2], right[2]) & _same(left[3], right[3])
+    """Same building and the same known flat (or a house: no flats at that address)."""
+    return _same(left[2], right[2]) & _same(left[3], right[3]) & (_number(left[3]) != 0)
 
 
 def same_street_postcode_unknown(left: list[np.ndarray], right: list[np.ndarray]
@@ -360,8 +372,8 @@ def same_street_postcode_unknown(left: list[np.ndarray], right: list[np.ndarray]
 
 
 def same_building_unit_unknown(left: list[np.ndarray], right: list[np.ndarray]) -> np.ndarray:
-    """Same building; one side does not say which flat."""
-    unknown = (_number(left[3]) == 0) ^ (_number(right[3]) == 0)
+    """Same block of flats; one side (or both) does not say which flat."""
+    unknown = (_number(left[3]) == 0) | (_number(right[3]) == 0)
     return _same(left[2], right[2]) & unknown
 
 
@@ -436,13 +448,25 @@ def _each_warning_once() -> Iterator[None]:
 
 
 def _same_dwelling_pairs(evidence: pd.DataFrame, entity_id: str) -> pd.DataFrame:
-    """Every pair of entities at one standardised dwelling (street address and flat), with
-    probability 1: they live together. (Dwellings are small, so the pairs are few.)"""
-    codes = pd.factorize(evidence["hh_address"])[0]
+    """Every pair of entities at one standardised dwelling, with probability 1: they live
+    together. Someone in a block of flats whose flat is not known could live in any flat,
+    and is left to the model. (Dwellings are small, so the pairs are few.)"""
+    known = evidence["hh_unit"] != _UNKNOWN_UNIT
+    codes = pd.factorize(evidence["hh_address"].where(known))[0]
     left, right = within_group_pairs(codes)
     ids = evidence[entity_id].to_numpy()
     return pd.DataFrame({"unique_id_l": ids[left], "unique_id_r": ids[right],
                          "match_probability": 1.0})
+
+
+def _units(address: pd.DataFrame) -> pd.Series:
+    """The flat, ``"?"`` when not given in a block of flats, ``"-"`` for a house."""
+    building = address["building_key"]
+    blocks = building[address["unit"].notna()].dropna().unique()
+    missing = address["unit"].isna() & building.notna()
+    unit = address["unit"].astype(object).copy()
+    unit[missing] = np.where(building[missing].isin(blocks), _UNKNOWN_UNIT, _NO_UNIT)
+    return unit
 
 
 def _years_between(born: pd.Series, reference: pd.Timestamp) -> np.ndarray:

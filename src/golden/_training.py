@@ -52,7 +52,14 @@ def estimate_u(indexes: Sequence[ComparisonIndex], records: Records, link_type: 
     random pairs' patterns."""
     left, right = random_pairs(records, link_type, max_pairs, rng)
     patterns = Patterns.from_gammas(gamma_matrix(indexes, left, right))
-    return level_shares(patterns, [i.comparison.n_levels for i in indexes]), patterns
+    n_levels = [i.comparison.n_levels for i in indexes]
+    return level_shares(patterns, n_levels, smoothing=UNSEEN_PAIRS), patterns
+
+
+# A level no random pair reached is rare, not impossible: count it as half a pair seen, so
+# its u is about 1 / (2 * pairs sampled) rather than a vanishing pseudo-count that would
+# give it an unbounded weight (a rule-of-thumb bound; the true u is below about 3 / pairs).
+UNSEEN_PAIRS = 0.5
 
 
 def starting_m(n_levels: Sequence[int]) -> list[np.ndarray]:
