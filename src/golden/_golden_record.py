@@ -553,8 +553,10 @@ def _resolve(context: _Context, target: Target) -> tuple[dict[str, Any], list[_C
         filled[filled] = context.usable[column][filler[filled]]
         indexer[filled] = filler[filled]
         values[column] = _take(context.records[column], indexer)
-        for from_filler, label in ((False, target.rule.label),
-                                   (True, f"{target.rule.label}, completed")):
+        labels = [(False, target.rule.label)]
+        if target.is_group:
+            labels.append((True, f"{target.rule.label}, completed"))
+        for from_filler, label in labels:
             entities = np.flatnonzero((indexer >= 0) & (filled == from_filler))
             parts.append(_Chosen(
                 column, label, entities, indexer[entities], winner_support[entities],
@@ -630,7 +632,8 @@ def _all_values(context: _Context, target: Target, candidates: Candidates, order
     position = np.arange(rows.size) - np.repeat(offsets[:-1], counts)
     chosen = _Chosen(column, rule.label, entity, rows, support[picked], offered[entity],
                      position)
-    return {column: pd.Series(pd.arrays.ArrowExtensionArray(lists))}, [chosen]
+    # Python lists: what pandas users expect, and they survive Parquet and CSV round trips.
+    return {column: pd.Series(lists.to_pylist(), dtype=object)}, [chosen]
 
 
 def _take(values: pd.Series, indexer: np.ndarray) -> Any:
@@ -651,13 +654,7 @@ def _provenance_table(context: _Context, parts: list[_Chosen],
     part_of = np.repeat(np.arange(len(parts)), sizes)
     order = np.argsort(joined("entity"), kind="stable")
     rows, part_of = joined("row")[order], part_of[order]
-    placed = np.empty_like(order)
-    placed[order] = np.arange(order.size)  # where each part's rows land in the table
     records = context.records
-    values = np.empty(rows.size, dtype=object)
-    for part, where in zip(parts, np.split(placed, np.cumsum(sizes)[:-1]), strict=True):
-        values[where] = records[part.attribute].to_numpy(dtype=object)[part.row]
-
     def column_at(name: str | None) -> Any:
         if name is None:
             return pd.Categorical.from_codes(np.full(rows.size, -1), categories=[])
@@ -669,15 +666,31 @@ def _provenance_table(context: _Context, parts: list[_Chosen],
     return pd.DataFrame({
         "entity_id": context.entity_ids.take(joined("entity")[order]),
         "attribute": _categorical([part.attribute for part in parts], part_of),
-        "value": pd.Series(values, dtype=object),  # a Series: keeps object, no inference
+        "value": _provenance_values(records, parts, order),
         "unique_id": column_at(builder.unique_id),
         "source": column_at(builder.source),
         "timestamp": column_at(builder.timestamp),
         "rule": _categorical([part.rule for part in parts], part_of),
-        "support": joined("support")[order],
-        "candidates": joined("candidates")[order],
-        "position": joined("position")[order],
+        "support": joined("support")[order].astype(np.int32),
+        "candidates": joined("candidates")[order].astype(np.int32),
+        "position": joined("position")[order].astype(np.int32),
     })
+
+
+def _provenance_values(records: pd.DataFrame, parts: list[_Chosen], order: np.ndarray
+                       ) -> pd.Series:
+    """The chosen values, in table order: compact Arrow text when every attribute is text,
+    else Python objects (numbers and dates keep their type)."""
+    columns = {part.attribute: pa.array(records[part.attribute], from_pandas=True)
+               for part in parts}
+    if all(pa.types.is_string(c.type) or pa.types.is_large_string(c.type)
+           for c in columns.values()):
+        pieces = [columns[part.attribute].take(part.row).cast(pa.large_string())
+                  for part in parts]
+        return pa.chunked_array(pieces, type=pa.large_string()).take(order).to_pandas()
+    values = np.concatenate([records[part.attribute].to_numpy(dtype=object)[part.row]
+                             for part in parts])
+    return pd.Series(values[order], dtype=object)  # a Series: keeps object, no inference
 
 
 def _categorical(labels: list[str], part_of: np.ndarray) -> pd.Categorical:
