@@ -71,6 +71,8 @@ class HouseholdGrouper(Estimator):
     ----------
     street, postcode : str
         Street line (house number, street, flat) and postcode columns.
+    city : str or None
+        Town column: a street address matches without a postcode only in the same town.
     surname, phone, email : str or None
         Evidence columns (text, or lists such as golden records' ``all_values``);
         None leaves one out.
