@@ -177,3 +177,37 @@ def test_shared_values_counts_agree_for_short_and_very_long_lists() -> None:
     left, right = np.array([0, 0, 3, 1]), np.array([1, 3, 4, 2])
     gammas = gamma_matrix(index, left, right)[:, 0].tolist()
     assert gammas == [2, 0, 2, -1]  # a|b vs b|c|a: 2 shared; t3, t39 shared with the long list
+
+
+def _gammas(frame: pd.DataFrame, comparison, left: list[int], right: list[int]) -> list[int]:
+    from golden._compare import comparison_indexes, gamma_matrix
+    data = prepare_records(frame, unique_id="unique_id", source=None, link_type="dedupe",
+                           columns=list(comparison.columns))
+    index = comparison_indexes(data, [comparison])
+    return gamma_matrix(index, np.array(left), np.array(right))[:, 0].tolist()
+
+
+def test_joint_levels_are_the_subsets_that_agree_largest_first() -> None:
+    family = cmp.joint("family", ["surname", "postcode", "phone"])
+    labels = [label for _, label in family.level_labels()]
+    assert labels == ["null", "surname, postcode, phone agree", "surname, postcode agree",
+                      "surname, phone agree", "postcode, phone agree", "surname agree",
+                      "postcode agree", "phone agree", "else"]
+    frame = pd.DataFrame({
+        "unique_id": range(6),
+        "surname": ["Smith", "SMITH", "Smith", None, "Jones", None],
+        "postcode": ["LS1", "LS1", "LS2", "LS1", "LS9", None],
+        "phone": ["1", "1", "1", None, "2", "1"],
+    })
+    # all three; surname and phone; postcode only (surname missing on one side); nothing in
+    # common; no column present on both sides (null), even though each side has something
+    assert _gammas(frame, family, [0, 0, 0, 0, 3], [1, 2, 3, 4, 5]) == [7, 5, 2, 0, -1]
+
+
+def test_joint_validates_and_round_trips() -> None:
+    with pytest.raises(ConfigError, match="expected 2 to 4"):
+        cmp.joint("one", ["surname"])
+    with pytest.raises(ConfigError, match="null_if"):
+        cmp.Comparison("x", ("a",), (cmp.Exact(),), null_if="some")
+    family = cmp.joint("family", ["surname", gd.col("phone").phone()])
+    assert spec_from_dict(family.to_dict()) == family

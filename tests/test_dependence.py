@@ -10,7 +10,7 @@ import pytest
 
 import golden as gd
 from golden import comparisons as cmp
-from golden._dependence import agreement_correlations, strong_dependencies
+from golden._dependence import STRONG, agreement_correlations, strong_dependencies
 from golden._em import Patterns
 
 
@@ -50,3 +50,17 @@ def test_blocking_keys_are_not_reported_as_dependent(fake_1000) -> None:
         warnings.simplefilter("error", gd.DataWarning)
         linker.fit(fake_1000)
     assert linker.dependence_["non_matches"].abs().max() < 0.6
+
+
+def test_rare_joint_agreement_is_caught_when_correlation_is_not() -> None:
+    # 1M non-matches: 1% agree on a, 1% on b; independence predicts 100 agreeing on both,
+    # but 2,000 relatives do (20x, 4.3 bits) while the correlation stays small.
+    g = np.array([[1, 1], [1, 0], [0, 1], [0, 0]], dtype=np.int8)
+    counts = np.array([2_000, 8_000, 8_000, 982_000], dtype=float)
+    patterns = Patterns(g, counts)
+    table = agreement_correlations(patterns, np.ones(4), patterns, np.ones(4), ["surname",
+                                   "postcode"], [1, 1])
+    row = table.iloc[0]
+    assert row["non_matches"] < STRONG
+    assert row["overcount_bits"] == pytest.approx(np.log2(2_000 / 1e6 / (0.01 * 0.01)))
+    assert len(strong_dependencies(table)) == 1

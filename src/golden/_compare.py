@@ -37,6 +37,9 @@ class ComparisonIndex:
         self.null = np.zeros(records.n, dtype=bool)
         for i in comparison.null_inputs:
             self.null |= encodings[i].codes < 0
+        # null_if="all": a pair is null only when no null input is present on both sides.
+        self._present_rows = ([encodings[i].codes >= 0 for i in comparison.null_inputs]
+                              if comparison.null_if == "all" else None)
         self._values = [_values_of(e.values, e.codes[first_rows]) for e in encodings]
         self._present = [e.codes[first_rows] >= 0 for e in encodings]
         # Per-value transforms shared by every batch of pairs; value codes are known already.
@@ -47,7 +50,12 @@ class ComparisonIndex:
     def gammas(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """Gamma per pair (int8): -1 null, 0 else, K for the most similar level."""
         gamma = np.full(len(left), -1, dtype=np.int8)
-        present = ~(self.null[left] | self.null[right])
+        if self._present_rows is None:
+            present = ~(self.null[left] | self.null[right])
+        else:
+            present = np.zeros(len(left), dtype=bool)
+            for rows in self._present_rows:
+                present |= rows[left] & rows[right]
         cl, cr = self.codes[left[present]], self.codes[right[present]]
         radix = np.int64(len(self._values[0]) + 1)
         inverse, distinct = pd.factorize(cl * radix + cr)

@@ -18,6 +18,8 @@ from golden._em import EMResult, Patterns, log_likelihood
 
 STRONG = 0.6
 ALMOST_IDENTICAL = 0.95
+OVERCOUNT_BITS = 3.0  # joint agreement 8x more frequent among non-matches than independence
+MIN_JOINT_PAIRS = 10.0  # weighted non-match pairs agreeing on both, for a reliable ratio
 
 
 def posterior(patterns: Patterns, result: EMResult) -> np.ndarray:
@@ -52,8 +54,30 @@ def agreement_correlations(matches: Patterns, match_weight: np.ndarray, non_matc
             "comparison_b": names[b],
             "matches": _agreement_corr(matches, match_weight, a, b, top_levels),
             "non_matches": _agreement_corr(non_matches, non_match_weight, a, b, top_levels),
+            "overcount_bits": _overcount_bits(non_matches, non_match_weight, a, b, top_levels),
         })
-    return pd.DataFrame(rows, columns=["comparison_a", "comparison_b", "matches", "non_matches"])
+    return pd.DataFrame(rows, columns=["comparison_a", "comparison_b", "matches", "non_matches",
+                                       "overcount_bits"])
+
+
+def _overcount_bits(patterns: Patterns, weight: np.ndarray, a: int, b: int,
+                    top_levels: list[int]) -> float:
+    """log2 of how much more often two comparisons agree together among non-matches than
+    independence predicts: the weight Fellegi–Sunter adds in error when both agree.
+
+    Correlation misses this when joint agreement is rare (relatives sharing a surname and a
+    postcode are few among all pairs, yet most pairs agreeing on both are relatives).
+    NaN when too few pairs agree on both to tell.
+    """
+    ga, gb = patterns.gammas[:, a], patterns.gammas[:, b]
+    both = (ga >= 0) & (gb >= 0)
+    w = (patterns.counts * weight)[both]
+    agree_a, agree_b = (ga == top_levels[a])[both], (gb == top_levels[b])[both]
+    joint, total = float(w[agree_a & agree_b].sum()), float(w.sum())
+    if joint < MIN_JOINT_PAIRS or total <= 0:
+        return float("nan")
+    p_a, p_b = float(w[agree_a].sum()) / total, float(w[agree_b].sum()) / total
+    return float(np.log2(joint / total / (p_a * p_b)))
 
 
 def _agreement_corr(patterns: Patterns, weight: np.ndarray, a: int, b: int,
@@ -66,15 +90,17 @@ def _agreement_corr(patterns: Patterns, weight: np.ndarray, a: int, b: int,
 
 
 def strong_dependencies(table: pd.DataFrame, limit: float = STRONG) -> pd.DataFrame:
-    """Rows whose agreement goes together among non-matches (correlation >= ``limit``), or
-    is all but identical among matches (>= ``ALMOST_IDENTICAL``).
+    """Rows whose agreement goes together among non-matches (correlation >= ``limit``, or
+    joint agreement over-counted by ``OVERCOUNT_BITS`` or more), or is all but identical
+    among matches (>= ``ALMOST_IDENTICAL``).
 
     The first is the harmful kind: records of different people that agree on one get the
     other's agreement weight as well ("same area" counted twice). The second is what EM
     shows when it has learned "same area" as its match class. Negative correlations are
     expected from OR-ed blocking rules and are not reported.
     """
-    return table[(table["non_matches"] >= limit) | (table["matches"] >= ALMOST_IDENTICAL)]
+    return table[(table["non_matches"] >= limit) | (table["matches"] >= ALMOST_IDENTICAL)
+                 | (table["overcount_bits"] >= OVERCOUNT_BITS)]
 
 
 def _weighted_corr(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:

@@ -125,6 +125,29 @@ class AllOf(Level):
 
 
 @dataclass(frozen=True)
+class Agree(Level):
+    """Several inputs each equal (present on both sides and the same)."""
+
+    kind = "agree"
+    inputs: tuple[int, ...]
+    names: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inputs", tuple(self.inputs))
+
+    @property
+    def label(self) -> str:
+        return f"{self.names or ', '.join(map(str, self.inputs))} agree"
+
+    def evaluate(self, values: ValuePairs) -> np.ndarray:
+        mask = np.ones(values.size, dtype=bool)
+        for i in self.inputs:
+            left, right = values.per_value("code", i, _value_codes)
+            mask &= (left >= 0) & (left == right)
+        return mask
+
+
+@dataclass(frozen=True)
 class Exact(Level):
     """The values are equal."""
 

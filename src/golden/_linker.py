@@ -473,10 +473,12 @@ def _warn_dependence(table: pd.DataFrame) -> None:
     if len(strong):
         shown = "; ".join(
             f"{r.comparison_a} ~ {r.comparison_b} (r={r.matches:.2f} among matches, "
-            f"{r.non_matches:.2f} among non-matches)" for r in strong.itertuples())
+            f"{r.non_matches:.2f} among non-matches; agreeing on both over-weighs a pair by "
+            f"{r.overcount_bits:.1f} bits)" for r in strong.itertuples())
         warnings.warn(
             f"strongly dependent comparisons: {shown}. Fellegi–Sunter counts their agreement "
-            "as independent evidence; merge each group into one comparison or drop one. "
+            "as independent evidence; compare each group as one with comparisons.joint(...) "
+            "(e.g. a household's surname, postcode and landline), or drop one. "
             "See Linker.dependence_", DataWarning, stacklevel=3)
 
 

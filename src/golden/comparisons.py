@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ import numpy as np
 from golden._errors import ConfigError
 from golden._expressions import Expr, as_expr
 from golden._levels import (
+    Agree,
     AllOf,
     Custom,
     DateWithin,
@@ -38,14 +40,17 @@ from golden._levels import (
 from golden._spec import Spec
 
 __all__ = [
-    "AllOf", "Comparison", "Custom", "DateWithin", "DayMonthSwapped", "DistanceWithin", "Exact",
-    "Initial", "Level", "NumericDifference", "Phonetic", "SharedValues", "Similarity",
+    "Agree", "AllOf", "Comparison", "Custom", "DateWithin", "DayMonthSwapped", "DistanceWithin",
+    "Exact", "Initial", "Level", "NumericDifference", "Phonetic", "SharedValues", "Similarity",
     "Swapped", "absolute_difference", "custom", "damerau_levenshtein", "date",
     "date_of_birth", "distance_km", "email", "exact", "forename_surname", "jaccard", "jaro",
-    "jaro_winkler", "levenshtein", "name", "percentage_difference", "postcode", "shared_values",
+    "jaro_winkler", "joint", "levenshtein", "name", "percentage_difference", "postcode",
+    "shared_values",
 ]  # fmt: skip
 
 MAX_LEVELS = 100
+MAX_JOINT_COLUMNS = 4
+NULL_IF = ("any", "all")
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,10 @@ class Comparison(Spec):
         Adjust exact-match weights by how common the value is (a match on a rare surname
         counts for more than on "Smith").
     null_inputs : tuple of int
-        Inputs whose absence on either side makes the pair "null" for this comparison.
+        Inputs whose absence makes the pair "null" for this comparison (no evidence).
+    null_if : {"any", "all"}
+        ``"any"``: the pair is null when any of ``null_inputs`` is missing on either side.
+        ``"all"``: only when none of them is present on both sides.
     """
 
     kind = "comparison"
@@ -73,6 +81,7 @@ class Comparison(Spec):
     levels: tuple[Level, ...]
     term_frequency: bool = False
     null_inputs: tuple[int, ...] = (0,)
+    null_if: str = "any"
 
     def __post_init__(self) -> None:
         inputs = tuple(as_expr(i, f"comparison {self.name!r} inputs") for i in self.inputs)
@@ -94,6 +103,9 @@ class Comparison(Spec):
         if any(not 0 <= i < len(inputs) for i in self.null_inputs):
             problems.append(f"comparison {self.name!r}: null_inputs {self.null_inputs} refer "
                             f"to inputs that do not exist (there are {len(inputs)})")
+        if self.null_if not in NULL_IF:
+            problems.append(f"comparison {self.name!r}: null_if got {self.null_if!r}, "
+                            f"expected one of {list(NULL_IF)}")
         if self.term_frequency and not any(lv.is_exact for lv in self.levels if not bad):
             problems.append(f"comparison {self.name!r}: term_frequency=True needs an exact level")
         if problems:
@@ -396,6 +408,40 @@ class _Prefix(Exact):
     @property
     def is_exact(self) -> bool:
         return False
+
+
+def joint(name: str, columns: Sequence[Column]) -> Comparison:
+    """Columns that agree together for reasons other than being one person, as one comparison.
+
+    A household shares a surname, an address and a landline. Compared one by one, each
+    agreement adds its own large weight, as if independent, and two relatives look like one
+    person. Compared jointly, each *combination* of agreeing columns is one level (all of
+    them, then each smaller subset, largest first), with its own m and u: agreeing on all
+    three counts once, as much as it is worth. Values are compared exactly (text columns
+    given by name are cleaned: case, accents, punctuation and spacing); the pair is null only
+    when no column is present on both sides.
+
+    Examples
+    --------
+    >>> import golden as gd
+    >>> family = joint("family", ["surname", gd.col("postcode").remove_spaces().upper(),
+    ...                           gd.col("phone").phone()])
+    >>> [label for _, label in family.level_labels()][1:4]
+    ['surname, postcode, phone agree', 'surname, postcode agree', 'surname, phone agree']
+    >>> family.n_levels
+    8
+    """
+    exprs = tuple(_text(c) if isinstance(c, str) else as_expr(c, "columns") for c in columns)
+    if not 2 <= len(exprs) <= MAX_JOINT_COLUMNS:
+        raise ConfigError(f"joint {name!r}: got {len(exprs)} column(s), expected 2 to "
+                          f"{MAX_JOINT_COLUMNS} (the levels are every subset of them)")
+    labels = [e.column for e in exprs]
+    levels = []
+    for size in range(len(exprs), 0, -1):
+        for subset in itertools.combinations(range(len(exprs)), size):
+            levels.append(Agree(tuple(subset), ", ".join(labels[i] for i in subset)))
+    return Comparison(name, exprs, tuple(levels), null_inputs=tuple(range(len(exprs))),
+                      null_if="all")
 
 
 def custom(

@@ -16,13 +16,18 @@ from golden import survivorship as sv
 from golden.datasets import make_people
 from golden.evaluate import cluster_metrics, household_metrics, pairwise_metrics
 
+# A household shares a surname, an address and a landline: compared one by one, each would
+# add its own large weight and relatives would look like one person, so they are compared
+# jointly (each combination of agreeing columns is one level, weighed as learned).
 COMPARISONS = [
     cmp.name("first_name"),
-    cmp.name("surname"),
     cmp.date_of_birth("dob"),
     cmp.email("email"),
-    cmp.exact(gd.col("phone").phone(), term_frequency=True, name="phone"),
-    cmp.postcode("postcode"),
+    cmp.joint("family", [
+        "surname",
+        gd.col("postcode").upper().strip_punctuation().remove_spaces(),
+        gd.col("phone").phone(),
+    ]),
 ]
 # EM learns what a match looks like from pairs that share a person-level key: sharing a
 # phone, an e-mail or an address also happens within households.
