@@ -165,10 +165,17 @@ class _Context:
             if normalise is not None:
                 codes = [self._normalised_codes(target.columns[0], normalise)]
             else:
-                codes = [_folded_codes(self.records[c]) for c in target.columns]
+                codes = [self.folded_codes(c) for c in target.columns]
             if len(codes) > 1:  # a group: nulls are part of the combination
                 codes = [c + 1 for c in codes]
             self._codes[key] = _combined(*codes)
+        return self._codes[key]
+
+    def folded_codes(self, column: str) -> np.ndarray:
+        """Codes of one column's values after case, accent and space folding (cached)."""
+        key = (f"column:{column}", None)
+        if key not in self._codes:
+            self._codes[key] = _folded_codes(self.records[column])
         return self._codes[key]
 
     def _normalised_codes(self, column: str, normalise: Expr) -> np.ndarray:
@@ -587,7 +594,7 @@ def _compatible_filler(context: _Context, target: Target, candidates: Candidates
     gaps_filled = np.zeros(rows.size, dtype=np.int64)
     for column in target.columns:
         codes = np.where(context.usable[column],
-                         context.value_codes(Target(column, (column,), target.rule), None), -1)
+                         context.folded_codes(column), -1)
         mine, theirs = codes[rows], codes[their_winner]
         compatible &= (mine < 0) | (theirs < 0) | (mine == theirs)
         gaps_filled += (theirs < 0) & (mine >= 0)
@@ -685,9 +692,11 @@ def _provenance_values(records: pd.DataFrame, parts: list[_Chosen], order: np.nd
                for part in parts}
     if all(pa.types.is_string(c.type) or pa.types.is_large_string(c.type)
            for c in columns.values()):
-        pieces = [columns[part.attribute].take(part.row).cast(pa.large_string())
-                  for part in parts]
-        return pa.chunked_array(pieces, type=pa.large_string()).take(order).to_pandas()
+        taken = [columns[part.attribute].take(part.row).cast(pa.large_string()) for part in parts]
+        chunks = [chunk for piece in taken
+                  for chunk in (piece.chunks if isinstance(piece, pa.ChunkedArray) else [piece])]
+        values = pa.chunked_array(chunks, type=pa.large_string()).combine_chunks()
+        return values.take(order).to_pandas()
     values = np.concatenate([records[part.attribute].to_numpy(dtype=object)[part.row]
                              for part in parts])
     return pd.Series(values[order], dtype=object)  # a Series: keeps object, no inference
