@@ -159,10 +159,7 @@ class HouseholdGrouper(Estimator):
         """Learn the household model (λ, m, u over entity pairs) without labels."""
         evidence = self._evidence(entities)
         with _each_warning_once():
-            self.linker_ = Linker(
-                self._comparisons(), self._blocking(), unique_id=self.entity_id,
-                random_state=self.random_state, progress=False,
-            ).fit(evidence)
+            self.linker_ = self._linker().fit(evidence)
         return self
 
     def transform(self, entities: pd.DataFrame) -> Households:
@@ -173,6 +170,23 @@ class HouseholdGrouper(Estimator):
         evidence = self._evidence(entities)
         with _each_warning_once():
             pairs = self.linker_.predict(evidence, threshold=self.threshold)
+        return self._households(entities, evidence, pairs)
+
+    def fit_transform(self, entities: pd.DataFrame) -> Households:
+        """:meth:`fit`, then :meth:`transform` on the same entities (prepared once)."""
+        evidence = self._evidence(entities)
+        with _each_warning_once():
+            self.linker_ = self._linker()
+            pairs = self.linker_.fit_predict(evidence, threshold=self.threshold)
+        return self._households(entities, evidence, pairs)
+
+    def _linker(self) -> Linker:
+        return Linker(self._comparisons(), self._blocking(), unique_id=self.entity_id,
+                      random_state=self.random_state, progress=False)
+
+    def _households(self, entities: pd.DataFrame, evidence: pd.DataFrame, pairs: pd.DataFrame
+                    ) -> Households:
+        """Cluster the scored pairs (and the dwellings) into households; roles and labels."""
         pairs = pd.concat([pairs[["unique_id_l", "unique_id_r", "match_probability"]],
                            _same_dwelling_pairs(evidence, self.entity_id)], ignore_index=True)
         ids = evidence[[self.entity_id]].rename(columns={self.entity_id: "unique_id"})
@@ -187,11 +201,6 @@ class HouseholdGrouper(Estimator):
         )
         members = self._with_ages_and_heads(members)
         return Households(members, self._summaries(members), _dwellings(members, self.surname))
-
-    def fit_transform(self, entities: pd.DataFrame) -> Households:
-        """:meth:`fit`, then :meth:`transform` on the same entities."""
-        with _each_warning_once():
-            return self.fit(entities).transform(entities)
 
     # Evidence -------------------------------------------------------------------------
 
