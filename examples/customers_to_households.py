@@ -23,13 +23,14 @@ records = people.drop(columns=["person_id", "household_id"])  # the truth stays 
 # 1. Entities: who is the same person?
 linker = gd.Linker(
     comparisons=[
-        cmp.name("first_name"), cmp.name("surname"), cmp.date_of_birth("dob"),
-        cmp.email("email"), cmp.exact(gd.col("phone").phone(), term_frequency=True, name="phone"),
-        cmp.postcode("postcode"),
+        cmp.name("first_name"), cmp.date_of_birth("dob"), cmp.email("email"),
+        # relatives share these: compared jointly, they are not counted three times over
+        cmp.joint("family", ["surname", gd.col("postcode").remove_spaces().upper(),
+                             gd.col("phone").phone()]),
     ],
     blocking=[
         gd.block_on(gd.col("first_name").clean(), gd.col("dob").date()),
-        gd.block_on(gd.col("surname").clean(), gd.col("postcode").clean()),
+        gd.block_on(gd.col("surname").clean(), gd.col("postcode").clean().remove_spaces()),
         gd.block_on(gd.col("email").email()),
         gd.block_on(gd.col("phone").phone()),
     ],

@@ -37,7 +37,7 @@ TRAINING = [
 ]
 BLOCKING = [
     gd.block_on(gd.col("first_name").clean(), gd.col("dob").date()),
-    gd.block_on(gd.col("surname").clean(), gd.col("postcode").clean()),
+    gd.block_on(gd.col("surname").clean(), gd.col("postcode").clean().remove_spaces()),
     gd.block_on(gd.col("email").email()),
     gd.block_on(gd.col("phone").phone()),
 ]
