@@ -1,8 +1,9 @@
 """Configurations of the scale benchmark (``run.py``) on golden's synthetic people.
 
-golden: the demo's configuration (``golden.demo``: COMPARISONS, BLOCKING, TRAINING),
-written out here so the two sides can be read next to each other; ``golden_matches_demo``
-checks that it still equals the demo's.
+golden: six independent comparisons, the closest match to what Splink is given (the demo,
+``golden.demo``, has since compared surname, postcode and phone jointly, which Splink's
+comparisons cannot express; ``golden_matches_demo`` reports whether the two are the same),
+written out here so the two sides can be read next to each other.
 
 Splink 5 (DuckDB): the same four blocking rules and the closest Splink comparisons, on
 values normalised exactly as golden's expressions normalise them. Splink compares raw

@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,8 @@ sys.path.insert(0, str(HERE))
 import _child  # noqa: E402
 import _configs  # noqa: E402
 import _datasets  # noqa: E402
+import _harness  # noqa: E402
+from _harness import fmt, median, ratio  # noqa: E402
 
 DEFAULT_DATASETS = ("febrl3", "febrl4", "fake_1000")
 SIDE_SCRIPT = {"splink": "_splink_side.py", "golden": "_golden_side.py",
@@ -42,6 +43,7 @@ TOOL_LABEL = {"splink": "Splink", "golden": "golden (defaults)",
               "golden_tr": "golden (Splink's training)"}
 METRIC_KEYS = ("n_pairs", "precision", "recall", "f1", "best_f1", "best_threshold",
                "bcubed_f1", "n_clusters")
+PACKAGES = ("golden", "splink", "duckdb", "pandas", "numpy", "pyarrow", "rapidfuzz")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -163,8 +165,7 @@ def summarise(runs: list[dict[str, Any]], datasets: list[str], tools: list[str]
             for key in ("wall_s", "cpu_s", "peak_rss_mib", "peak_rss_increase_mib",
                         "blocking_recall", "bcubed_precision", "bcubed_recall",
                         "lambda", *METRIC_KEYS):
-                values = [run[key] for run in mine if run.get(key) is not None]
-                row[key] = statistics.median(values) if values else None
+                row[key] = median([run.get(key) for run in mine])
             row["phases_s"] = {
                 phase: statistics.median(run["phases_s"].get(phase, 0.0) for run in mine)
                 for phase in mine[0]["phases_s"]
@@ -174,12 +175,6 @@ def summarise(runs: list[dict[str, Any]], datasets: list[str], tools: list[str]
             row["fit_warnings"] = sorted({w for run in mine for w in run["fit_warnings"]})
             rows.append(row)
     return rows
-
-
-def _fmt(value: Any, digits: int) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return "–"
-    return f"{value:,.{digits}f}"
 
 
 def markdown(summary: list[dict[str, Any]], repeats: int) -> str:
@@ -196,11 +191,11 @@ def markdown(summary: list[dict[str, Any]], repeats: int) -> str:
     for row in summary:
         lines.append(
             f"| {row['dataset']} | {TOOL_LABEL[row['tool']]} | {row['n_pairs']:,} "
-            f"| {_fmt(row['precision'], 3)} | {_fmt(row['recall'], 3)} | {_fmt(row['f1'], 3)} "
-            f"| {_fmt(row['best_f1'], 3)} ({_fmt(row['best_threshold'], 2)}) "
-            f"| {_fmt(row['bcubed_f1'], 3)} | {row['n_clusters']:,} "
-            f"| {_fmt(row['wall_s'], 2)} | {_fmt(row['cpu_s'], 2)} "
-            f"| {_fmt(row['peak_rss_mib'], 0)} |")
+            f"| {fmt(row['precision'], 3)} | {fmt(row['recall'], 3)} | {fmt(row['f1'], 3)} "
+            f"| {fmt(row['best_f1'], 3)} ({fmt(row['best_threshold'], 2)}) "
+            f"| {fmt(row['bcubed_f1'], 3)} | {row['n_clusters']:,} "
+            f"| {fmt(row['wall_s'], 2)} | {fmt(row['cpu_s'], 2)} "
+            f"| {fmt(row['peak_rss_mib'], 0)} |")
     comparison = []
     for row in summary:
         if row["tool"] == "splink":
@@ -211,9 +206,9 @@ def markdown(summary: list[dict[str, Any]], repeats: int) -> str:
             continue
         comparison.append(
             f"| {row['dataset']} | {TOOL_LABEL[row['tool']]} "
-            f"| {_ratio(row['wall_s'], base['wall_s'])} | {_ratio(row['cpu_s'], base['cpu_s'])} "
-            f"| {_ratio(row['peak_rss_mib'], base['peak_rss_mib'])} "
-            f"| {_ratio(row['peak_rss_increase_mib'], base['peak_rss_increase_mib'])} "
+            f"| {ratio(row['wall_s'], base['wall_s'])} | {ratio(row['cpu_s'], base['cpu_s'])} "
+            f"| {ratio(row['peak_rss_mib'], base['peak_rss_mib'])} "
+            f"| {ratio(row['peak_rss_increase_mib'], base['peak_rss_increase_mib'])} "
             f"| {_delta(row['f1'], base['f1'])} | {_delta(row['best_f1'], base['best_f1'])} "
             f"| {_delta(row['bcubed_f1'], base['bcubed_f1'])} |")
     if comparison:
@@ -232,27 +227,10 @@ def markdown(summary: list[dict[str, Any]], repeats: int) -> str:
     return "\n".join(lines)
 
 
-def _ratio(value: float | None, base: float | None) -> str:
-    if not value or not base:
-        return "–"
-    return f"{value / base:.2f}"
-
-
 def _delta(value: float | None, base: float | None) -> str:
     if value is None or base is None:
         return "–"
     return f"{value - base:+.3f}"
-
-
-def versions() -> dict[str, str]:
-    found = {}
-    for package in ("golden", "splink", "duckdb", "pandas", "numpy", "pyarrow", "rapidfuzz"):
-        try:
-            found[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            found[package] = "not installed"
-    found["python"] = platform.python_version()
-    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -262,26 +240,19 @@ def main(argv: list[str] | None = None) -> int:
     runs = run_all(args)
     summary = summarise(runs, args.datasets, args.tools)
     table = markdown(summary, args.repeats)
-    env = versions()
+    env = _harness.versions(PACKAGES)
     env.update(platform=platform.platform(), cpus=str(os.cpu_count()))
-    print(table)
-    print()
-    print("versions: " + ", ".join(f"{k} {v}" for k, v in env.items()))
-    if args.out:
-        out = Path(args.out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        payload = {
-            "command": " ".join(["python", "benchmarks/accuracy.py", *sys.argv[1:]]),
-            "environment": env,
-            "datasets": args.datasets,
-            "tools": args.tools,
-            "repeats": args.repeats,
-            "summary": summary,
-            "runs": runs,
-            "markdown": table,
-        }
-        out.write_text(json.dumps(payload, indent=2, default=float) + "\n")
-        print(f"\nwrote {out}", file=sys.stderr)
+    payload = {
+        "command": " ".join(["python", "benchmarks/accuracy.py", *sys.argv[1:]]),
+        "environment": env,
+        "datasets": args.datasets,
+        "tools": args.tools,
+        "repeats": args.repeats,
+        "summary": summary,
+        "runs": runs,
+        "markdown": table,
+    }
+    _harness.publish(table, env, args.out, payload)
     return 0
 
 

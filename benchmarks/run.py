@@ -22,15 +22,11 @@ tools scored the same candidate pairs, and prints Markdown tables (JSON with eve
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -40,14 +36,17 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import _harness  # noqa: E402
 import _scale_child  # noqa: E402
 import _scale_configs  # noqa: E402
 import _scale_data  # noqa: E402
+from _harness import fmt, median, ratio  # noqa: E402
 
 TOOLS = ("splink", "golden")
 SCRIPT = {"splink": "_scale_splink.py", "golden": "_scale_golden.py"}
 LABEL = {"splink": "Splink", "golden": "golden", "golden_saved": "golden (saved model)"}
 DEFAULT_TIMEOUT = {"100k": 900, "1m": 3600, "5m": 14_400}  # seconds per child
+PACKAGES = ("golden", "splink", "duckdb", "pandas", "numpy", "pyarrow", "rapidfuzz")
 
 
 # ---------------------------------------------------------------------------
@@ -127,10 +126,6 @@ def run_child(args: argparse.Namespace, tool: str, mode: str, out: Path | None,
 
     With a snapshot of golden's source (the default), the child imports golden from it.
     """
-    env = dict(os.environ)
-    if args.golden_path:
-        env["PYTHONPATH"] = os.pathsep.join(
-            [args.golden_path, *filter(None, [env.get("PYTHONPATH")])])
     command = [sys.executable, str(HERE / SCRIPT[tool]), "--dataset", args.dataset,
                "--seed", str(args.seed), "--mode", mode]
     if args.n_records is not None:
@@ -142,23 +137,10 @@ def run_child(args: argparse.Namespace, tool: str, mode: str, out: Path | None,
     if tool == "golden":
         for item in args.golden_set:
             command += ["--set", item]
-    started = time.perf_counter()
-    load = os.getloadavg()[0]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=args.timeout,
-                              check=False, env=env)
-    except subprocess.TimeoutExpired:
-        return {"status": "timeout", "process_s": time.perf_counter() - started,
-                "timeout_s": args.timeout, "load_before": load}
-    lines = done.stdout.strip().splitlines()
-    if done.returncode != 0 or not lines:
-        tail = "\n".join(done.stderr.strip().splitlines()[-15:])
-        return {"status": "failed", "exit_code": done.returncode, "stderr_tail": tail,
-                "process_s": time.perf_counter() - started, "load_before": load}
-    report = json.loads(lines[-1])
-    report.update(status="ok", process_s=time.perf_counter() - started, load_before=load)
-    if not args.golden_path:  # live source: note the commit, edits may land between runs
-        report["golden_source"] = golden_source()
+    report = _harness.run_json_child(command, args.golden_path, args.timeout)
+    if report["status"] == "ok" and not args.golden_path:
+        # live source: note the commit, edits may land between runs
+        report["golden_source"] = _harness.golden_source()
     return report
 
 
@@ -272,11 +254,6 @@ NUMERIC = ("wall_s", "cpu_s", "peak_rss_mib", "peak_rss_increase_mib", "rss_star
            "lambda", "save_s", "model_bytes")
 
 
-def _median(values: list[Any]) -> Any:
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
-
-
 def summarise(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for tool in ("splink", "golden", "golden_saved"):
@@ -287,20 +264,17 @@ def summarise(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         row: dict[str, Any] = {"tool": tool, "runs": len(mine), "ok": len(ok),
                                "statuses": sorted({r["status"] for r in mine})}
         if not ok:
-            row["timeout_s"] = max((r.get("timeout_s", 0) for r in mine), default=None)
-            errors = [r["stderr_tail"].strip().splitlines()[-1] for r in mine
-                      if r.get("stderr_tail", "").strip()]
-            row["error"] = errors[0] if errors else None
+            row.update(_harness.failure_summary(mine))
             rows.append(row)
             continue
         for key in NUMERIC:
-            row[key] = _median([r.get(key) for r in ok])
+            row[key] = median([r.get(key) for r in ok])
         phases = list(dict.fromkeys(p for r in ok for p in r["phases_s"]))
-        row["phases_s"] = {p: _median([r["phases_s"].get(p) for r in ok]) for p in phases}
+        row["phases_s"] = {p: median([r["phases_s"].get(p) for r in ok]) for p in phases}
         row["phase_peak_sampled_mib"] = {
-            p: _median([r["phase_peak_rss_sampled_mib"].get(p) for r in ok]) for p in phases}
+            p: median([r["phase_peak_rss_sampled_mib"].get(p) for r in ok]) for p in phases}
         row["phase_peak_exact_mib"] = {
-            p: _median([r["phase_peak_rss_exact_mib"].get(p) for r in ok]) for p in phases}
+            p: median([r["phase_peak_rss_exact_mib"].get(p) for r in ok]) for p in phases}
         row["wall_s_all"] = [round(r["wall_s"], 2) for r in ok]
         accuracy = {(r["f1"], r["best_f1"], r["bcubed_f1"], r["n_pairs"]) for r in ok}
         row["accuracy_varies_across_repeats"] = len(accuracy) > 1
@@ -314,12 +288,6 @@ def summarise(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------------------
 
 
-def _fmt(value: Any, digits: int = 0) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return "–"
-    return f"{value:,.{digits}f}"
-
-
 def _thr(value: Any) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return "–"
@@ -328,10 +296,6 @@ def _thr(value: Any) -> str:
 
 def _lambda(value: Any) -> str:
     return "–" if value is None else f"{value:.2e}"
-
-
-def _ratio(value: Any, base: Any) -> str:
-    return f"{value / base:.2f}" if value and base else "–"
 
 
 def _delta(value: Any, base: Any) -> str:
@@ -368,12 +332,12 @@ def markdown(args: argparse.Namespace, summary: list[dict[str, Any]],
                          + " | | | | | | | | | | | |")
             continue
         lines.append(
-            f"| {LABEL[row['tool']]} | {_fmt(row['wall_s'], 1)} | {_fmt(row['cpu_s'], 1)} "
-            f"| {_fmt(row['peak_rss_mib'])} | {_fmt(row['rss_start_mib'])} "
-            f"| {_fmt(row['n_pairs'])} | {_fmt(row['precision'], 4)} "
-            f"| {_fmt(row['recall'], 4)} | {_fmt(row['f1'], 4)} "
-            f"| {_fmt(row['best_f1'], 4)} ({_thr(row['best_threshold'])}) "
-            f"| {_fmt(row['bcubed_f1'], 4)} | {_fmt(row['n_clusters'])} "
+            f"| {LABEL[row['tool']]} | {fmt(row['wall_s'], 1)} | {fmt(row['cpu_s'], 1)} "
+            f"| {fmt(row['peak_rss_mib'])} | {fmt(row['rss_start_mib'])} "
+            f"| {fmt(row['n_pairs'])} | {fmt(row['precision'], 4)} "
+            f"| {fmt(row['recall'], 4)} | {fmt(row['f1'], 4)} "
+            f"| {fmt(row['best_f1'], 4)} ({_thr(row['best_threshold'])}) "
+            f"| {fmt(row['bcubed_f1'], 4)} | {fmt(row['n_clusters'])} "
             f"| {_lambda(row.get('lambda'))} |")
     golden, splink = by_tool.get("golden"), by_tool.get("splink")
     if golden and splink and golden["ok"] and splink["ok"]:
@@ -384,10 +348,10 @@ def markdown(args: argparse.Namespace, summary: list[dict[str, Any]],
             "",
             "| time × | CPU × | peak RSS × | peak Δ × | ΔF1 | Δbest F1 | ΔB³ F1 |",
             "|--:|--:|--:|--:|--:|--:|--:|",
-            f"| {_ratio(golden['wall_s'], splink['wall_s'])} "
-            f"| {_ratio(golden['cpu_s'], splink['cpu_s'])} "
-            f"| {_ratio(golden['peak_rss_mib'], splink['peak_rss_mib'])} "
-            f"| {_ratio(golden['peak_rss_increase_mib'], splink['peak_rss_increase_mib'])} "
+            f"| {ratio(golden['wall_s'], splink['wall_s'])} "
+            f"| {ratio(golden['cpu_s'], splink['cpu_s'])} "
+            f"| {ratio(golden['peak_rss_mib'], splink['peak_rss_mib'])} "
+            f"| {ratio(golden['peak_rss_increase_mib'], splink['peak_rss_increase_mib'])} "
             f"| {_delta(golden['f1'], splink['f1'])} "
             f"| {_delta(golden['best_f1'], splink['best_f1'])} "
             f"| {_delta(golden['bcubed_f1'], splink['bcubed_f1'])} |",
@@ -409,8 +373,8 @@ def markdown(args: argparse.Namespace, summary: list[dict[str, Any]],
                   "| tool | phase | time s | peak RSS MiB |", "|---|---|--:|--:|"]
         for row in phase_rows:
             for phase, seconds in row["phases_s"].items():
-                lines.append(f"| {LABEL[row['tool']]} | {phase} | {_fmt(seconds, 2)} "
-                             f"| {_fmt(_peak(row, phase))} |")
+                lines.append(f"| {LABEL[row['tool']]} | {phase} | {fmt(seconds, 2)} "
+                             f"| {fmt(_peak(row, phase))} |")
     if golden and golden["ok"]:
         lines += ["", *_stage_table(golden, profile)]
     saved = by_tool.get("golden_saved")
@@ -419,20 +383,20 @@ def markdown(args: argparse.Namespace, summary: list[dict[str, Any]],
             "",
             "golden predicting with a saved model: a fresh process runs `Linker.load` + "
             "`predict` + `cluster` on the same records (no fit). Model saved once by the "
-            f"first golden run ({_fmt(golden.get('model_bytes'))} bytes of JSON, "
-            f"saved in {_fmt(golden.get('save_s'), 3)} s).",
+            f"first golden run ({fmt(golden.get('model_bytes'))} bytes of JSON, "
+            f"saved in {fmt(golden.get('save_s'), 3)} s).",
             "",
             "| | load s | predict s | cluster s | total s | peak RSS MiB | pairs | F1 | B³ F1 |",
             "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
-            f"| saved model | {_fmt(saved['phases_s'].get('load'), 3)} "
-            f"| {_fmt(saved['phases_s'].get('predict'), 2)} "
-            f"| {_fmt(saved['phases_s'].get('cluster'), 2)} | {_fmt(saved['wall_s'], 2)} "
-            f"| {_fmt(saved['peak_rss_mib'])} | {_fmt(saved['n_pairs'])} "
-            f"| {_fmt(saved['f1'], 4)} | {_fmt(saved['bcubed_f1'], 4)} |",
-            f"| fit + predict + cluster | – | {_fmt(golden['phases_s'].get('predict'), 2)} "
-            f"| {_fmt(golden['phases_s'].get('cluster'), 2)} | {_fmt(golden['wall_s'], 2)} "
-            f"| {_fmt(golden['peak_rss_mib'])} | {_fmt(golden['n_pairs'])} "
-            f"| {_fmt(golden['f1'], 4)} | {_fmt(golden['bcubed_f1'], 4)} |",
+            f"| saved model | {fmt(saved['phases_s'].get('load'), 3)} "
+            f"| {fmt(saved['phases_s'].get('predict'), 2)} "
+            f"| {fmt(saved['phases_s'].get('cluster'), 2)} | {fmt(saved['wall_s'], 2)} "
+            f"| {fmt(saved['peak_rss_mib'])} | {fmt(saved['n_pairs'])} "
+            f"| {fmt(saved['f1'], 4)} | {fmt(saved['bcubed_f1'], 4)} |",
+            f"| fit + predict + cluster | – | {fmt(golden['phases_s'].get('predict'), 2)} "
+            f"| {fmt(golden['phases_s'].get('cluster'), 2)} | {fmt(golden['wall_s'], 2)} "
+            f"| {fmt(golden['peak_rss_mib'])} | {fmt(golden['n_pairs'])} "
+            f"| {fmt(golden['f1'], 4)} | {fmt(golden['bcubed_f1'], 4)} |",
         ]
     return "\n".join(lines)
 
@@ -464,16 +428,16 @@ def _stage_table(golden: dict[str, Any], profile: dict[str, Any] | None) -> list
         total = sum(v for k, v in split.items() if k != "total") or None
         sampled = golden["phase_peak_sampled_mib"].get(call)
         exact = golden["phase_peak_exact_mib"].get(call)
-        lines.append(f"| **{call}** | **{_fmt(measured, 2)}** | | {_fmt(total, 2)} "
-                     f"| {_fmt(sampled)} / {_fmt(exact)} |")
+        lines.append(f"| **{call}** | **{fmt(measured, 2)}** | | {fmt(total, 2)} "
+                     f"| {fmt(sampled)} / {fmt(exact)} |")
         for stage, seconds in split.items():
             if stage == "total" or not total:
                 continue
             share = seconds / total
-            lines.append(f"| · {stage} | ≈ {_fmt(share * measured, 2)} | {share:.0%} "
-                         f"| {_fmt(seconds, 2)} | |")
-    lines.append(f"| **total** | **{_fmt(golden['wall_s'], 2)}** | | "
-                 f"{_fmt((profile or {}).get('wall_s'), 2)} | {_fmt(golden['peak_rss_mib'])} |")
+            lines.append(f"| · {stage} | ≈ {fmt(share * measured, 2)} | {share:.0%} "
+                         f"| {fmt(seconds, 2)} | |")
+    lines.append(f"| **total** | **{fmt(golden['wall_s'], 2)}** | | "
+                 f"{fmt((profile or {}).get('wall_s'), 2)} | {fmt(golden['peak_rss_mib'])} |")
     functions = (profile or {}).get("profile_functions", {})
     if functions:
         names = list(next(iter(functions.values())))
@@ -496,28 +460,6 @@ def _stage_table(golden: dict[str, Any], profile: dict[str, Any] | None) -> list
 # ---------------------------------------------------------------------------
 
 
-def versions() -> dict[str, str]:
-    from importlib import metadata
-
-    found = {}
-    for package in ("golden", "splink", "duckdb", "pandas", "numpy", "pyarrow", "rapidfuzz"):
-        try:
-            found[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            found[package] = "not installed"
-    found["python"] = platform.python_version()
-    return found
-
-
-def snapshot_golden(work: Path) -> str:
-    """Copy the working tree's src/golden to ``work`` (so edits made while the benchmark
-    runs do not mix versions); return the folder to put first on the import path."""
-    target = work / "golden-src"
-    shutil.copytree(HERE.parent / "src" / "golden", target / "golden",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    return str(target)
-
-
 def source_hash(folder: Path) -> str:
     import hashlib
 
@@ -526,20 +468,6 @@ def source_hash(folder: Path) -> str:
         digest.update(path.relative_to(folder).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
-
-
-def golden_source() -> dict[str, Any]:
-    """The golden commit benchmarked, and whether src/golden had uncommitted changes."""
-    def git(*command: str) -> str:
-        try:
-            done = subprocess.run(["git", *command], capture_output=True, text=True,
-                                  cwd=HERE.parent, timeout=30, check=False)
-        except (OSError, subprocess.TimeoutExpired):
-            return ""
-        return done.stdout.strip()
-
-    return {"commit": git("rev-parse", "--short", "HEAD"),
-            "src_golden_dirty": bool(git("status", "--porcelain", "--", "src/golden"))}
 
 
 def check_normalisation(n_records: int, seed: int) -> dict[str, int]:
@@ -565,7 +493,7 @@ def check_normalisation(n_records: int, seed: int) -> dict[str, int]:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="golden-src-") as snapshot_dir:
-        source_state = golden_source()  # before the snapshot: the state that was copied
+        source_state = _harness.golden_source()  # before the snapshot: the state that was copied
         if args.golden_src:
             args.golden_path = str(Path(args.golden_src).resolve())
             if not (Path(args.golden_path) / "golden" / "__init__.py").exists():
@@ -574,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.live_source:
             args.golden_path = None
         else:
-            args.golden_path = snapshot_golden(Path(snapshot_dir))
+            args.golden_path = _harness.snapshot_golden(Path(snapshot_dir))
         if args.golden_path:
             sys.path.insert(0, args.golden_path)  # this process scores with the same golden
         source_state["source_hash"] = source_hash(
@@ -592,43 +520,34 @@ def _main(args: argparse.Namespace, source_state: dict[str, Any]) -> int:
         normalisation = check_normalisation(args.n_records, args.seed)
         print(f"normalisation check (rows differing per column): {normalisation}",
               file=sys.stderr, flush=True)
-    golden_note = (f"golden {source_state['commit']}"
-                   + (" + uncommitted changes" if source_state["src_golden_dirty"] else "")
-                   + (" (snapshot)" if source_state["snapshot"] else " (live source)"))
+    golden_note = _harness.source_note(source_state, source_state["snapshot"])
     print(f"running {args.tools} on {args.label}, {args.repeats} repeat(s), "
           f"timeout {args.timeout:,.0f} s per run; {golden_note}", file=sys.stderr, flush=True)
     runs, pair_check, profile = run_all(args, truth, source)
     summary = summarise(runs)
     table = markdown(args, summary, pair_check, profile, n_records)
-    env = versions()
+    env = _harness.versions(PACKAGES)
     env.update(golden_source=golden_note + f", source hash {source_state['source_hash']}",
                platform=platform.platform(), cpus=str(os.cpu_count()))
-    print(table)
-    print()
-    print("versions: " + ", ".join(f"{k} {v}" for k, v in env.items()))
-    if args.out:
-        out = Path(args.out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        payload = {
-            "command": " ".join(["python", "benchmarks/run.py", *sys.argv[1:]]),
-            "environment": env,
-            "golden_source": source_state,
-            "dataset": args.label,
-            "n_records": n_records,
-            "seed": args.seed,
-            "tools": args.tools,
-            "repeats": args.repeats,
-            "timeout_s": args.timeout,
-            "golden_overrides": args.golden_set,
-            "normalisation_mismatches": normalisation,
-            "candidate_pairs": pair_check,
-            "summary": summary,
-            "runs": runs,
-            "profile": profile,
-            "markdown": table,
-        }
-        out.write_text(json.dumps(payload, indent=2, default=float) + "\n")
-        print(f"\nwrote {out}", file=sys.stderr)
+    payload = {
+        "command": " ".join(["python", "benchmarks/run.py", *sys.argv[1:]]),
+        "environment": env,
+        "golden_source": source_state,
+        "dataset": args.label,
+        "n_records": n_records,
+        "seed": args.seed,
+        "tools": args.tools,
+        "repeats": args.repeats,
+        "timeout_s": args.timeout,
+        "golden_overrides": args.golden_set,
+        "normalisation_mismatches": normalisation,
+        "candidate_pairs": pair_check,
+        "summary": summary,
+        "runs": runs,
+        "profile": profile,
+        "markdown": table,
+    }
+    _harness.publish(table, env, args.out, payload)
     return 0
 
 

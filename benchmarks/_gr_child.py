@@ -1,0 +1,241 @@
+"""Child process of the golden-record benchmark (``golden_records.py``): one measured run.
+
+    python benchmarks/_gr_child.py --mode golden --n-records 1000000 [--out DIR]
+
+Modes:
+
+* ``golden``: ``GoldenRecordBuilder(...).build`` on the records, entities = the true
+  ``person_id``;
+* ``baseline``: the hand-written pandas equivalent (``_gr_baseline.py``) on the same input;
+* ``households``: raw records → ``Linker`` (golden's demo configuration) ``fit_predict`` +
+  ``cluster`` → golden records → ``HouseholdGrouper.fit_transform``, then (not timed)
+  household and person accuracy against the truth.
+
+The data are read and the libraries imported before the timed region. The child prints
+one JSON line (the last line of its stdout) with wall time, CPU time and peak RSS (of the
+timed region, and per stage for ``households``); with ``--out`` the golden records are
+written there as ``records.parquet`` for the parent to compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import _gr_baseline
+import _scale_data
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+MODES = ("golden", "baseline", "households")
+RECORDS_FILE = "records.parquet"
+COMPLETED = "completed:"  # prefix of golden's "value completed the group" flag columns
+CLUSTER_THRESHOLD = 0.5
+REFERENCE_DATE = "2026-11-01"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mode", required=True, choices=MODES)
+    parser.add_argument("--n-records", type=int, required=True)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=None,
+                        help="folder for the golden records (golden / baseline modes)")
+    return parser.parse_args()
+
+
+# ---------------------------------------------------------------------------
+# measuring
+# ---------------------------------------------------------------------------
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _status_mib(field: str) -> float | None:
+    """``VmRSS`` / ``VmHWM`` of this process from /proc, in MiB (None off Linux)."""
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def _reset_peak() -> bool:
+    """Reset the kernel's peak-RSS mark (``VmHWM``) to the current RSS, where allowed."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _max_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+class Meter:
+    """Wall time, CPU time and peak RSS of the timed region, and time and peak per stage.
+
+    The peak is the kernel's high-water mark, reset before each stage so that reading the
+    data (before the timed region) does not count; where the reset is not allowed it falls
+    back to ``ru_maxrss``, which then includes the loading.
+    """
+
+    def __init__(self) -> None:
+        self.load_peak_mib = _max_rss_mib()
+        self.exact = _reset_peak()
+        self.rss_start_mib = _status_mib("VmRSS") or self.load_peak_mib
+        self.stages_s: dict[str, float] = {}
+        self.stage_peak_mib: dict[str, float] = {}
+        self._cpu0 = _cpu_seconds()
+        self._t0 = time.perf_counter()
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        if self.exact:
+            _reset_peak()
+        start = time.perf_counter()
+        yield
+        self.stages_s[name] = time.perf_counter() - start
+        peak = _status_mib("VmHWM") if self.exact else None
+        self.stage_peak_mib[name] = peak if peak is not None else _max_rss_mib()
+
+    def stop(self) -> dict[str, Any]:
+        wall = time.perf_counter() - self._t0
+        cpu = _cpu_seconds() - self._cpu0
+        peak = max(self.stage_peak_mib.values())
+        return {"wall_s": wall, "cpu_s": cpu, "peak_rss_mib": peak,
+                "rss_start_mib": self.rss_start_mib,
+                "peak_rss_increase_mib": peak - self.rss_start_mib,
+                "peak_is_exact": self.exact, "load_peak_rss_mib": self.load_peak_mib,
+                "stages_s": self.stages_s, "stage_peak_rss_mib": self.stage_peak_mib}
+
+
+# ---------------------------------------------------------------------------
+# the runs
+# ---------------------------------------------------------------------------
+
+
+def builder() -> Any:
+    """The benchmark's golden-record configuration."""
+    import golden as gd
+    from golden import survivorship as sv
+
+    return gd.GoldenRecordBuilder(
+        rules={"first_name": sv.longest().then(sv.most_frequent()),
+               "email": sv.all_values(gd.col("email").email()),
+               "phone": sv.all_values(gd.col("phone").phone(), order="recent"),
+               "address": sv.most_recent()},
+        attributes=["first_name", "surname", "dob", "email", "phone"],
+        groups={"address": _gr_baseline.ADDRESS},
+        source="source", timestamp="updated_at")
+
+
+def true_entities(people: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"unique_id": people["unique_id"], "entity_id": people["person_id"]})
+
+
+def run_golden(people: pd.DataFrame, out: Path | None) -> dict[str, Any]:
+    records = people.drop(columns=list(_scale_data.TRUTH_COLUMNS))
+    clusters = true_entities(people)
+    meter = Meter()
+    with meter.stage("golden records"):
+        result = builder().build(records, clusters)
+    report = meter.stop()
+    if out is not None:
+        completed = result.provenance[result.provenance["rule"].str.endswith(", completed")]
+        flags = {COMPLETED + column: result.records["entity_id"].isin(
+                     completed.loc[completed["attribute"] == column, "entity_id"]).to_numpy()
+                 for column in _gr_baseline.ADDRESS}
+        write_records(out, result.records.assign(**flags))
+    return {**report, "n_entities": len(result.records),
+            "n_provenance_rows": len(result.provenance)}
+
+
+def run_baseline(people: pd.DataFrame, out: Path | None) -> dict[str, Any]:
+    records = people.drop(columns=list(_scale_data.TRUTH_COLUMNS))
+    clusters = true_entities(people)
+    meter = Meter()
+    with meter.stage("golden records"):
+        table = _gr_baseline.golden_records(records, clusters)
+    report = meter.stop()
+    if out is not None:
+        write_records(out, table)
+    return {**report, "n_entities": len(table)}
+
+
+def run_households(people: pd.DataFrame) -> dict[str, Any]:
+    import golden as gd
+    from golden.demo import BLOCKING, COMPARISONS, TRAINING
+
+    records = people.drop(columns=list(_scale_data.TRUTH_COLUMNS))
+    by_id = people.set_index("unique_id")
+    meter = Meter()
+    with meter.stage("link"):
+        linker = gd.Linker(COMPARISONS, BLOCKING, training_blocking=TRAINING, random_state=0,
+                           progress=False)
+        pairs = linker.fit_predict(records)
+        clusters = linker.cluster(pairs, records, threshold=CLUSTER_THRESHOLD)
+    with meter.stage("golden records"):
+        golden = builder().build(records, clusters)
+    with meter.stage("households"):
+        homes = gd.HouseholdGrouper(reference_date=REFERENCE_DATE).fit_transform(
+            golden.records)
+    report = meter.stop()
+    household = gd.evaluate.household_metrics(homes.members, clusters,
+                                              by_id["household_id"])
+    person = gd.evaluate.cluster_metrics(clusters, by_id["person_id"])
+    return {**report, "n_pairs": len(pairs), "n_entities": len(golden.records),
+            "n_households": len(homes.households),
+            "n_true_households": int(people["household_id"].nunique()),
+            "household": household, "person": person}
+
+
+def write_records(out: Path, table: pd.DataFrame) -> None:
+    """Golden records as Parquet without pandas metadata (list columns read back as
+    plain lists)."""
+    out.mkdir(parents=True, exist_ok=True)
+    arrow = pa.Table.from_pandas(table, preserve_index=False).replace_schema_metadata(None)
+    pq.write_table(arrow, out / RECORDS_FILE)
+
+
+def main() -> None:
+    args = parse_args()
+    people = _scale_data.read_people(args.n_records, args.seed)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if args.mode == "baseline":  # pandas only: golden is not imported
+            result = run_baseline(people, args.out)
+        else:
+            import golden
+
+            result = (run_golden(people, args.out) if args.mode == "golden"
+                      else run_households(people))
+            result["golden_file"] = golden.__file__
+    result["warnings"] = sorted({f"{w.category.__name__}: {str(w.message)[:300]}"
+                                 for w in caught})
+    sys.stdout.flush()
+    print(json.dumps({**result, "mode": args.mode, "pid": os.getpid()}, default=float),
+          flush=True)
+
+
+if __name__ == "__main__":
+    main()
