@@ -7,8 +7,8 @@ pairs, blocking recall, pairwise and cluster precision / recall / F1, seconds pe
 peak memory — writes the same as JSON, and exits non-zero with one line per failed gate.
 
 Datasets: built-in synthetic people at fixed sizes and seeds (``people-5k``,
-``people-20k``, ``people-100k``, ``people-5k-seed1``, ...: no network, no files), FEBRL3
-from a folder (``--data-dir``), or your own CSV / Parquet file with a truth column
+``people-20k``, ``people-100k``, ``people-5k-seed1``, ...) and FEBRL3 (shipped with golden,
+BSD-3) — no network, no files — or your own CSV / Parquet file with a truth column
 (``--truth``) or a file of labelled pairs (``--labels``).
 
 Exit codes: 0 every gate passed; 1 bad input (the reason is printed); 2 usage; 3 a gate
@@ -49,7 +49,8 @@ __all__ = ["BenchResult", "Dataset", "default_config", "failed_gates", "load_dat
            "run"]
 
 PEOPLE = re.compile(r"people-(\d+)(k|m)?(?:-seed(\d+))?$")
-BUILT_IN = ("people-5k", "people-20k", "people-100k", "people-5k-seed1", "people-5k-seed2")
+BUILT_IN = ("people-5k", "people-20k", "people-100k", "people-5k-seed1", "people-5k-seed2",
+            "febrl3")
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_GATE = 0, 1, 2, 3
 FORMAT = "golden.bench"
 COUNTS = frozenset({"tp", "fp", "fn", "n_predicted", "n_true", "n_labelled"})
@@ -113,7 +114,7 @@ def default_config() -> LinkerConfig:
     return LinkerConfig(linker, 0.5)
 
 
-def load_dataset(name: str, data_dir: str | Path | None = None) -> Dataset:
+def load_dataset(name: str) -> Dataset:
     """A built-in dataset by name: ``people-<size>[-seed<n>]`` or ``febrl3``.
 
     Examples
@@ -131,18 +132,14 @@ def load_dataset(name: str, data_dir: str | Path | None = None) -> Dataset:
         truth = people.set_index("unique_id")["person_id"]
         return Dataset(name, people.drop(columns=["person_id", "household_id"]), truth)
     if name == "febrl3":
-        if data_dir is None:
-            raise ConfigError("dataset febrl3: pass --data-dir, the folder holding "
-                              "febrl/dataset3.csv (FEBRL is not bundled with golden)")
-        path = Path(data_dir) / "febrl" / "dataset3.csv"
-        if not path.is_file():
-            raise ConfigError(f"dataset febrl3: {path} does not exist")
-        records = pd.read_csv(path, skipinitialspace=True, dtype=str)
+        from golden.datasets import load_febrl3
+
+        records = load_febrl3()
         entity = records["rec_id"].str.extract(r"rec-(\d+)-")[0]
         return Dataset(name, records, pd.Series(entity.to_numpy(), index=records["rec_id"],
                                                 name="entity"))
-    raise ConfigError(f"dataset {name!r} is unknown; built in: {list(BUILT_IN)} (any "
-                      "people-<size>[-seed<n>]) and febrl3 (with --data-dir)")
+    raise ConfigError(f"dataset {name!r} is unknown; built in: {list(BUILT_IN)} (and any "
+                      "people-<size>[-seed<n>])")
 
 
 def dataset_from_file(path: str | Path, *, unique_id: str, truth: str | None = None,
@@ -256,9 +253,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="golden bench", description=__doc__.split("\n\n")[1],
         formatter_class=argparse.RawDescriptionHelpFormatter)
     data = parser.add_argument_group("data (one of --dataset or --data)")
-    data.add_argument("--dataset", help=f"built-in: {', '.join(BUILT_IN)}, any "
-                      "people-<size>[-seed<n>], or febrl3 (needs --data-dir)")
-    data.add_argument("--data-dir", help="folder holding febrl/dataset3.csv")
+    data.add_argument("--dataset", help=f"built-in: {', '.join(BUILT_IN)}, or any "
+                      "people-<size>[-seed<n>]")
     data.add_argument("--data", help="your own CSV or Parquet file of records")
     data.add_argument("--truth", help="with --data: the column holding each record's entity")
     data.add_argument("--labels", help="with --data: a CSV/Parquet of labelled pairs "
@@ -284,7 +280,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _dataset(args: argparse.Namespace, config: LinkerConfig | None) -> Dataset:
     if args.dataset is not None:
-        dataset = load_dataset(args.dataset, args.data_dir)
+        dataset = load_dataset(args.dataset)
         if config is None and not PEOPLE.match(args.dataset):
             raise ConfigError(f"dataset {args.dataset}: give a --config (the default "
                               "configuration is for the people datasets)")

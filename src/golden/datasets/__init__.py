@@ -9,6 +9,7 @@ Examples
 
 from __future__ import annotations
 
+from golden.datasets._febrl import load_febrl3
 from golden.datasets._people import make_people
 
-__all__ = ["make_people"]
+__all__ = ["load_febrl3", "make_people"]
