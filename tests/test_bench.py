@@ -175,3 +175,17 @@ def test_febrl3_ships_with_golden_and_equals_the_public_file() -> None:
     shipped = gd.datasets.load_febrl3()
     public = pd.read_csv(SHARED / "febrl" / "dataset3.csv", skipinitialspace=True, dtype=str)
     pd.testing.assert_frame_equal(shipped, public)
+
+
+def test_python_configuration(tmp_path) -> None:
+    config = tmp_path / "golden_config.py"
+    config.write_text(
+        "import golden as gd\n"
+        "from golden import comparisons as cmp\n"
+        "linker = gd.Linker([cmp.name('first_name'), cmp.name('surname'),\n"
+        "                    cmp.date_of_birth('dob')], [gd.block_on('dob')], random_state=0)\n"
+        "threshold = 0.7\n")
+    code, result = run_cli(tmp_path, "--dataset", "people-1k", "--config", str(config))
+    assert code == 0 and result["threshold"] == 0.7
+    config.write_text("x = 1\n")
+    assert bench.main(["--dataset", "people-1k", "--config", str(config), "--json", ""]) == 1
