@@ -13,7 +13,7 @@ from golden import bench, cli, demo
 from golden._config import linker_config, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIGS = ROOT / "benchmarks" / "configs"
+CONFIGS = ROOT / "src" / "golden" / "configs"
 SHARED = ROOT.parent / "shared" / "data"
 
 WEAK = """
@@ -124,7 +124,7 @@ def test_max_seconds_gate(tmp_path, capsys) -> None:
 def test_labels_file_scores_only_the_labelled_pairs(tmp_path) -> None:
     code, result = run_cli(tmp_path, "--data", str(SHARED / "splink" / "fake_1000.csv"),
                            "--labels", str(SHARED / "splink" / "fake_1000_labels.csv"),
-                           "--config", str(CONFIGS / "fake_1000.toml"), "--min-f1", "0.5")
+                           "--config", str(ROOT / "examples" / "fake_1000.toml"), "--min-f1", "0.5")
     assert code == 0
     assert result["pairwise"]["n_labelled"] == 3176 and result["clusters"] == {}
 
@@ -164,7 +164,7 @@ def test_golden_command_dispatches(tmp_path, capsys) -> None:
     (["--dataset", "febrl3", "--config", str(CONFIGS / "febrl3.toml")], 0.99),
 ])
 def test_golden_itself_passes_its_accuracy_gates(tmp_path, arguments, min_f1) -> None:
-    # Measured: people-5k pairwise F1 0.910, FEBRL3 0.998 (benchmarks/configs).
+    # Measured: people-5k pairwise F1 0.910, FEBRL3 0.998 (golden/configs).
     code, result = run_cli(tmp_path, *arguments, "--min-f1", str(min_f1))
     assert code == 0, result
 
@@ -189,3 +189,9 @@ def test_python_configuration(tmp_path) -> None:
     assert code == 0 and result["threshold"] == 0.7
     config.write_text("x = 1\n")
     assert bench.main(["--dataset", "people-1k", "--config", str(config), "--json", ""]) == 1
+
+
+def test_built_in_datasets_run_with_their_shipped_configuration(tmp_path) -> None:
+    code, result = run_cli(tmp_path, "--dataset", "febrl3")
+    assert code == 0 and result["config"] == "built in (golden/configs)"
+    assert result["pairwise"]["f1"] > 0.99

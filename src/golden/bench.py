@@ -30,19 +30,19 @@ import re
 import resource
 import sys
 import time
+import tomllib
 import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from golden._config import LinkerConfig, load_config
+from golden._config import LinkerConfig, linker_config, load_config
 from golden._errors import ConfigError, GoldenError, SchemaError
-from golden._linker import Linker
 from golden.evaluate import blocking_metrics, cluster_metrics, pairwise_metrics
 
 __all__ = ["BenchResult", "Dataset", "default_config", "failed_gates", "load_dataset", "main",
@@ -105,13 +105,12 @@ class BenchResult:
         return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)
 
 
-def default_config() -> LinkerConfig:
-    """The demo's configuration, for the built-in people datasets."""
-    from golden import demo
-
-    linker = Linker(demo.COMPARISONS, demo.BLOCKING, training_blocking=demo.TRAINING,
-                    random_state=0, progress=False)
-    return LinkerConfig(linker, 0.5)
+def default_config(dataset: str = "people-5k") -> LinkerConfig:
+    """The configuration shipped for a built-in dataset (``golden/configs/*.toml``): the
+    demo's for the people datasets, and one for FEBRL3."""
+    name = "febrl3" if dataset == "febrl3" else "people"
+    text = resources.files("golden").joinpath("configs", f"{name}.toml").read_text("utf-8")
+    return linker_config(tomllib.loads(text), where=f"golden/configs/{name}.toml")
 
 
 def load_dataset(name: str) -> Dataset:
@@ -225,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(args.config) if args.config else None
         dataset = _dataset(args, config)
-        config = config or default_config()
+        config = config or default_config(dataset.name)
         if args.threshold is not None:
             config = LinkerConfig(config.linker, args.threshold)
         baseline = _baseline(args.baseline) if args.baseline else None
@@ -233,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.quiet:
                 warnings.simplefilter("ignore")
             config.linker.set_params(progress=False)
-            result = run(config, dataset, args.config or "default (the demo's)")
+            result = run(config, dataset, args.config or "built in (golden/configs)")
     except (GoldenError, OSError) as exc:
         print(f"golden bench: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -259,8 +258,8 @@ def _parser() -> argparse.ArgumentParser:
     data.add_argument("--truth", help="with --data: the column holding each record's entity")
     data.add_argument("--labels", help="with --data: a CSV/Parquet of labelled pairs "
                       "(unique_id_l, unique_id_r, is_match or clerical_match_score)")
-    parser.add_argument("--config", help="TOML or Python configuration (default: the demo's, "
-                        "for people datasets)")
+    parser.add_argument("--config", help="TOML or Python configuration (default for a built-in "
+                        "dataset: its shipped configuration, golden/configs/*.toml)")
     parser.add_argument("--threshold", type=float, help="match probability threshold "
                         "(default: the config's, else 0.5)")
     parser.add_argument("--json", default="golden-bench.json",
@@ -280,11 +279,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _dataset(args: argparse.Namespace, config: LinkerConfig | None) -> Dataset:
     if args.dataset is not None:
-        dataset = load_dataset(args.dataset)
-        if config is None and not PEOPLE.match(args.dataset):
-            raise ConfigError(f"dataset {args.dataset}: give a --config (the default "
-                              "configuration is for the people datasets)")
-        return dataset
+        return load_dataset(args.dataset)
     if config is None:
         raise ConfigError("--data needs a --config for your columns")
     return dataset_from_file(args.data, unique_id=config.linker.unique_id, truth=args.truth,
