@@ -2,7 +2,15 @@
 
 Examples
 --------
->>> main(["--help"])  # doctest: +SKIP
+>>> main(["--help"])
+usage: golden <command> [options]
+<BLANKLINE>
+commands:
+  bench  run a configuration against data with known truth; accuracy and speed gates
+  demo   resolve built-in synthetic customers and show what golden found
+<BLANKLINE>
+Run `golden <command> --help` for a command's options.
+0
 """
 
 from __future__ import annotations
