@@ -15,6 +15,7 @@ Examples
 from __future__ import annotations
 
 from golden import comparisons, datasets, evaluate, survivorship
+from golden._active import ActiveLearner, load_labels
 from golden._address import standardise_address
 from golden._blocking import (
     Blocking,
@@ -44,6 +45,7 @@ from golden._households import HouseholdGrouper, Households
 from golden._linker import Linker
 
 __all__ = [
+    "ActiveLearner",
     "BlockOn",
     "BlockOnAny",
     "Blocking",
@@ -72,6 +74,7 @@ __all__ = [
     "datasets",
     "evaluate",
     "generate_pairs",
+    "load_labels",
     "sorted_neighbourhood",
     "standardise_address",
     "survivorship",

@@ -54,7 +54,9 @@ __all__ = [
     "best_threshold",
     "blocking_metrics",
     "cluster_metrics",
+    "estimated_metrics",
     "household_metrics",
+    "labelled_threshold",
     "pairwise_metrics",
     "precision_recall_curve",
     "truth_pairs",
@@ -303,6 +305,108 @@ def best_threshold(
     f1 = curve["f1"].to_numpy()
     best = curve.iloc[len(f1) - 1 - int(np.argmax(f1[::-1]))]
     return {key: float(best[key]) for key in ("threshold", "precision", "recall", "f1")}
+
+
+def labelled_threshold(
+    labelled: pd.DataFrame,
+    *,
+    precision: float | None = None,
+    n_boot: int = 200,
+    random_state: int | None = 0,
+) -> dict[str, float]:
+    """The threshold chosen on labelled pairs, with a bootstrap interval.
+
+    Without ``precision``, the threshold that maximises F1 over the labelled pairs; with
+    it, the lowest threshold whose precision reaches the target (most recall at that
+    precision). ``low`` / ``high`` are the 5th and 95th percentiles of the threshold
+    chosen on ``n_boot`` resamples of the labels.
+
+    Parameters
+    ----------
+    labelled : pandas.DataFrame
+        ``match_probability`` and ``is_match`` (bool) of each labelled pair; pairs that
+        blocking never proposed can have a null probability (never predicted).
+
+    Returns
+    -------
+    dict
+        ``threshold``, ``low``, ``high``, and ``precision``, ``recall``, ``f1`` on the
+        labels at the threshold.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> labelled = pd.DataFrame({"match_probability": [0.95, 0.8, 0.6, 0.3, 0.1],
+    ...                          "is_match": [True, True, False, True, False]})
+    >>> chosen = labelled_threshold(labelled)
+    >>> chosen["threshold"], round(chosen["f1"], 3)
+    (0.3, 0.857)
+    >>> labelled_threshold(labelled, precision=1.0)["threshold"]
+    0.8
+    """
+    _require_columns(labelled, ["match_probability", "is_match"], "labelled")
+    score = labelled["match_probability"].to_numpy(dtype=np.float64)
+    truth = labelled["is_match"].to_numpy(dtype=bool)
+    if not truth.any() or truth.all():
+        raise ConfigError("labelled_threshold: needs labelled matches and non-matches")
+    chosen = _chosen_threshold(score, truth, precision)
+    rng = np.random.default_rng(random_state)
+    resampled = [_chosen_threshold(score[i], truth[i], precision)[0]
+                 for i in (rng.integers(0, len(score), len(score)) for _ in range(n_boot))]
+    boot = np.asarray([b for b in resampled if b == b])
+    low, high = (np.percentile(boot, [5, 95]) if boot.size else (np.nan, np.nan))
+    return {"threshold": chosen[0], "low": float(low), "high": float(high),
+            "precision": chosen[1], "recall": chosen[2], "f1": chosen[3]}
+
+
+def _chosen_threshold(score: _FloatArray, truth: _BoolArray, precision: float | None
+                      ) -> tuple[float, float, float, float]:
+    """(threshold, precision, recall, f1) at the best threshold among the scores."""
+    candidates = np.unique(score[~np.isnan(score)])
+    if candidates.size == 0 or not truth.any():
+        return (np.nan, np.nan, np.nan, np.nan)
+    predicted = np.nan_to_num(score, nan=-1.0)[:, None] >= candidates[None, :]
+    tp = (predicted & truth[:, None]).sum(axis=0)
+    n_pred = predicted.sum(axis=0)
+    prec = np.divide(tp, n_pred, out=np.zeros(len(candidates)), where=n_pred > 0)
+    rec = tp / truth.sum()
+    f1 = np.divide(2 * prec * rec, prec + rec, out=np.zeros(len(candidates)),
+                   where=prec + rec > 0)
+    if precision is None:
+        best = len(f1) - 1 - int(np.argmax(f1[::-1]))  # ties: the highest threshold
+    else:
+        meets = np.flatnonzero(prec >= precision)
+        if meets.size == 0:
+            return (np.nan, np.nan, np.nan, np.nan)
+        best = int(meets[0])
+    return (float(candidates[best]), float(prec[best]), float(rec[best]), float(f1[best]))
+
+
+def estimated_metrics(pairs: pd.DataFrame, threshold: float = 0.5) -> dict[str, float]:
+    """Precision and recall estimated without labels, from the model's own probabilities.
+
+    If the probabilities are right, the expected number of true matches among the pairs
+    predicted at ``threshold`` is the sum of their probabilities, and among all candidate
+    pairs the sum of all probabilities (as fastLink reports). Recall is relative to the
+    candidate pairs: matches that blocking never proposed are not counted.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pairs = pd.DataFrame({"match_probability": [0.99, 0.9, 0.6, 0.2, 0.01]})
+    >>> {k: round(v, 3) for k, v in estimated_metrics(pairs).items()}
+    {'precision': 0.83, 'recall': 0.922, 'f1': 0.874, 'expected_matches': 2.7}
+    """
+    _require_columns(pairs, [_PROBABILITY], "pairs")
+    _check_threshold(threshold, _PROBABILITY)
+    p = pairs[_PROBABILITY].to_numpy(dtype=np.float64)
+    p = p[~np.isnan(p)]
+    chosen = p[p >= threshold]
+    precision = float(chosen.mean()) if chosen.size else float("nan")
+    recall = float(chosen.sum() / p.sum()) if p.sum() > 0 else float("nan")
+    return {"precision": precision, "recall": recall,
+            "f1": _ratio(2 * precision * recall, precision + recall),
+            "expected_matches": float(p.sum())}
 
 
 def blocking_metrics(
