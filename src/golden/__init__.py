@@ -15,7 +15,7 @@ Examples
 from __future__ import annotations
 
 from golden import comparisons, datasets, evaluate, survivorship
-from golden._active import ActiveLearner, load_labels
+from golden._active import ActiveLearner, labels_from_truth, load_labels
 from golden._address import standardise_address
 from golden._blocking import (
     Blocking,
@@ -74,6 +74,7 @@ __all__ = [
     "datasets",
     "evaluate",
     "generate_pairs",
+    "labels_from_truth",
     "load_labels",
     "sorted_neighbourhood",
     "standardise_address",

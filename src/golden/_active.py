@@ -49,6 +49,29 @@ def load_labels(path: str | Path) -> pd.DataFrame:
     return as_labels(table)
 
 
+def labels_from_truth(pairs: pd.DataFrame, truth: pd.Series) -> pd.DataFrame:
+    """Label ``pairs`` (``unique_id_l``, ``unique_id_r``) from a truth column: a Series of
+    entity labels indexed by unique id (e.g. ``people.set_index("unique_id")["person_id"]``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> truth = pd.Series(["x", "x", "y"], index=["a", "b", "c"])
+    >>> pairs = pd.DataFrame({"unique_id_l": ["a", "a"], "unique_id_r": ["b", "c"]})
+    >>> labels_from_truth(pairs, truth)["is_match"].tolist()
+    [True, False]
+    """
+    lookup = truth.copy()
+    lookup.index = lookup.index.astype(str)
+    left = lookup.reindex(pairs["unique_id_l"].astype(str)).to_numpy()
+    right = lookup.reindex(pairs["unique_id_r"].astype(str)).to_numpy()
+    unknown = pd.isna(left) | pd.isna(right)
+    if unknown.any():
+        raise SchemaError(f"labels_from_truth: {int(unknown.sum())} pair(s) have an id the "
+                          "truth does not label")
+    return as_labels(pairs[["unique_id_l", "unique_id_r"]].assign(is_match=left == right))
+
+
 def as_labels(table: pd.DataFrame) -> pd.DataFrame:
     """A labels table with ids as text and ``is_match`` as bool; a clear error otherwise."""
     score = next((c for c in ("is_match", "clerical_match_score") if c in table.columns), None)
@@ -301,4 +324,4 @@ def _pair_keys(left: pd.Series, right: pd.Series) -> pd.Series:
     return pd.Series(low + "\x1f" + high)
 
 
-__all__ = ["ActiveLearner", "as_labels", "load_labels"]
+__all__ = ["ActiveLearner", "as_labels", "labels_from_truth", "load_labels"]
