@@ -150,3 +150,46 @@ def test_estimated_metrics_track_the_truth_when_the_model_is_calibrated() -> Non
     recall = (truth & predicted).sum() / truth.sum()
     assert estimate["precision"] == pytest.approx(precision, abs=0.01)
     assert estimate["recall"] == pytest.approx(recall, abs=0.01)
+
+
+def test_supervised_logistic_scorer_explains_itself(febrl3) -> None:
+    linker, records, truth = febrl3
+    learner = gd.ActiveLearner(linker, records).run(oracle_for(truth), max_labels=150,
+                                                    min_flipped=0.0)
+    scorer = gd.SupervisedLinker(linker).fit(records, learner.labels_)
+    pairs = scorer.predict(records)
+    assert pairwise_metrics(pairs, truth, threshold=0.5)["f1"] > 0.98
+    parts = pairs[[c for c in pairs.columns if c.startswith("mw_")]].sum(axis=1)
+    prior = scorer.model_.intercept_[0] / np.log(2)
+    assert np.allclose(prior + parts, pairs["match_weight"], atol=1e-3)  # additive, in bits
+    clusters = scorer.cluster(pairs, records, threshold=0.5)
+    assert len(clusters) == len(records)
+
+
+def test_supervised_gradient_boosting_and_errors(febrl3) -> None:
+    linker, records, truth = febrl3
+    candidates = linker.predict(records)
+    sample = candidates.sample(400, random_state=0)
+    labels = gd.labels_from_truth(sample, truth)
+    scorer = gd.SupervisedLinker(linker, model="gradient_boosting").fit(records, labels)
+    pairs = scorer.predict(records, threshold=0.5)
+    assert pairs["mw_given_name"].isna().all() and pairs["match_probability"].ge(0.5).all()
+    with pytest.raises(gd.ConfigError, match="at least 5 of each"):
+        gd.SupervisedLinker(linker).fit(records, labels.head(3))
+    with pytest.raises(gd.ConfigError, match="model"):
+        gd.SupervisedLinker(linker, model="svm").fit(records, labels)
+    with pytest.raises(gd.NotFittedError):
+        gd.SupervisedLinker(linker).predict(records)
+
+
+def test_supervised_logistic_model_saves_as_json(febrl3, tmp_path) -> None:
+    linker, records, truth = febrl3
+    labels = gd.labels_from_truth(linker.predict(records).sample(300, random_state=1), truth)
+    scorer = gd.SupervisedLinker(linker).fit(records, labels)
+    scorer.save(tmp_path / "scorer.json")
+    again = gd.SupervisedLinker.load(tmp_path / "scorer.json")
+    assert np.allclose(again.predict(records)["match_weight"],
+                       scorer.predict(records)["match_weight"])
+    boosted = gd.SupervisedLinker(linker, model="gradient_boosting").fit(records, labels)
+    with pytest.raises(gd.ConfigError, match="only the logistic model saves"):
+        boosted.to_dict()

@@ -43,6 +43,7 @@ from golden._expressions import Expr, col
 from golden._golden_record import GoldenRecordBuilder, GoldenRecords
 from golden._households import HouseholdGrouper, Households
 from golden._linker import Linker
+from golden._supervised import SupervisedLinker
 
 __all__ = [
     "ActiveLearner",
@@ -64,6 +65,7 @@ __all__ = [
     "NotFittedError",
     "SchemaError",
     "SortedNeighbourhood",
+    "SupervisedLinker",
     "analyse_blocking",
     "block_on",
     "block_on_any",
