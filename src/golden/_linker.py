@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from golden._dependence import agreement_correlations, posterior, strong_depende
 from golden._em import EMResult, Patterns, expectation_maximisation, level_shares
 from golden._errors import ConfigError, DataWarning, NotFittedError, SchemaError
 from golden._estimator import Estimator
+from golden._explain import kept_apart, spanning_links, waterfall
 from golden._fellegi_sunter import WeightTable, probability, score_pairs
 from golden._prepare import Records, RecordsInput, prepare_records, validate_link_type
 from golden._progress import progress
@@ -391,6 +392,54 @@ class Linker(Estimator):
             keep &= prob >= threshold
         return _pairs_frame(data, left[keep], right[keep], weight[keep], prob[keep],
                             rule[keep], gammas[keep], parts[keep], self.comparisons_)
+
+    # Explanations -----------------------------------------------------------------------
+
+    def explain(self, pair: pd.Series | tuple[Any, Any], records: RecordsInput | None = None
+                ) -> pd.DataFrame:
+        """Why a pair scored what it did, as waterfall data.
+
+        Parameters
+        ----------
+        pair : Series or tuple
+            A row of :meth:`predict`'s output; or two unique ids ``(a, b)`` with
+            ``records``; or two raw records (dicts or Series with every compared column;
+            term-frequency adjustments then only know these two records).
+        records : DataFrame, optional
+            The records, when ``pair`` is two ids.
+
+        Returns
+        -------
+        DataFrame
+            ``step`` (``prior``, each comparison, ``total``), ``level`` (gamma), ``label``
+            (the level's description), ``weight`` (bits), ``cumulative`` and the running
+            ``probability``.
+        """
+        self._check_fitted()
+        if not isinstance(pair, pd.Series):
+            first, second = pair
+            if isinstance(first, Mapping | pd.Series):
+                frame = pd.DataFrame([dict(first), dict(second)])
+                frame[self.unique_id] = ["a", "b"]
+                first, second, records = "a", "b", frame
+            if records is None:
+                raise ConfigError("explain((a, b)): pass the records the ids refer to")
+            given = pd.DataFrame({"unique_id_l": [first], "unique_id_r": [second]})
+            pair = self.predict(records, pairs=given).iloc[0]
+        return waterfall(pair, self.comparisons_, self.weight_table().prior)
+
+    def why(self, entity_id: Any, pairs: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:
+        """The links that hold an entity together (a maximum spanning tree of its scored
+        pairs, strongest first) and, flagged ``weakest``, the one it hangs on."""
+        return spanning_links(pairs, clusters, entity_id)
+
+    def why_not(self, a: Any, b: Any, pairs: pd.DataFrame, clusters: pd.DataFrame,
+                records: RecordsInput, threshold: float = 0.5) -> dict[str, Any]:
+        """Why records ``a`` and ``b`` are in different entities (or that they are not):
+        ``reason``, both entity ids, whether they were a candidate pair, their probability
+        and the waterfall of their comparison."""
+        self._check_fitted()
+        return kept_apart(self, records, pairs, clusters, a, b, threshold)
 
     def count_pairs(self, records: RecordsInput) -> pd.DataFrame:
         """Blocking analysis without building pairs: pairs per rule, new and cumulative pairs,
