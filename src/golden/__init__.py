@@ -14,7 +14,7 @@ Examples
 
 from __future__ import annotations
 
-from golden import comparisons, datasets, evaluate, survivorship
+from golden import comparisons, datasets, evaluate, plot, survivorship
 from golden._active import ActiveLearner, labels_from_truth, load_labels
 from golden._address import standardise_address
 from golden._blocking import (
@@ -78,6 +78,7 @@ __all__ = [
     "generate_pairs",
     "labels_from_truth",
     "load_labels",
+    "plot",
     "sorted_neighbourhood",
     "standardise_address",
     "survivorship",
