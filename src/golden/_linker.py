@@ -441,6 +441,18 @@ class Linker(Estimator):
         self._check_fitted()
         return kept_apart(self, records, pairs, clusters, a, b, threshold)
 
+    def report(self, path: str | Path, records: pd.DataFrame, **parts: Any) -> Path:
+        """Write a self-contained HTML report of a run (needs ``golden[plot]``).
+
+        ``parts`` may give ``pairs``, ``clusters`` (else computed), ``truth`` (a Series
+        of entity labels by unique id: adds accuracy), ``golden`` (GoldenRecords),
+        ``households`` (Households), ``threshold`` and ``title``.
+        """
+        from golden._report import write_report
+
+        self._check_fitted()
+        return write_report(path, self, records, **parts)
+
     def count_pairs(self, records: RecordsInput) -> pd.DataFrame:
         """Blocking analysis without building pairs: pairs per rule, new and cumulative pairs,
         and the largest blocks.
