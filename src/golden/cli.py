@@ -1,4 +1,4 @@
-"""The ``golden`` command: ``golden bench ...`` and ``golden demo [N]``.
+"""The ``golden`` command: ``dedupe``, ``link``, ``profile``, ``bench`` and ``demo``.
 
 Examples
 --------
@@ -6,8 +6,11 @@ Examples
 usage: golden <command> [options]
 <BLANKLINE>
 commands:
-  bench  run a configuration against data with known truth; accuracy and speed gates
-  demo   resolve built-in synthetic customers and show what golden found
+  dedupe   find the records of one file that are the same entity
+  link     find the records of several files that are the same entity
+  profile  describe a file's columns and suggest blocking rules
+  bench    run a configuration against data with known truth; accuracy and speed gates
+  demo     resolve built-in synthetic customers and show what golden found
 <BLANKLINE>
 Run `golden <command> --help` for a command's options.
 0
@@ -19,6 +22,9 @@ import sys
 from collections.abc import Sequence
 
 COMMANDS = {
+    "dedupe": "find the records of one file that are the same entity",
+    "link": "find the records of several files that are the same entity",
+    "profile": "describe a file's columns and suggest blocking rules",
     "bench": "run a configuration against data with known truth; accuracy and speed gates",
     "demo": "resolve built-in synthetic customers and show what golden found",
 }
@@ -31,6 +37,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_usage())
         return 0 if args else 2
     command, rest = args[0], args[1:]
+    if command in ("dedupe", "link", "profile"):
+        from golden import _commands
+
+        run = {"dedupe": _commands.dedupe, "link": _commands.link,
+               "profile": _commands.profile_command}[command]
+        return run(rest)
     if command == "bench":
         from golden import bench
 
@@ -45,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _usage() -> str:
     lines = ["usage: golden <command> [options]", "", "commands:"]
-    lines += [f"  {name:<6} {text}" for name, text in COMMANDS.items()]
+    lines += [f"  {name:<8} {text}" for name, text in COMMANDS.items()]
     lines.append("\nRun `golden <command> --help` for a command's options.")
     return "\n".join(lines)
 
