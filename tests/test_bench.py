@@ -47,6 +47,7 @@ def test_toml_config_is_the_demo_configuration() -> None:
     assert list(linker.blocking) == list(demo.BLOCKING)
     assert list(linker.training_blocking) == list(demo.TRAINING)
     assert config.threshold == 0.5
+    assert config.golden is not None and config.golden.get_params() == demo.GOLDEN.get_params()
 
 
 def test_every_config_problem_is_reported_at_once() -> None:

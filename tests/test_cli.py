@@ -26,14 +26,23 @@ def test_dedupe_writes_pairs_clusters_and_model(people_csv, tmp_path, capsys) ->
     code = cli.main(["dedupe", str(people_csv), "--config", str(CONFIG), "--out", str(out),
                      "--quiet"])
     assert code == 0
-    assert {p.name for p in out.iterdir()} == {"pairs.parquet", "clusters.parquet",
-                                               "model.json"}
+    assert {p.name for p in out.iterdir()} == {
+        "pairs.parquet", "clusters.parquet", "model.json",  # the linkage
+        "golden.parquet", "provenance.parquet",  # [golden] in the config
+        "members.parquet", "households.parquet", "dwellings.parquet"}  # [households]
     clusters = pd.read_parquet(out / "clusters.parquet")
     assert len(clusters) == 2_000
     assert pd.read_parquet(out / "pairs.parquet")["match_probability"].min() >= 0.5
     assert gd.Linker.load(out / "model.json").lambda_ > 0
+    golden = pd.read_parquet(out / "golden.parquet")
+    assert len(golden) == clusters["entity_id"].nunique()
+    assert isinstance(golden["email"].dropna().iloc[0], list | tuple) or hasattr(
+        golden["email"].dropna().iloc[0], "__len__")
+    members = pd.read_parquet(out / "members.parquet")
+    assert members["household_id"].notna().all()
     summary = capsys.readouterr().out
     assert "entities" in summary and "matches (p >= 0.5)" in summary
+    assert "golden records" in summary and "households" in summary
 
 
 def test_dedupe_csv_output_threshold_and_seed(people_csv, tmp_path) -> None:
@@ -57,6 +66,8 @@ def test_link_matches_across_files_only(tmp_path, capsys) -> None:
     pairs = pd.read_parquet(out / "pairs.parquet")
     assert (pairs["source_l"] != pairs["source_r"]).all()
     assert set(pairs["source_l"]) | set(pairs["source_r"]) <= {"crm", "web"}
+    provenance = pd.read_parquet(out / "provenance.parquet")
+    assert set(provenance["source"]) == {"crm", "web"}  # the file each value came from
 
 
 def test_profile_describes_columns_and_suggests_rules(people_csv, capsys) -> None:
@@ -89,3 +100,15 @@ def test_usage_errors_are_exit_2(capsys) -> None:
         cli.main(["link", "one.csv", "--config", "x.toml", "--out", "o"])
     assert usage.value.code == 2
     assert cli.main([]) == 2
+
+
+def test_golden_section_problems_are_reported(people_csv, tmp_path, capsys) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(CONFIG.read_text().replace(
+        'address = { rule = "most_recent" }', 'address = { rule = "most_recnt" }').replace(
+        'reference_date = "2026-01-01"', 'reference_dat = "2026-01-01"'))
+    assert cli.main(["dedupe", str(people_csv), "--config", str(config),
+                     "--out", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert "function 'most_recnt' is unknown (did you mean 'most_recent'?)" in err
+    assert "unknown key 'reference_dat' (did you mean 'reference_date'?)" in err

@@ -135,11 +135,42 @@ def _match(args: argparse.Namespace, inputs: list[str], mode: str) -> None:
         f"matches (p >= {threshold:g})": f"{len(matches):,}",
         "entities": f"{clusters['entity_id'].nunique():,}",
         "prior λ": f"{linker.lambda_:.3g}",
-        **{f"seconds {k}": f"{v:.1f}" for k, v in seconds.items()},
-        "written to": str(out),
     }
+    if config.golden is not None:
+        summary |= _golden_and_households(config, frames, clusters, mode, out, args.format,
+                                          seconds)
+    summary |= {f"seconds {k}": f"{v:.1f}" for k, v in seconds.items()}
+    summary["written to"] = str(out)
     width = max(len(k) for k in summary)
     print("\n".join(f"{k:<{width}}  {v}" for k, v in summary.items()))
+
+
+def _golden_and_households(config: Any, frames: dict[str, pd.DataFrame],
+                           clusters: pd.DataFrame, mode: str, out: Path, fmt: str,
+                           seconds: dict[str, float]) -> dict[str, str]:
+    """Golden records (and households, when configured) of the entities; written to ``out``."""
+    builder = config.golden
+    if mode == "dedupe":
+        records = next(iter(frames.values()))
+    else:  # several files: the file name is each record's source
+        records = pd.concat([f.assign(source=name) for name, f in frames.items()],
+                            ignore_index=True)
+        builder.set_params(source=builder.source or "source")
+    start = time.perf_counter()
+    golden = builder.build(records, clusters)
+    seconds["golden records"] = time.perf_counter() - start
+    _write(golden.records, out / "golden", fmt)
+    _write(golden.provenance, out / "provenance", fmt)
+    written = {"golden records": f"{len(golden):,}"}
+    if config.households is not None:
+        start = time.perf_counter()
+        homes = config.households.fit_transform(golden.records)
+        seconds["households"] = time.perf_counter() - start
+        _write(homes.members, out / "members", fmt)
+        _write(homes.households, out / "households", fmt)
+        _write(homes.dwellings, out / "dwellings", fmt)
+        written["households"] = f"{len(homes.households):,}"
+    return written
 
 
 def _write(frame: pd.DataFrame, stem: Path, fmt: str) -> None:

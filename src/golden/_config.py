@@ -46,9 +46,12 @@ from pathlib import Path
 from typing import Any
 
 from golden import comparisons as cmp
+from golden import survivorship as sv
 from golden._blocking import block_on, block_on_any, sorted_neighbourhood
 from golden._errors import ConfigError, GoldenError
 from golden._expressions import Expr, col
+from golden._golden_record import GoldenRecordBuilder
+from golden._households import HouseholdGrouper
 from golden._linker import Linker
 
 COMPARISONS: dict[str, Callable[..., Any]] = {
@@ -59,7 +62,11 @@ BLOCKING: dict[str, Callable[..., Any]] = {
 RULE_LISTS = ("blocking", "training_blocking", "deterministic_rules")
 LINKER_SETTINGS = ("link_type", "unique_id", "source", "recall", "u_max_pairs",
                    "training_max_pairs", "max_pairs", "max_iter", "tol", "random_state")
-KEYS = ("threshold", "comparisons", *RULE_LISTS, *LINKER_SETTINGS)
+KEYS = ("threshold", "comparisons", *RULE_LISTS, *LINKER_SETTINGS, "golden", "households")
+RULES: dict[str, Callable[..., Any]] = {
+    name: getattr(sv, name) for name in sv.__all__ if name[0].islower()}
+BUILDER_KEYS = ("rules", "default", "attributes", "groups", "unique_id", "source", "timestamp",
+                "suppress_records", "suppress_values")
 # Column steps are the methods of gd.col(...): steps = ["clean"] is gd.col(c).clean().
 STEPS = frozenset(name for name, member in vars(Expr).items()
                   if callable(member) and not name.startswith("_")
@@ -69,10 +76,14 @@ STEPS = frozenset(name for name, member in vars(Expr).items()
 
 @dataclass(frozen=True)
 class LinkerConfig:
-    """A configured (unfitted) :class:`~golden.Linker` and the match threshold to use."""
+    """A configured (unfitted) :class:`~golden.Linker`, the match threshold to use, and,
+    when the configuration has ``[golden]`` / ``[households]`` tables, a golden-record
+    builder and a household grouper."""
 
     linker: Linker
     threshold: float = 0.5
+    golden: GoldenRecordBuilder | None = None
+    households: HouseholdGrouper | None = None
 
 
 def load_config(path: str | Path) -> LinkerConfig:
@@ -124,7 +135,63 @@ def linker_config(data: Mapping[str, Any], where: str = "config") -> LinkerConfi
         linker._settings()  # the Linker's own checks, now rather than at fit time
     except ConfigError as exc:
         raise ConfigError([f"{where}: {p}" for p in exc.problems]) from exc
-    return LinkerConfig(linker, threshold)
+    problems = []
+    builder = (_builder(data["golden"], f"{where}: [golden]", linker.unique_id, problems)
+               if "golden" in data else None)
+    grouper = (_grouper(data["households"], f"{where}: [households]", problems)
+               if "households" in data else None)
+    if problems:
+        raise ConfigError(problems)
+    return LinkerConfig(linker, threshold, builder, grouper)
+
+
+def _builder(table: Any, where: str, unique_id: str, problems: list[str]
+             ) -> GoldenRecordBuilder | None:
+    """A GoldenRecordBuilder from a ``[golden]`` table (None, with ``problems`` noted).
+
+    Rules are tables ``{ rule = "most_recent", by = "updated_at" }``, with ``then`` for a
+    tie-break (another rule table) and ``normalise`` as a column table.
+    """
+    if not isinstance(table, Mapping):
+        problems.append(f"{where}: expected a table, got {table!r}")
+        return None
+    before = len(problems)
+    for key in table:
+        if key not in BUILDER_KEYS:
+            problems.append(f"{where}: unknown key {key!r}{_did_you_mean(key, BUILDER_KEYS)}")
+    rules = {name: _rule(entry, f"{where}.rules.{name}", problems)
+             for name, entry in dict(table.get("rules", {})).items()}
+    params = {k: table[k] for k in BUILDER_KEYS if k in table and k not in ("rules", "default")}
+    params.setdefault("unique_id", unique_id)
+    if "default" in table:
+        params["default"] = _rule(table["default"], f"{where}.default", problems)
+    return GoldenRecordBuilder(rules, **params) if len(problems) == before else None
+
+
+def _rule(entry: Any, where: str, problems: list[str]) -> Any:
+    if not isinstance(entry, Mapping) or "rule" not in entry:
+        problems.append(f"{where}: expected a table with a 'rule' name, got {entry!r}")
+        return None
+    arguments = {k: v for k, v in entry.items() if k not in ("rule", "then")}
+    rule = _call(RULES, {"function": entry["rule"], **arguments}, where, problems, None)
+    if "then" in entry and rule is not None:
+        tie_break = _rule(entry["then"], f"{where}.then", problems)
+        if tie_break is not None:
+            try:
+                rule = rule.then(tie_break)
+            except ConfigError as exc:
+                problems.extend(f"{where}: {p}" for p in exc.problems)
+    return rule
+
+
+def _grouper(table: Any, where: str, problems: list[str]) -> HouseholdGrouper | None:
+    if not isinstance(table, Mapping):
+        problems.append(f"{where}: expected a table, got {table!r}")
+        return None
+    known = list(inspect.signature(HouseholdGrouper).parameters)
+    unknown = [k for k in table if k not in known]
+    problems.extend(f"{where}: unknown key {k!r}{_did_you_mean(k, known)}" for k in unknown)
+    return None if unknown else HouseholdGrouper(**table)
 
 
 def _tables(data: Mapping[str, Any], key: str, where: str, problems: list[str]
