@@ -112,3 +112,17 @@ def test_golden_section_problems_are_reported(people_csv, tmp_path, capsys) -> N
     err = capsys.readouterr().err
     assert "function 'most_recnt' is unknown (did you mean 'most_recent'?)" in err
     assert "unknown key 'reference_dat' (did you mean 'reference_date'?)" in err
+
+
+def test_report_command_writes_html_with_accuracy(tmp_path, capsys) -> None:
+    people = gd.datasets.make_people(1_500, random_state=8).drop(columns="household_id")
+    path = tmp_path / "people.parquet"
+    people.to_parquet(path)
+    out = tmp_path / "report.html"
+    assert cli.main(["report", str(path), "--config", str(CONFIG), "--out", str(out),
+                     "--truth", "person_id", "--quiet"]) == 0
+    text = out.read_text()
+    assert "<h2>Accuracy against the truth</h2>" in text and "<h2>Households</h2>" in text
+    assert "golden report: people.parquet" in text
+    assert cli.main(["report", str(path), "--config", str(CONFIG), "--out", str(out),
+                     "--truth", "nope"]) == 1

@@ -1,4 +1,4 @@
-"""The ``golden dedupe``, ``golden link`` and ``golden profile`` commands.
+"""The ``golden dedupe``, ``link``, ``profile`` and ``report`` commands.
 
 Each reads CSV or Parquet, validates everything before working, shows progress bars (unless
 ``--quiet``), prints a summary table and returns an exit code: 0 done, 1 bad input (with the
@@ -65,6 +65,44 @@ def profile_command(argv: Sequence[str]) -> int:
         if len(suggestions):
             print("\nSuggested blocking rules (pairs each would make):")
             print(suggestions.to_string(index=False))
+    return _guarded(run, args.quiet)
+
+
+def report_command(argv: Sequence[str]) -> int:
+    """``golden report INPUT --config golden.toml --out report.html [--truth COLUMN]``."""
+    parser = _parser("report", "fit a configuration on a file and write an HTML report")
+    parser.add_argument("input", help="CSV or Parquet file of records")
+    parser.add_argument("--config", required=True, help="TOML or Python configuration")
+    parser.add_argument("--out", required=True, help="the HTML file to write")
+    parser.add_argument("--truth", help="a column holding each record's true entity "
+                        "(adds accuracy; it is not used for matching)")
+    parser.add_argument("--threshold", type=float, help="match probability threshold")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars or warnings")
+    args = parser.parse_args(argv)
+
+    def run() -> None:
+        config = load_config(args.config)
+        records = read_table(args.input)
+        truth = None
+        if args.truth is not None:
+            if args.truth not in records.columns:
+                raise ConfigError(f"--truth: column {args.truth!r} is not in the input")
+            truth = records.set_index(config.linker.unique_id)[args.truth]
+            records = records.drop(columns=args.truth)
+        linker = config.linker
+        linker.set_params(progress=not args.quiet)
+        threshold = config.threshold if args.threshold is None else args.threshold
+        golden = households = None
+        pairs = linker.fit_predict(records)
+        clusters = linker.cluster(pairs, records, threshold=threshold)
+        if config.golden is not None:
+            golden = config.golden.build(records, clusters)
+            if config.households is not None:
+                households = config.households.fit_transform(golden.records)
+        path = linker.report(args.out, records, pairs=pairs, clusters=clusters, truth=truth,
+                             golden=golden, households=households, threshold=threshold,
+                             title=f"golden report: {Path(args.input).name}")
+        print(f"wrote {path}")
     return _guarded(run, args.quiet)
 
 
@@ -208,4 +246,5 @@ def _guarded(work: Any, quiet: bool) -> int:
     return EXIT_OK
 
 
-__all__ = ["dedupe", "link", "profile_command", "read_table", "suggest_blocking"]
+__all__ = ["dedupe", "link", "profile_command", "read_table", "report_command",
+           "suggest_blocking"]

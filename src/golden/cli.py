@@ -1,4 +1,4 @@
-"""The ``golden`` command: ``dedupe``, ``link``, ``profile``, ``bench`` and ``demo``.
+"""The ``golden`` command: ``dedupe``, ``link``, ``profile``, ``report``, ``bench``, ``demo``.
 
 Examples
 --------
@@ -9,6 +9,7 @@ commands:
   dedupe   find the records of one file that are the same entity
   link     find the records of several files that are the same entity
   profile  describe a file's columns and suggest blocking rules
+  report   fit a configuration on a file and write a self-contained HTML report
   bench    run a configuration against data with known truth; accuracy and speed gates
   demo     resolve built-in synthetic customers and show what golden found
 <BLANKLINE>
@@ -25,6 +26,7 @@ COMMANDS = {
     "dedupe": "find the records of one file that are the same entity",
     "link": "find the records of several files that are the same entity",
     "profile": "describe a file's columns and suggest blocking rules",
+    "report": "fit a configuration on a file and write a self-contained HTML report",
     "bench": "run a configuration against data with known truth; accuracy and speed gates",
     "demo": "resolve built-in synthetic customers and show what golden found",
 }
@@ -37,11 +39,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_usage())
         return 0 if args else 2
     command, rest = args[0], args[1:]
-    if command in ("dedupe", "link", "profile"):
+    if command in ("dedupe", "link", "profile", "report"):
         from golden import _commands
 
         run = {"dedupe": _commands.dedupe, "link": _commands.link,
-               "profile": _commands.profile_command}[command]
+               "profile": _commands.profile_command, "report": _commands.report_command
+               }[command]
         return run(rest)
     if command == "bench":
         from golden import bench
