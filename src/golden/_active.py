@@ -7,8 +7,8 @@ labels take over. u stays the random-pair estimate (pairs picked for being hard 
 representative non-matches). After each batch the threshold is chosen on the labels.
 
 Pairs are picked near the decision boundary (the smallest distance between their match
-weight and the current threshold), spread across blocking rules and weight ranges so a
-batch is not twenty copies of one kind of pair.
+weight and the current threshold), spread across blocking rules, both sides of the
+boundary and slices of weight, so a batch is not twenty copies of one kind of pair.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from golden.evaluate import labelled_threshold
 
 LABEL_COLUMNS = ["unique_id_l", "unique_id_r", "is_match"]
 CANDIDATE_BAND = 20  # candidates per wanted label, nearest the boundary, to diversify from
+WEIGHT_RANGES = 3  # slices of that band by distance to the boundary
 
 
 def load_labels(path: str | Path) -> pd.DataFrame:
@@ -289,8 +290,8 @@ class ActiveLearner:
         return self.probabilities() >= self.threshold_
 
     def _pick(self, n: int) -> np.ndarray:
-        """Unlabelled pairs nearest the threshold, taken round-robin across blocking rules
-        and weight ranges."""
+        """Unlabelled pairs nearest the threshold, taken round-robin across blocking rules,
+        the two sides of the threshold and slices of weight (nearest, nearer, near)."""
         labelled = np.zeros(len(self.pairs_), dtype=bool)
         labelled[self._labelled_rows()[0]] = True
         probability = self.probabilities()
@@ -302,7 +303,11 @@ class ActiveLearner:
         band = pool[np.argsort(distance[pool])[: n * CANDIDATE_BAND]]
         rule = pd.factorize(self.pairs_["blocking_rule"].to_numpy()[band])[0]
         side = (weight[band] >= target).astype(np.int64)
-        group = rule * 2 + side
+        # weight ranges: the band's distances cut into WEIGHT_RANGES equal-count slices
+        nearness = np.empty(band.size, dtype=np.int64)
+        nearness[np.argsort(distance[band])] = np.arange(band.size)
+        slice_ = nearness * WEIGHT_RANGES // max(band.size, 1)
+        group = (rule * 2 + side) * WEIGHT_RANGES + slice_
         rank = pd.Series(distance[band]).groupby(group).rank(method="first").to_numpy()
         order = np.lexsort((distance[band], rank))  # the nearest of each group first
         return band[order[:n]]
