@@ -39,6 +39,7 @@ from golden._pairs import (
     window_pairs,
     within_group_pairs,
 )
+from golden._progress import progress
 from golden._spec import Spec
 
 if TYPE_CHECKING:
@@ -489,10 +490,12 @@ def orient(records: Records, left: np.ndarray, right: np.ndarray, link_type: str
 
 
 def candidate_pairs(
-    records: Records, blocking: Blocking, link_type: str, max_pairs: int | None = None
+    records: Records, blocking: Blocking, link_type: str, max_pairs: int | None = None,
+    show_progress: bool | None = False,
 ) -> CandidatePairs:
     """All candidate pairs of the OR-ed rules, each once, tagged with its first rule."""
-    indexes = [rule.index(records) for rule in blocking.rules]
+    indexes = [rule.index(records)
+               for rule in progress(blocking.rules, "blocking", show_progress)]
     if max_pairs is not None:
         guard_pair_count(indexes, link_type, max_pairs)
     dtype = np.int32 if records.n < 2**31 else np.int64

@@ -241,7 +241,7 @@ class Linker(Estimator):
 
         u_random, random_patterns = estimate_u(indexes, data, self.link_type,
                                                self.u_max_pairs, rng)
-        pairs = candidate_pairs(data, blocking, self.link_type, self.max_pairs)
+        pairs = candidate_pairs(data, blocking, self.link_type, self.max_pairs, self.progress)
         if len(pairs) == 0:
             raise ConfigError("blocking found no candidate pairs: nothing to learn from; use "
                               "broader blocking rules")
@@ -369,7 +369,8 @@ class Linker(Estimator):
         data = self._records(records, comparisons, blocking)
         indexes = comparison_indexes(data, comparisons)
         if pairs is None:
-            found = candidate_pairs(data, blocking, self.link_type, self.max_pairs)
+            found = candidate_pairs(data, blocking, self.link_type, self.max_pairs,
+                                    self.progress)
             left, right = found.left, found.right
             rule = pd.Categorical.from_codes(found.rule, categories=list(found.labels))
         else:
