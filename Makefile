@@ -9,7 +9,7 @@ BENCH_VENV ?= .venv-bench
 SIZE ?= 1m
 REPEATS ?= 3
 
-.PHONY: demo test lint bench clean browser
+.PHONY: demo test lint docs bench clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,14 @@ browser:
 
 test: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest
+
+# The documentation site (mkdocs-material) from docs/ and mkdocs.yml, into site/
+$(VENV)/.installed-docs: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	touch $@ $(VENV)/.installed
+
+docs: $(VENV)/.installed-docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks examples

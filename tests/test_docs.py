@@ -2,12 +2,14 @@
 
 Every ```python block of docs/getting-started.md and docs/how-to/*.md runs, in order per page,
 sharing one namespace per page (as a reader would paste them), in a temporary working
-directory, with warnings ignored. The site itself (mkdocs) is not needed here.
+directory, with warnings ignored; the folders the pages make with ``tempfile.mkdtemp()`` land
+in pytest's temporary directory. The site itself (mkdocs) is not needed here.
 """
 
 from __future__ import annotations
 
 import re
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -30,8 +32,11 @@ def test_pages_are_found() -> None:
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
 def test_page_examples_run(page: Path, tmp_path, monkeypatch) -> None:
-    pytest.importorskip("matplotlib")  # the explanation page draws a chart and a report
+    text = page.read_text(encoding="utf-8")
+    if "golden.plot" in text or ".report(" in text:
+        pytest.importorskip("matplotlib")  # charts and the HTML report need golden[plot]
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     namespace: dict = {"__name__": f"docs_{page.stem.replace('-', '_')}"}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
