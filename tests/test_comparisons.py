@@ -65,8 +65,8 @@ def test_email_levels() -> None:
     got = gammas(c, ["A.B+news@gmail.com", "ann@x.com", "ann.lee@x.com", "bob@x.com", "bob@x.com"],
                  ["ab@googlemail.com", "ann@y.org", "ann.leee@y.org", "zed@x.com", "zed@y.com"])
     labels = dict(c.level_labels())
-    assert [labels[g] for g in got] == ["exact", "exact (input 1)", "jaro_winkler >= 0.88 (user)",
-                                        "exact (input 2)", "else"]
+    assert [labels[g] for g in got] == ["exact", "same user", "jaro_winkler >= 0.88 (user)",
+                                        "same domain", "else"]
 
 
 def test_postcode_prefix_levels() -> None:

@@ -89,3 +89,16 @@ def test_why_not_says_why_two_records_are_apart(fitted) -> None:
     answer = linker.why_not(a, other, pairs, clusters, records)
     assert not answer["candidate"] and "no blocking rule" in answer["reason"]
     assert isinstance(answer["waterfall"], pd.DataFrame)
+
+
+def test_raw_records_without_data_get_plain_level_weights(fitted) -> None:
+    linker, records, _, _ = fitted
+    a = records.iloc[0].to_dict()
+    alone = linker.explain((a, dict(a))).set_index("step")
+    with_data = linker.explain((a, dict(a)), records).set_index("step")
+    table = linker.weight_table()
+    j = [c.name for c in linker.comparisons_].index("surname")
+    top = len(linker.comparisons_[j].levels)
+    assert alone.loc["surname", "weight"] == pytest.approx(table.level_weights(j)[top + 1])
+    assert alone.loc["surname", "weight"] > 1  # an exact match is evidence, not ~0
+    assert with_data.loc["surname", "weight"] > 0

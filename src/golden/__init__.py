@@ -30,6 +30,7 @@ from golden._blocking import (
     sorted_neighbourhood,
 )
 from golden._clustering import cluster_pairs, cluster_sizes
+from golden._config import LinkerConfig, load_config
 from golden._errors import (
     ConfigError,
     ConvergenceWarning,
@@ -61,6 +62,7 @@ __all__ = [
     "HouseholdGrouper",
     "Households",
     "Linker",
+    "LinkerConfig",
     "MissingDependencyError",
     "NotFittedError",
     "SchemaError",
@@ -77,6 +79,7 @@ __all__ = [
     "evaluate",
     "generate_pairs",
     "labels_from_truth",
+    "load_config",
     "load_labels",
     "plot",
     "sorted_neighbourhood",

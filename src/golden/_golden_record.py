@@ -237,7 +237,7 @@ class GoldenRecords:
     def provenance_of(self, entity_id: Any) -> pd.DataFrame:
         """Where each value of one entity's golden record came from, one row per value.
 
-        Raises ``KeyError`` when the entity is unknown.
+        Raises ``SchemaError`` (a ``KeyError``) when the entity is unknown.
         """
         if not (self.records["entity_id"] == entity_id).any():
             raise SchemaError(f"entity_id {entity_id!r} is not among the golden records")

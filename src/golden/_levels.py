@@ -149,13 +149,16 @@ class Agree(Level):
 
 @dataclass(frozen=True)
 class Exact(Level):
-    """The values are equal."""
+    """The values are equal; ``what`` names a derived input in the label ("same domain")."""
 
     kind = "exact"
     input: int = 0
+    what: str = ""
 
     @property
     def label(self) -> str:
+        if self.what:
+            return f"same {self.what}"
         return "exact" if self.input == 0 else f"exact (input {self.input})"
 
     @property

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
 import warnings
 from collections.abc import Mapping, Sequence
@@ -404,10 +406,12 @@ class Linker(Estimator):
         ----------
         pair : Series or tuple
             A row of :meth:`predict`'s output; or two unique ids ``(a, b)`` with
-            ``records``; or two raw records (dicts or Series with every compared column;
-            term-frequency adjustments then only know these two records).
+            ``records``; or two raw records (dicts or Series with every column the
+            comparisons and blocking rules read).
         records : DataFrame, optional
-            The records, when ``pair`` is two ids.
+            The records, when ``pair`` is two ids. With two raw records, the data whose
+            value frequencies weigh term-frequency levels; without it those levels get
+            their plain weight.
 
         Returns
         -------
@@ -417,16 +421,27 @@ class Linker(Estimator):
             ``probability``.
         """
         self._check_fitted()
+        scorer = self
         if not isinstance(pair, pd.Series):
             first, second = pair
             if isinstance(first, Mapping | pd.Series):
-                frame = pd.DataFrame([dict(first), dict(second)])
-                frame[self.unique_id] = ["a", "b"]
-                first, second, records = "a", "b", frame
+                raw = pd.DataFrame([dict(first), dict(second)])
+                ids = ["\x00explain-a", "\x00explain-b"]
+                raw[self.unique_id] = ids
+                if records is None:
+                    # No data to count value frequencies in: weigh levels without
+                    # term-frequency adjustments rather than as if each value were unique.
+                    scorer = copy.copy(self)
+                    scorer.comparisons_ = [dataclasses.replace(c, term_frequency=False)
+                                           for c in self.comparisons_]
+                    records = raw
+                else:
+                    records = pd.concat([records, raw], ignore_index=True)
+                first, second = ids
             if records is None:
                 raise ConfigError("explain((a, b)): pass the records the ids refer to")
             given = pd.DataFrame({"unique_id_l": [first], "unique_id_r": [second]})
-            pair = self.predict(records, pairs=given).iloc[0]
+            pair = scorer.predict(records, pairs=given).iloc[0]
         return waterfall(pair, self.comparisons_, self.weight_table().prior)
 
     def why(self, entity_id: Any, pairs: pd.DataFrame, clusters: pd.DataFrame) -> pd.DataFrame:

@@ -361,12 +361,13 @@ def email(column: Column, *, name: str | None = None) -> Comparison:
     Examples
     --------
     >>> [lv.label for lv in email("email").levels]
-    ['exact', 'exact (input 1)', 'jaro_winkler >= 0.88 (user)', 'exact (input 2)']
+    ['exact', 'same user', 'jaro_winkler >= 0.88 (user)', 'same domain']
     """
     expr = as_expr(column, "column")
     canonical = expr.email() if not expr.steps else expr
     inputs = (canonical, canonical.email_user(), canonical.email_domain())
-    levels = [Exact(), Exact(1), _UserSimilarity("jaro_winkler", 0.88, 1), Exact(2)]
+    levels = [Exact(), Exact(1, "user"), _UserSimilarity("jaro_winkler", 0.88, 1),
+              Exact(2, "domain")]
     return Comparison(name or expr.column, inputs, tuple(levels))
 
 
@@ -392,7 +393,7 @@ def postcode(column: Column, *, name: str | None = None) -> Comparison:
     expr = as_expr(column, "column")
     expr = expr.upper().strip_punctuation().remove_spaces() if not expr.steps else expr
     inputs = (expr, expr.first(4), expr.first(3), expr.first(2))
-    levels = [Exact(), _Prefix(1, 4), _Prefix(2, 3), _Prefix(3, 2)]
+    levels = [Exact(), _Prefix(1, length=4), _Prefix(2, length=3), _Prefix(3, length=2)]
     return Comparison(name or expr.column, inputs, tuple(levels), term_frequency=True)
 
 
