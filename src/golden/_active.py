@@ -273,7 +273,7 @@ class ActiveLearner:
 
     def fitted_linker(self) -> Linker:
         """A copy of the linker with the refined m: predict, cluster and explain with it,
-        at :attr:`threshold_`."""
+        at ``threshold_``."""
         linker = copy.deepcopy(self.linker)
         linker.m_ = {name: m.copy() for name, m in self.m_.items()}
         return linker

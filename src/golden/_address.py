@@ -1,6 +1,6 @@
 r"""Address standardisation for household detection.
 
-:func:`standardise_address` splits free-text street lines, English or Spanish
+``standardise_address`` splits free-text street lines, English or Spanish
 style, into parts and builds keys for "same building" and "same dwelling":
 
 * ``house_number``: the building number, e.g. ``"12"``, ``"12a"``, ``"12-14"``.
@@ -16,8 +16,8 @@ style, into parts and builds keys for "same building" and "same dwelling":
 * ``address_key``: ``building_key|unit``, one dwelling.
 
 Text columns have the pandas string dtype ``"str"`` with ``NaN`` for unknown
-parts (see :mod:`golden._normalise`). The work runs once per distinct street
-line: regular expressions (written to mean the same in Python's :mod:`re` and
+parts (see ``golden._normalise``). The work runs once per distinct street
+line: regular expressions (written to mean the same in Python's ``re`` and
 in RE2, pyarrow's engine) and pyarrow word look-ups in the abbreviation tables
 below, which are ``(canonical, variants...)`` rows.
 """
@@ -158,7 +158,7 @@ _CLEAN_REWRITES: tuple[tuple[str, str], ...] = (
     ("  +", " "),
 )
 _GLUE = (" ([0-9]+) ([a-z]) ", r" \1\2 ")  # a letter after a number joins it: "12 a" -> "12a"
-#: Rewrites of words in :func:`_clean` text, which has a space before and after every word.
+#: Rewrites of words in ``_clean`` text, which has a space before and after every word.
 _WORD_REWRITES: tuple[tuple[str, str], ...] = (
     _GLUE,
     (f" (?:{'|'.join(_NUMBER_WORDS)})(?: o)? ([0-9])", r" \1"),  # "no 12" -> "12"
@@ -315,7 +315,7 @@ def _parse(lines: pd.Series) -> dict[str, pd.Series]:
 
 
 def _check(street: object, postcode: object) -> None:
-    """Raise :class:`ConfigError` naming every problem with the arguments."""
+    """Raise ``ConfigError`` naming every problem with the arguments."""
     problems = []
     if not isinstance(street, pd.Series):
         problems.append(

@@ -103,7 +103,7 @@ class Blocking(Spec):
 class BlockOn(BlockingRule):
     """Pairs of records whose keys are all equal (and not null).
 
-    Build with :func:`block_on`.
+    Build with ``block_on``.
     """
 
     kind = "block_on"
@@ -150,7 +150,7 @@ class BlockOn(BlockingRule):
 class SortedNeighbourhood(BlockingRule):
     """Pairs of records within ``window`` places of each other when sorted by a key.
 
-    Build with :func:`sorted_neighbourhood`.
+    Build with ``sorted_neighbourhood``.
     """
 
     kind = "sorted_neighbourhood"
@@ -182,7 +182,7 @@ class SortedNeighbourhood(BlockingRule):
 @dataclass(frozen=True)
 class BlockOnAny(BlockingRule):
     """Pairs of records sharing any value of a multi-valued column (lists, or text split on
-    ``sep``); each value is normalised by the key's steps. Build with :func:`block_on_any`.
+    ``sep``); each value is normalised by the key's steps. Build with ``block_on_any``.
     """
 
     kind = "block_on_any"
@@ -231,12 +231,12 @@ def block_on(
         All must be equal (and non-null) for a pair to be produced.
     max_block_size : int or None
         Blocks (records sharing one key value) larger than this are a runaway, such as a
-        placeholder phone number or e-mail; a :class:`DataWarning` names the key and its
+        placeholder phone number or e-mail; a ``DataWarning`` names the key and its
         size. None disables the guard.
     oversize : {"skip", "cap", "error"}
         What to do with a runaway block: skip it; cap it (split it into runs of
         ``max_block_size`` records in unique-id order, so each record is still compared
-        with some others); or raise :class:`ConfigError`.
+        with some others); or raise ``ConfigError``.
 
     Examples
     --------

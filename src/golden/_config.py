@@ -1,6 +1,6 @@
 """Linker configurations written as data (TOML), mirroring the Python specs.
 
-A configuration names the functions of :mod:`golden.comparisons` and the blocking rules
+A configuration names the functions of ``golden.comparisons`` and the blocking rules
 with their keyword arguments; a column is a name, or a table with the column and its
 normaliser steps. Every problem is reported at once.
 
@@ -76,7 +76,7 @@ STEPS = frozenset(name for name, member in vars(Expr).items()
 
 @dataclass(frozen=True)
 class LinkerConfig:
-    """A configured (unfitted) :class:`~golden.Linker`, the match threshold to use, and,
+    """A configured (unfitted) ``golden.Linker``, the match threshold to use, and,
     when the configuration has ``[golden]`` / ``[households]`` tables, a golden-record
     builder and a household grouper."""
 
@@ -108,7 +108,7 @@ def load_config(path: str | Path) -> LinkerConfig:
 
 
 def linker_config(data: Mapping[str, Any], where: str = "config") -> LinkerConfig:
-    """Build a :class:`LinkerConfig` from a mapping (parsed TOML); every problem at once."""
+    """Build a ``LinkerConfig`` from a mapping (parsed TOML); every problem at once."""
     problems: list[str] = []
     for key in data:
         if key not in KEYS:

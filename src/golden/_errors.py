@@ -1,6 +1,6 @@
 """Exception and warning classes shared by every golden module.
 
-Every error golden raises derives from :class:`GoldenError` and from the builtin
+Every error golden raises derives from ``GoldenError`` and from the builtin
 it refines, so callers can catch either.
 
 Examples

@@ -42,7 +42,7 @@ STEP_NAMES = frozenset(
 class Expr(Spec):
     """A column and the normalisers applied to it, in order.
 
-    Build one with :func:`col`; each method returns a new expression.
+    Build one with ``col``; each method returns a new expression.
     """
 
     kind = "expr"
@@ -83,7 +83,7 @@ class Expr(Spec):
     def apply_steps(self, values: pd.Series) -> pd.Series:
         """Apply this expression's steps to already-selected values (e.g. exploded lists).
 
-        The steps run once per distinct value (see :meth:`apply_to_distinct`).
+        The steps run once per distinct value (see ``apply_to_distinct``).
         """
         if not self.steps:
             return values
@@ -168,7 +168,7 @@ class Expr(Spec):
         return self._then("date_iso")
 
     def date_text(self) -> Expr:
-        """As :meth:`date`, but invalid ``YYYYMMDD`` values ("19551192") are kept as text so
+        """As ``date``, but invalid ``YYYYMMDD`` values ("19551192") are kept as text so
         typo levels can still compare them."""
         return self._then("date_text")
 
@@ -259,7 +259,7 @@ def col(column: str) -> Expr:
 
 
 def as_expr(value: str | Expr, parameter: str) -> Expr:
-    """Accept a column name or an expression; anything else is a :class:`ConfigError`."""
+    """Accept a column name or an expression; anything else is a ``ConfigError``."""
     if isinstance(value, Expr):
         return value
     if isinstance(value, str):

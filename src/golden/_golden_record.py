@@ -59,7 +59,7 @@ class _Chosen:
 class Candidates:
     """The records of every entity that hold a usable value for one target.
 
-    Rules read their sort keys from here (see :meth:`golden.survivorship.Rule.sort_keys`);
+    Rules read their sort keys from here (see ``golden.survivorship.Rule.sort_keys``);
     everything is aligned with ``rows``, positions into the records.
     """
 
@@ -77,7 +77,7 @@ class Candidates:
         return frame[self.target.columns[0]]
 
     def timestamp(self, column: str | None) -> np.ndarray:
-        """Timestamps as int64 nanoseconds; missing ones are :attr:`MISSING_TIME`."""
+        """Timestamps as int64 nanoseconds; missing ones are ``MISSING_TIME``."""
         name = column or self.context.timestamp_column
         assert name is not None, "validated: rules reading a timestamp have a column"
         return self.context.timestamps[name][self.rows]
@@ -198,7 +198,7 @@ def _combined(*codes: np.ndarray) -> np.ndarray:
 
 
 def _folded_codes(values: pd.Series) -> np.ndarray:
-    """Codes equal for values equal after :func:`_folded`, computed per distinct value."""
+    """Codes equal for values equal after ``_folded``, computed per distinct value."""
     codes, uniques = pd.factorize(values)
     folded_codes, _ = pd.factorize(_folded(pd.Series(uniques)))
     return np.where(codes >= 0, folded_codes[codes], -1).astype(np.int64)
@@ -214,7 +214,7 @@ def _folded(values: pd.Series) -> pd.Series:
 
 @dataclass(frozen=True)
 class GoldenRecords:
-    """The result of :meth:`GoldenRecordBuilder.build`.
+    """The result of ``GoldenRecordBuilder.build``.
 
     Attributes
     ----------
@@ -266,7 +266,7 @@ class GoldenRecordBuilder(Estimator):
     unique_id : str
         Record id column.
     source : str, optional
-        Source-system column, for provenance and :func:`~golden.survivorship.source_priority`.
+        Source-system column, for provenance and ``golden.survivorship.source_priority``.
     timestamp : str, optional
         When each record was last updated: for provenance, ``most_recent()`` without a
         column, and as the final tie-break (most recent wins).
@@ -358,7 +358,7 @@ class GoldenRecordBuilder(Estimator):
         return GoldenRecords(table, _provenance_table(context, provenance, self))
 
     def to_dict(self) -> dict[str, Any]:
-        """The configuration as a JSON-ready dict (versioned); see :meth:`from_dict`."""
+        """The configuration as a JSON-ready dict (versioned); see ``from_dict``."""
         params = self.get_params()
         params["rules"] = {k: v.to_dict() for k, v in (self.rules or {}).items()}
         params["default"] = self.default.to_dict()
@@ -369,7 +369,7 @@ class GoldenRecordBuilder(Estimator):
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> GoldenRecordBuilder:
-        """Rebuild a builder from :meth:`to_dict` output.
+        """Rebuild a builder from ``to_dict`` output.
 
         Examples
         --------

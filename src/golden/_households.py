@@ -3,7 +3,7 @@
 A household is a relationship between entities, never a merge: every person keeps
 their golden record and gains a ``household_id``. Entities are linked by a second
 Fellegi–Sunter model, learned without labels by the library's own
-:class:`~golden.Linker`, over evidence of living together: the same standardised
+``golden.Linker``, over evidence of living together: the same standardised
 dwelling (building and flat), the same postcode, a shared surname, landline or
 family email address, and any disclosed shared keys (a joint account number).
 """
@@ -43,7 +43,7 @@ _SEP = "|"
 
 @dataclass(frozen=True)
 class Households:
-    """The result of :meth:`HouseholdGrouper.transform`.
+    """The result of ``HouseholdGrouper.transform``.
 
     Attributes
     ----------
@@ -163,7 +163,7 @@ class HouseholdGrouper(Estimator):
         return self
 
     def transform(self, entities: pd.DataFrame) -> Households:
-        """Households of ``entities`` with the fitted model; see :class:`Households`."""
+        """Households of ``entities`` with the fitted model; see ``Households``."""
         if not hasattr(self, "linker_"):
             raise NotFittedError("HouseholdGrouper is not fitted: call fit(entities) first, "
                                  "or fit_transform(entities)")
@@ -173,7 +173,7 @@ class HouseholdGrouper(Estimator):
         return self._households(entities, evidence, pairs)
 
     def fit_transform(self, entities: pd.DataFrame) -> Households:
-        """:meth:`fit`, then :meth:`transform` on the same entities (prepared once)."""
+        """``fit``, then ``transform`` on the same entities (prepared once)."""
         evidence = self._evidence(entities)
         with _each_warning_once():
             self.linker_ = self._linker()

@@ -1,7 +1,7 @@
 """Comparison levels: small specs that test a pair of values, vectorised over distinct pairs.
 
 Levels never see every candidate pair: they get the distinct pairs of values once (see
-:mod:`golden._compare`), so each similarity is computed once per distinct pair.
+``golden._compare``), so each similarity is computed once per distinct pair.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class ValuePairs:
 
     Built from each input's values per distinct record value (``values[i]``, None for
     null) and the pairs' codes into them. ``left(i)`` / ``right(i)`` are the pairs'
-    values; :meth:`per_value` runs a transform once per distinct value and gathers it.
+    values; ``per_value`` runs a transform once per distinct value and gathers it.
     """
 
     def __init__(self, values: list[np.ndarray], present: list[np.ndarray],

@@ -46,7 +46,7 @@ class Linker(Estimator):
     Parameters
     ----------
     comparisons : list of Comparison
-        How records are compared (see :mod:`golden.comparisons`).
+        How records are compared (see ``golden.comparisons``).
     blocking : BlockingRule, OR of rules, or list of rules
         Which pairs are compared; rules are OR-ed.
     link_type : {"dedupe", "link", "link_and_dedupe"}
@@ -223,7 +223,7 @@ class Linker(Estimator):
         Returns
         -------
         DataFrame
-            As :meth:`predict`.
+            As ``predict``.
         """
         _check_thresholds(threshold, threshold_weight)
         comparisons, blocking = self._settings()
@@ -405,7 +405,7 @@ class Linker(Estimator):
         Parameters
         ----------
         pair : Series or tuple
-            A row of :meth:`predict`'s output; or two unique ids ``(a, b)`` with
+            A row of ``predict``'s output; or two unique ids ``(a, b)`` with
             ``records``; or two raw records (dicts or Series with every column the
             comparisons and blocking rules read).
         records : DataFrame, optional
@@ -481,7 +481,7 @@ class Linker(Estimator):
                 threshold: float | Sequence[float] = 0.5,
                 min_density: float | None = _clustering.DEFAULT_MIN_DENSITY,
                 one_to_one: bool = False) -> pd.DataFrame:
-        """Entities from scored pairs; see :func:`golden.cluster_pairs`.
+        """Entities from scored pairs; see ``golden.cluster_pairs``.
 
         Pass the ``records`` so records without any match become one-record entities.
         """
@@ -518,7 +518,7 @@ class Linker(Estimator):
 
     @classmethod
     def from_dict(cls, model: dict[str, Any]) -> Linker:
-        """Rebuild a fitted Linker from :meth:`to_dict` output."""
+        """Rebuild a fitted Linker from ``to_dict`` output."""
         if model.get("format") != MODEL_FORMAT:
             raise ConfigError(f"not a golden Linker model (format={model.get('format')!r})")
         if model.get("version") != MODEL_VERSION:
@@ -541,7 +541,7 @@ class Linker(Estimator):
 
     @classmethod
     def load(cls, path: str | Path) -> Linker:
-        """Load a model saved by :meth:`save`."""
+        """Load a model saved by ``save``."""
         return cls.from_dict(json.loads(Path(path).read_text()))
 
 

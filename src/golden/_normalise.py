@@ -6,7 +6,7 @@ keys and for comparisons.
 
 Contract shared by every function here:
 
-* The input is a :class:`pandas.Series` (other array-likes are wrapped in one);
+* The input is a ``pandas.Series`` (other array-likes are wrapped in one);
   the output is a new Series with the same length, index and name.
 * Nulls stay null: ``None``, ``NaN``, ``pd.NA`` and ``NaT`` in give null out.
   A value that normalises to the empty string also becomes null, so an empty
@@ -26,7 +26,7 @@ Contract shared by every function here:
   factorize codes.
 
 Results do not depend on the string storage (pyarrow or python): regular
-expressions here use only syntax that means the same in Python's :mod:`re`
+expressions here use only syntax that means the same in Python's ``re``
 and in RE2 (and avoid ``\s``, ``\w``, ``\d`` so pandas keeps them on the
 fast pyarrow path), and non-ASCII text is case-mapped with Python's own
 ``str.lower``/``str.upper``, since pyarrow's mapping differs ("ß" → "ẞ").
@@ -150,7 +150,7 @@ def _take(values: Any, codes: np.ndarray, like: pd.Series) -> pd.Series:
 
 
 def _as_str(s: Any) -> pd.Series:
-    """``s`` as a Series of dtype :data:`_STR`, numbers written without a spurious ``.0``."""
+    """``s`` as a Series of dtype ``_STR``, numbers written without a spurious ``.0``."""
     s = _as_series(s)
     dtype = s.dtype
     if dtype == _STR:
@@ -181,7 +181,7 @@ def _as_str(s: Any) -> pd.Series:
 
 
 def _finish(s: pd.Series) -> pd.Series:
-    """Cast to :data:`_STR` and turn empty strings into nulls."""
+    """Cast to ``_STR`` and turn empty strings into nulls."""
     if s.dtype != _STR:
         s = s.astype(_STR)
     empty = (s.str.len() == 0).fillna(False).astype(bool)
@@ -191,7 +191,7 @@ def _finish(s: pd.Series) -> pd.Series:
 
 
 def _map_distinct(s: pd.Series, func: Callable[[str], str | None]) -> pd.Series:
-    """Apply a scalar ``func`` once per distinct non-null value of a :data:`_STR` Series."""
+    """Apply a scalar ``func`` once per distinct non-null value of a ``_STR`` Series."""
     codes, uniques = pd.factorize(s)
     results = [func(u) for u in uniques.to_numpy(dtype=object)]
     return _take(results, codes, s)
@@ -426,7 +426,7 @@ def strip_punctuation(s: pd.Series) -> pd.Series:
     Apostrophes (``' ` ´ ‘ ’ ‛ ʼ ′``) are deleted, so "O'Neil" becomes "ONeil";
     every other punctuation mark or symbol from ASCII, plus common Unicode
     dashes, quotes, guillemets and CJK punctuation, becomes a space. Spaces
-    are then collapsed and the value trimmed (as :func:`collapse_spaces`).
+    are then collapsed and the value trimmed (as ``collapse_spaces``).
     Case and accents are kept.
 
     Parameters
@@ -451,7 +451,7 @@ def strip_punctuation(s: pd.Series) -> pd.Series:
 def clean_text(s: pd.Series) -> pd.Series:
     """Default normalisation for names and free text.
 
-    :func:`strip_accents`, then :func:`lower`, then :func:`strip_punctuation`
+    ``strip_accents``, then ``lower``, then ``strip_punctuation``
     (which also collapses spaces).
 
     Parameters
@@ -474,7 +474,7 @@ def clean_text(s: pd.Series) -> pd.Series:
 
 
 def name_tokens(s: pd.Series) -> pd.Series:
-    """Word-order-free key: :func:`clean_text`, then tokens sorted, deduplicated, space-joined.
+    """Word-order-free key: ``clean_text``, then tokens sorted, deduplicated, space-joined.
 
     Parameters
     ----------
@@ -563,7 +563,7 @@ def last(s: pd.Series, n: int) -> pd.Series:
 
 
 def initial(s: pd.Series) -> pd.Series:
-    """First character of :func:`clean_text`.
+    """First character of ``clean_text``.
 
     Parameters
     ----------
@@ -645,10 +645,10 @@ def _phonetic(s: pd.Series, encoder: Callable[[str], str]) -> pd.Series:
 def soundex(s: pd.Series) -> pd.Series:
     """Soundex code (e.g. "R163").
 
-    The value is :func:`clean_text`-ed (so accented Latin letters become
+    The value is ``clean_text``-ed (so accented Latin letters become
     plain ones), then everything but the letters a-z is removed: a multi-word
     value is encoded as one word, and a value in another script has no code.
-    Codes are computed with :mod:`jellyfish` once per distinct value.
+    Codes are computed with ``jellyfish`` once per distinct value.
 
     Parameters
     ----------
@@ -672,10 +672,10 @@ def soundex(s: pd.Series) -> pd.Series:
 def metaphone(s: pd.Series) -> pd.Series:
     """Metaphone code.
 
-    The value is :func:`clean_text`-ed (so accented Latin letters become
+    The value is ``clean_text``-ed (so accented Latin letters become
     plain ones), then everything but the letters a-z is removed: a multi-word
     value is encoded as one word, and a value in another script has no code.
-    Codes are computed with :mod:`jellyfish` once per distinct value.
+    Codes are computed with ``jellyfish`` once per distinct value.
 
     Parameters
     ----------
@@ -699,10 +699,10 @@ def metaphone(s: pd.Series) -> pd.Series:
 def nysiis(s: pd.Series) -> pd.Series:
     """NYSIIS code.
 
-    The value is :func:`clean_text`-ed (so accented Latin letters become
+    The value is ``clean_text``-ed (so accented Latin letters become
     plain ones), then everything but the letters a-z is removed: a multi-word
     value is encoded as one word, and a value in another script has no code.
-    Codes are computed with :mod:`jellyfish` once per distinct value.
+    Codes are computed with ``jellyfish`` once per distinct value.
 
     Parameters
     ----------
@@ -726,10 +726,10 @@ def nysiis(s: pd.Series) -> pd.Series:
 def match_rating_codex(s: pd.Series) -> pd.Series:
     """Match Rating Approach codex.
 
-    The value is :func:`clean_text`-ed (so accented Latin letters become
+    The value is ``clean_text``-ed (so accented Latin letters become
     plain ones), then everything but the letters a-z is removed: a multi-word
     value is encoded as one word, and a value in another script has no code.
-    Codes are computed with :mod:`jellyfish` once per distinct value.
+    Codes are computed with ``jellyfish`` once per distinct value.
 
     Parameters
     ----------
@@ -928,7 +928,7 @@ def email(s: pd.Series) -> pd.Series:
 
 
 def email_user(s: pd.Series) -> pd.Series:
-    """Local part (before "@") of the canonical :func:`email`.
+    """Local part (before "@") of the canonical ``email``.
 
     Parameters
     ----------
@@ -950,7 +950,7 @@ def email_user(s: pd.Series) -> pd.Series:
 
 
 def email_domain(s: pd.Series) -> pd.Series:
-    """Domain (after "@") of the canonical :func:`email`.
+    """Domain (after "@") of the canonical ``email``.
 
     Parameters
     ----------
@@ -1186,16 +1186,16 @@ def _date_format(s: Any, fmt: str, formats: Any, dayfirst: Any) -> pd.Series:
 def date_iso(
     s: pd.Series, *, formats: Sequence[str] | None = None, dayfirst: bool = True
 ) -> pd.Series:
-    """Date as ``"YYYY-MM-DD"`` text, a comparable key; see :func:`parse_date`.
+    """Date as ``"YYYY-MM-DD"`` text, a comparable key; see ``parse_date``.
 
     Parameters
     ----------
     s : pandas.Series
         Date text, datetimes, or a mix.
     formats : sequence of str, optional
-        Passed to :func:`parse_date`.
+        Passed to ``parse_date``.
     dayfirst : bool, default True
-        Passed to :func:`parse_date`.
+        Passed to ``parse_date``.
 
     Returns
     -------
@@ -1212,7 +1212,7 @@ def date_iso(
 
 
 def date_text(s: pd.Series) -> pd.Series:
-    """Like :func:`date_iso`, but a value that is not a valid date and reads as eight digits
+    """Like ``date_iso``, but a value that is not a valid date and reads as eight digits
     ``YYYYMMDD`` (a typo such as "19551192") is kept as ``"1955-11-92"`` text, so
     typo-tolerant comparisons can still use it; other unparseable values are null.
 
@@ -1230,16 +1230,16 @@ def date_text(s: pd.Series) -> pd.Series:
 
 
 def year(s: pd.Series, *, formats: Sequence[str] | None = None, dayfirst: bool = True) -> pd.Series:
-    """Four-digit year of a date, as text; see :func:`parse_date`.
+    """Four-digit year of a date, as text; see ``parse_date``.
 
     Parameters
     ----------
     s : pandas.Series
         Date text, datetimes, or a mix.
     formats : sequence of str, optional
-        Passed to :func:`parse_date`.
+        Passed to ``parse_date``.
     dayfirst : bool, default True
-        Passed to :func:`parse_date`.
+        Passed to ``parse_date``.
 
     Returns
     -------
@@ -1258,16 +1258,16 @@ def year(s: pd.Series, *, formats: Sequence[str] | None = None, dayfirst: bool =
 def month(
     s: pd.Series, *, formats: Sequence[str] | None = None, dayfirst: bool = True
 ) -> pd.Series:
-    """Two-digit month of a date, as text ("01" to "12"); see :func:`parse_date`.
+    """Two-digit month of a date, as text ("01" to "12"); see ``parse_date``.
 
     Parameters
     ----------
     s : pandas.Series
         Date text, datetimes, or a mix.
     formats : sequence of str, optional
-        Passed to :func:`parse_date`.
+        Passed to ``parse_date``.
     dayfirst : bool, default True
-        Passed to :func:`parse_date`.
+        Passed to ``parse_date``.
 
     Returns
     -------
@@ -1286,16 +1286,16 @@ def month(
 def year_month(
     s: pd.Series, *, formats: Sequence[str] | None = None, dayfirst: bool = True
 ) -> pd.Series:
-    """Year and month of a date, as ``"YYYY-MM"`` text; see :func:`parse_date`.
+    """Year and month of a date, as ``"YYYY-MM"`` text; see ``parse_date``.
 
     Parameters
     ----------
     s : pandas.Series
         Date text, datetimes, or a mix.
     formats : sequence of str, optional
-        Passed to :func:`parse_date`.
+        Passed to ``parse_date``.
     dayfirst : bool, default True
-        Passed to :func:`parse_date`.
+        Passed to ``parse_date``.
 
     Returns
     -------

@@ -70,7 +70,7 @@ def ordered(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 
 def count_group_pairs(codes: np.ndarray, source_codes: np.ndarray, cross_source_only: bool) -> int:
-    """How many pairs :func:`within_group_pairs` would give, without building them.
+    """How many pairs ``within_group_pairs`` would give, without building them.
 
     With ``cross_source_only``, pairs of rows from the same source are not counted.
     """

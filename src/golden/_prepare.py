@@ -1,7 +1,7 @@
 """Prepare input records: validate the schema, number the rows, encode values as integer codes.
 
 Every later stage works on internal row numbers (0..n-1) and on dictionary codes of the
-values it needs, computed once per expression and cached on :class:`Records`.
+values it needs, computed once per expression and cached on ``Records``.
 """
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ def prepare_records(
     link_type: str,
     columns: Iterable[str],
 ) -> Records:
-    """Validate ``data`` and wrap it as :class:`Records`; report every problem at once.
+    """Validate ``data`` and wrap it as ``Records``; report every problem at once.
 
     ``data`` is one DataFrame, a list of DataFrames (one per source) or a mapping of
     source name to DataFrame.

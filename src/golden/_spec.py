@@ -37,7 +37,7 @@ class Spec:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict; :func:`spec_from_dict` reverses it."""
+        """Return a JSON-ready dict; ``spec_from_dict`` reverses it."""
         out: dict[str, Any] = {"kind": self.kind}
         for field in dataclasses.fields(self):  # type: ignore[arg-type]
             out[field.name] = _encode(getattr(self, field.name))
@@ -45,7 +45,7 @@ class Spec:
 
 
 def spec_from_dict(data: dict[str, Any]) -> Any:
-    """Rebuild a spec from :meth:`Spec.to_dict` output.
+    """Rebuild a spec from ``Spec.to_dict`` output.
 
     Examples
     --------
@@ -95,7 +95,7 @@ def callable_path(func: Callable[..., Any]) -> str:
 
 
 def import_callable(path: str) -> Callable[..., Any]:
-    """Import a function saved by :func:`callable_path`."""
+    """Import a function saved by ``callable_path``."""
     module_name, _, qualname = path.partition(":")
     obj: Any = importlib.import_module(module_name)
     for part in qualname.split("."):

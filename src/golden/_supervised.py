@@ -39,7 +39,7 @@ class SupervisedLinker(Estimator):
     """Score candidate pairs with a classifier trained on labelled pairs.
 
     It uses the ``linker``'s comparisons, blocking and records settings; predict, cluster and
-    read explanations as with a :class:`Linker`.
+    read explanations as with a ``Linker``.
 
     Parameters
     ----------
@@ -97,7 +97,7 @@ class SupervisedLinker(Estimator):
         return self
 
     def predict(self, records: RecordsInput, threshold: float | None = None) -> pd.DataFrame:
-        """Score the candidate pairs; same columns as :meth:`Linker.predict`."""
+        """Score the candidate pairs; same columns as ``Linker.predict``."""
         if not hasattr(self, "model_"):
             raise NotFittedError("SupervisedLinker is not fitted: call fit(records, labels)")
         _check_thresholds(threshold, None)
@@ -134,7 +134,7 @@ class SupervisedLinker(Estimator):
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SupervisedLinker:
-        """Rebuild a fitted scorer from :meth:`to_dict` output."""
+        """Rebuild a fitted scorer from ``to_dict`` output."""
         from sklearn.linear_model import LogisticRegression
 
         if data.get("format") != FORMAT or data.get("version") != VERSION:
@@ -158,12 +158,12 @@ class SupervisedLinker(Estimator):
 
     @classmethod
     def load(cls, path: str | Path) -> SupervisedLinker:
-        """Load a model saved by :meth:`save`."""
+        """Load a model saved by ``save``."""
         return cls.from_dict(json.loads(Path(path).read_text()))
 
     def cluster(self, pairs: pd.DataFrame, records: RecordsInput | None = None,
                 **options: Any) -> pd.DataFrame:
-        """Entities from scored pairs, as :meth:`Linker.cluster`."""
+        """Entities from scored pairs, as ``Linker.cluster``."""
         return self.linker.cluster(pairs, records, **options)
 
     # Features and weights ----------------------------------------------------------------

@@ -79,7 +79,7 @@ class Dataset:
 
 @dataclass
 class BenchResult:
-    """What one bench run measured; :meth:`to_dict` is the JSON written."""
+    """What one bench run measured; ``to_dict`` is the JSON written."""
 
     dataset: str
     config: str

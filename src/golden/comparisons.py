@@ -2,7 +2,7 @@
 
 A comparison has a null level (either value missing, gamma -1), then its levels from most
 to least similar (gamma K … 1), then an "else" level (gamma 0). The ready-made functions
-below cover common customer attributes; :class:`Comparison` builds any other.
+below cover common customer attributes; ``Comparison`` builds any other.
 
 Examples
 --------

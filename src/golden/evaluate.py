@@ -12,7 +12,7 @@ Conventions shared by every function:
   listed more than once counts once, with its highest score;
 * self pairs ``(a, a)`` are ignored;
 * ids that the truth column does not know are their own singleton entities, and
-  a :class:`~golden.DataWarning` says how many there were; a null truth label or
+  a ``golden.DataWarning`` says how many there were; a null truth label or
   cluster id also makes its record a singleton;
 * with ``source`` (a Series indexed by ``unique_id`` naming each record's source
   data set: the link setting) only pairs of records from different sources are in
@@ -235,11 +235,11 @@ def precision_recall_curve(
     pairs : pandas.DataFrame
         Scored pairs: ``unique_id_l``, ``unique_id_r`` and ``score``.
     truth : pandas.Series or pandas.DataFrame
-        Truth column or truth pairs, as in :func:`pairwise_metrics`.
+        Truth column or truth pairs, as in ``pairwise_metrics``.
     score : str, default "match_probability"
         Numeric column of ``pairs``; pairs with a null score are never predicted.
     source : pandas.Series, optional
-        Source of each record (link setting), as in :func:`pairwise_metrics`.
+        Source of each record (link setting), as in ``pairwise_metrics``.
 
     Returns
     -------
@@ -278,7 +278,7 @@ def best_threshold(
     Parameters
     ----------
     pairs, truth, score, source
-        As in :func:`precision_recall_curve`.
+        As in ``precision_recall_curve``.
 
     Returns
     -------
@@ -423,7 +423,7 @@ def blocking_metrics(
     pairs : pandas.DataFrame
         Candidate pairs with ``unique_id_l`` and ``unique_id_r``.
     truth : pandas.Series or pandas.DataFrame
-        Truth column or truth pairs, as in :func:`pairwise_metrics`.
+        Truth column or truth pairs, as in ``pairwise_metrics``.
     n_records : int, optional
         Number of records blocked (dedupe setting). Defaults to the size of the
         truth column plus any pair ids it lacks; required for truth pairs unless
@@ -551,7 +551,7 @@ def cluster_metrics(clusters: pd.DataFrame, truth: pd.Series | pd.DataFrame) -> 
 
 def household_metrics(members: pd.DataFrame, clusters: pd.DataFrame,
                       truth: pd.Series | pd.DataFrame) -> dict[str, float]:
-    """Household accuracy over records: :func:`cluster_metrics` of each record's household.
+    """Household accuracy over records: ``cluster_metrics`` of each record's household.
 
     Parameters
     ----------

@@ -3,7 +3,7 @@
 A rule ranks the records of one entity that hold a usable value (not null, not
 suppressed) and the best-ranked record wins; its value, source, id and timestamp
 go into the golden record and its provenance. Rules are specs: immutable,
-hashable, JSON round-trip. Chain a tie-break with :meth:`Rule.then`.
+hashable, JSON round-trip. Chain a tie-break with ``Rule.then``.
 
 Ties left after every rule go to the most recent record when the builder knows a
 timestamp column, then to the record that comes first in the input.
@@ -43,7 +43,7 @@ ALL_VALUES_ORDERS = ("frequency", "recent", "first")
 
 
 class Rule(Spec):
-    """A survivorship rule. Lower sort keys win; see :meth:`sort_keys`."""
+    """A survivorship rule. Lower sort keys win; see ``sort_keys``."""
 
     #: False for rules that have no meaning for a coherent group of attributes.
     for_groups: ClassVar[bool] = True
@@ -488,7 +488,7 @@ def maximum() -> Maximum:
 
 
 def all_values(normalise: Expr | None = None, order: str = "frequency") -> AllValues:
-    """Every distinct value, as a list; see :class:`AllValues`.
+    """Every distinct value, as a list; see ``AllValues``.
 
     Examples
     --------

@@ -256,7 +256,7 @@ def make_people(
 
 
 def _checked(n_records: object, duplicate_rate: object, sources: object) -> tuple[str, ...]:
-    """Validate the parameters of :func:`make_people`; return the sources as a tuple."""
+    """Validate the parameters of ``make_people``; return the sources as a tuple."""
     problems = []
     if not (_is_int(n_records) and n_records > 0):
         problems.append(f"n_records: got {n_records!r}, expected a positive integer")
