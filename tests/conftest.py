@@ -1,12 +1,18 @@
-"""Shared fixtures: the public datasets with known truth in ../shared/data."""
+"""Shared fixtures: the public datasets with known truth in ../shared/data, and FEBRL3
+fitted once."""
 
 from __future__ import annotations
 
 import os
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+import golden as gd
+from golden.bench import default_config
 
 SHARED = Path(os.environ.get("GOLDEN_SHARED_DATA",
                              Path(__file__).resolve().parents[1].parent / "shared" / "data"))
@@ -43,3 +49,27 @@ def fake_1000() -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def fake_1000_labels() -> pd.DataFrame:
     return pd.read_csv(_need(SHARED / "splink" / "fake_1000_labels.csv"))
+
+
+@dataclass(frozen=True)
+class FittedRun:
+    """FEBRL3 with golden's shipped configuration, fitted once for the whole test run."""
+
+    linker: gd.Linker
+    records: pd.DataFrame
+    truth: pd.Series
+    pairs: pd.DataFrame
+    clusters: pd.DataFrame
+
+
+@pytest.fixture(scope="session")
+def febrl3_fitted() -> FittedRun:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        records = gd.datasets.load_febrl3()
+        linker = default_config("febrl3").linker.fit(records)
+        pairs = linker.predict(records)
+        clusters = linker.cluster(pairs, records, threshold=0.5)
+    truth = pd.Series(records["rec_id"].str.extract(r"rec-(\d+)-")[0].to_numpy(),
+                      index=records["rec_id"])
+    return FittedRun(linker, records, truth, pairs, clusters)

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 import golden as gd
-from golden.bench import default_config
 from golden.evaluate import estimated_metrics, labelled_threshold, pairwise_metrics
 
 
@@ -20,15 +19,9 @@ def _quiet():
         yield
 
 
-@pytest.fixture(scope="module")
-def febrl3():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        records = gd.datasets.load_febrl3()
-        truth = pd.Series(records["rec_id"].str.extract(r"rec-(\d+)-")[0].to_numpy(),
-                          index=records["rec_id"])
-        linker = default_config("febrl3").linker.fit(records)
-    return linker, records, truth
+@pytest.fixture
+def febrl3(febrl3_fitted):
+    return febrl3_fitted.linker, febrl3_fitted.records, febrl3_fitted.truth
 
 
 def oracle_for(truth: pd.Series):

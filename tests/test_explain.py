@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pandas as pd
 import pytest
 
 import golden as gd
-from golden.bench import default_config
 
 
-@pytest.fixture(scope="module")
-def fitted():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        records = gd.datasets.load_febrl3()
-        linker = default_config("febrl3").linker.fit(records)
-        pairs = linker.predict(records)
-        clusters = linker.cluster(pairs, records, threshold=0.5)
-    return linker, records, pairs, clusters
+@pytest.fixture
+def fitted(febrl3_fitted):
+    run = febrl3_fitted
+    return run.linker, run.records, run.pairs, run.clusters
 
 
 def test_waterfall_adds_up_to_the_pair_score(fitted) -> None:

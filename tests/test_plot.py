@@ -10,23 +10,17 @@ import pytest
 
 import golden as gd
 from golden import plot
-from golden.bench import default_config
 
 pytest.importorskip("matplotlib")
 
 
-@pytest.fixture(scope="module")
-def run():
+@pytest.fixture
+def run(febrl3_fitted):
+    fitted = febrl3_fitted
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        records = gd.datasets.load_febrl3()
-        linker = default_config("febrl3").linker.fit(records)
-        pairs = linker.predict(records)
-        clusters = linker.cluster(pairs, records, threshold=0.5)
-        counts = linker.count_pairs(records)
-    truth = pd.Series(records["rec_id"].str.extract(r"rec-(\d+)-")[0].to_numpy(),
-                      index=records["rec_id"])
-    return linker, pairs, clusters, counts, truth
+        counts = fitted.linker.count_pairs(fitted.records)
+    return fitted.linker, fitted.pairs, fitted.clusters, counts, fitted.truth
 
 
 def charts(run):

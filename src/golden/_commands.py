@@ -106,16 +106,16 @@ def report_command(argv: Sequence[str]) -> int:
     return _guarded(run, args.quiet)
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
-    """A CSV (read as text) or Parquet file; a clear error for anything else."""
+def read_table(path: str | Path, option: str = "input") -> pd.DataFrame:
+    """A CSV (read as text) or Parquet file; a clear error, naming ``option``, otherwise."""
     path = Path(path)
     if not path.is_file():
-        raise ConfigError(f"input: {str(path)!r} is not a file")
+        raise ConfigError(f"{option}: {str(path)!r} is not a file")
     if path.suffix.lower() in (".parquet", ".pq"):
         return pd.read_parquet(path)
     if path.suffix.lower() in (".csv", ".txt"):
         return pd.read_csv(path, dtype=str, skipinitialspace=True)
-    raise ConfigError(f"input: {path.name} must be .csv or .parquet")
+    raise ConfigError(f"{option}: {path.name} must be .csv or .parquet")
 
 
 def suggest_blocking(records: pd.DataFrame, unique_id: str, top: int = 8) -> pd.DataFrame:

@@ -46,6 +46,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from golden._active import as_labels
+from golden._commands import read_table
 from golden._config import LinkerConfig, linker_config, load_config
 from golden._errors import ConfigError, GoldenError, SchemaError
 from golden.evaluate import blocking_metrics, cluster_metrics, pairwise_metrics
@@ -149,7 +151,7 @@ def load_dataset(name: str) -> Dataset:
 def dataset_from_file(path: str | Path, *, unique_id: str, truth: str | None = None,
                       labels: str | Path | None = None) -> Dataset:
     """Your own labelled data: a CSV or Parquet file with a truth column or a labels file."""
-    frame = _read_table(path, "--data")
+    frame = read_table(path, "--data")
     if (truth is None) == (labels is None):
         raise ConfigError("give the truth as --truth COLUMN or --labels FILE (one of the two)")
     if unique_id not in frame.columns:
@@ -160,8 +162,8 @@ def dataset_from_file(path: str | Path, *, unique_id: str, truth: str | None = N
                               f"{list(frame.columns)}")
         return Dataset(Path(path).name, frame.drop(columns=truth),
                        frame.set_index(unique_id)[truth])
-    table = _read_table(labels, "--labels")  # type: ignore[arg-type]
-    return Dataset(Path(path).name, frame, labels=_labels(table))
+    table = read_table(labels, "--labels")  # type: ignore[arg-type]
+    return Dataset(Path(path).name, frame, labels=as_labels(table))
 
 
 def run(config: LinkerConfig, dataset: Dataset, config_name: str = "default") -> BenchResult:
@@ -289,32 +291,6 @@ def _dataset(args: argparse.Namespace, config: LinkerConfig | None) -> Dataset:
         raise ConfigError("--data needs a --config for your columns")
     return dataset_from_file(args.data, unique_id=config.linker.unique_id, truth=args.truth,
                              labels=args.labels)
-
-
-def _read_table(path: str | Path, option: str) -> pd.DataFrame:
-    path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"{option}: {str(path)!r} is not a file")
-    if path.suffix in (".parquet", ".pq"):
-        return pd.read_parquet(path)
-    if path.suffix in (".csv", ".txt"):
-        return pd.read_csv(path, dtype=str, skipinitialspace=True)
-    raise ConfigError(f"{option}: {path.name} must be .csv or .parquet")
-
-
-def _labels(table: pd.DataFrame) -> pd.DataFrame:
-    score = next((c for c in ("is_match", "clerical_match_score") if c in table.columns), None)
-    missing = [c for c in ("unique_id_l", "unique_id_r") if c not in table.columns]
-    if missing or score is None:
-        raise SchemaError(f"--labels: needs unique_id_l, unique_id_r and is_match (or "
-                          f"clerical_match_score); has {list(table.columns)}")
-    match = pd.to_numeric(table[score], errors="coerce")
-    if match.isna().any():
-        raise SchemaError(f"--labels: {score} must be 0/1 (or true/false); "
-                          f"{int(match.isna().sum())} values are not")
-    return pd.DataFrame({"unique_id_l": table["unique_id_l"].astype(str),
-                         "unique_id_r": table["unique_id_r"].astype(str),
-                         "is_match": match.to_numpy() >= 0.5})
 
 
 def _labelled_metrics(pairs: pd.DataFrame, labels: pd.DataFrame, threshold: float
