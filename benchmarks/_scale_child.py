@@ -36,7 +36,9 @@ CLUSTER_THRESHOLD = 0.5
 _MIB = 2**20
 
 
-def parse_args(modes: tuple[str, ...]) -> argparse.Namespace:
+def parse_args(modes: tuple[str, ...], variants: tuple[str, ...] = ()) -> argparse.Namespace:
+    """The child's arguments; ``--variant`` (default: the first of ``variants``) only when
+    the tool has configuration variants."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dataset", required=True,
                         choices=[_scale_data.PEOPLE, *_scale_data.FEBRL])
@@ -47,6 +49,9 @@ def parse_args(modes: tuple[str, ...]) -> argparse.Namespace:
     parser.add_argument("--model", type=Path, default=None, help="saved golden model")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a golden Linker parameter (value read as JSON)")
+    if variants:
+        parser.add_argument("--variant", choices=variants, default=variants[0],
+                            help="configuration variant")
     return parser.parse_args()
 
 

@@ -1,7 +1,10 @@
 """Child process: golden on one dataset for the scale benchmark (see ``run.py``).
 
     python benchmarks/_scale_golden.py --dataset people --n-records 1000000 --mode run \
-        --out /tmp/x [--model /tmp/model.json]
+        --out /tmp/x [--model /tmp/model.json] [--variant equivalent|demo]
+
+``--variant`` picks the configuration (``_scale_configs``): ``equivalent`` (default, the
+one matched to Splink's) or, on people only, ``demo`` (golden.demo's current one).
 
 Modes:
 
@@ -165,11 +168,11 @@ class ProfileView:
 
 
 def main() -> None:
-    args = _scale_child.parse_args(MODES)
+    args = _scale_child.parse_args(MODES, _scale_configs.GOLDEN_VARIANTS)
     dataset = _scale_data.load(args.dataset, args.n_records, args.seed)
     import golden
 
-    config = _scale_configs.golden(args.dataset)
+    config = _scale_configs.golden(args.dataset, args.variant)
     overrides = _scale_child.parse_settings(args.set)
     if overrides:
         config.linker.set_params(**overrides)
@@ -229,13 +232,14 @@ def main() -> None:
         counts = {"n_pairs": len(pairs), "n_cluster_rows": len(clusters)}
     else:
         counts = _scale_child.write_outputs(args.out, pairs, clusters)
-    if args.dataset == "people":
+    if args.dataset == "people" and args.variant == _scale_configs.EQUIVALENT:
         extra["config_matches_demo"] = _scale_configs.golden_matches_demo()
     _scale_child.report({
         **meter.result,
         **counts,
         **extra,
         "mode": args.mode,
+        "variant": args.variant,
         "overrides": overrides,
         "version": golden.__version__,
         "golden_file": golden.__file__,
