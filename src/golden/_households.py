@@ -444,7 +444,10 @@ def _placed_by_postcode(household: np.ndarray, evidence: pd.DataFrame) -> np.nda
     moves = postcode.map(sole).dropna()
     if moves.empty:
         return household
-    return pd.Series(household).replace(moves.to_dict()).to_numpy()
+    where = pd.Index(moves.index).get_indexer(household)
+    moved = household.copy()
+    moved[where >= 0] = moves.to_numpy()[where[where >= 0]]
+    return moved
 
 
 @contextmanager
