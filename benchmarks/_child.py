@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import _datasets
+import _proc
 import pandas as pd
 import psutil
 
@@ -35,10 +36,6 @@ def parse_args(tools: tuple[str, ...]) -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
 
 class Meter:
     """Wall time per phase, CPU time and peak RSS of this process around the pipeline."""
@@ -46,7 +43,7 @@ class Meter:
     def __init__(self) -> None:
         self.phases: dict[str, float] = {}
         self.rss_start_mib = psutil.Process().memory_info().rss / 2**20
-        self._cpu0 = _cpu_seconds()
+        self._cpu0 = _proc.cpu_seconds()
         self._t0 = time.perf_counter()
         self.result: dict[str, Any] = {}
 
@@ -61,7 +58,7 @@ class Meter:
         peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
         self.result = {
             "wall_s": wall,
-            "cpu_s": _cpu_seconds() - self._cpu0,
+            "cpu_s": _proc.cpu_seconds() - self._cpu0,
             "phases_s": self.phases,
             "peak_rss_mib": peak_mib,
             "rss_start_mib": self.rss_start_mib,

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import sys
 import time
 import warnings
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import _gr_baseline
+import _proc
 import _scale_data
 import pandas as pd
 import pyarrow as pa
@@ -60,35 +60,8 @@ def parse_args() -> argparse.Namespace:
 # ---------------------------------------------------------------------------
 
 
-def _cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
-def _status_mib(field: str) -> float | None:
-    """``VmRSS`` / ``VmHWM`` of this process from /proc, in MiB (None off Linux)."""
-    try:
-        with open("/proc/self/status") as handle:
-            for line in handle:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
-
-
-def _reset_peak() -> bool:
-    """Reset the kernel's peak-RSS mark (``VmHWM``) to the current RSS, where allowed."""
-    try:
-        with open("/proc/self/clear_refs", "w") as handle:
-            handle.write("5")
-        return True
-    except OSError:
-        return False
-
-
-def _max_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 class Meter:
@@ -100,27 +73,27 @@ class Meter:
     """
 
     def __init__(self) -> None:
-        self.load_peak_mib = _max_rss_mib()
-        self.exact = _reset_peak()
-        self.rss_start_mib = _status_mib("VmRSS") or self.load_peak_mib
+        self.load_peak_mib = _proc.max_rss_mib()
+        self.exact = _proc.reset_peak()
+        self.rss_start_mib = _proc.status_mib("VmRSS") or self.load_peak_mib
         self.stages_s: dict[str, float] = {}
         self.stage_peak_mib: dict[str, float] = {}
-        self._cpu0 = _cpu_seconds()
+        self._cpu0 = _proc.cpu_seconds()
         self._t0 = time.perf_counter()
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
         if self.exact:
-            _reset_peak()
+            _proc.reset_peak()
         start = time.perf_counter()
         yield
         self.stages_s[name] = time.perf_counter() - start
-        peak = _status_mib("VmHWM") if self.exact else None
-        self.stage_peak_mib[name] = peak if peak is not None else _max_rss_mib()
+        peak = _proc.status_mib("VmHWM") if self.exact else None
+        self.stage_peak_mib[name] = peak if peak is not None else _proc.max_rss_mib()
 
     def stop(self) -> dict[str, Any]:
         wall = time.perf_counter() - self._t0
-        cpu = _cpu_seconds() - self._cpu0
+        cpu = _proc.cpu_seconds() - self._cpu0
         peak = max(self.stage_peak_mib.values())
         return {"wall_s": wall, "cpu_s": cpu, "peak_rss_mib": peak,
                 "rss_start_mib": self.rss_start_mib,

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import _proc
 import _scale_data
 import psutil
 
@@ -70,29 +71,7 @@ def parse_settings(items: list[str]) -> dict[str, Any]:
     return out
 
 
-def _cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
-
-def _reset_hwm() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w") as handle:
-            handle.write("5")
-        return True
-    except OSError:
-        return False
-
-
-def _read_hwm_mib() -> float | None:
-    try:
-        with open("/proc/self/status") as handle:
-            for line in handle:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
 
 
 class PhaseMeter:
@@ -109,8 +88,8 @@ class PhaseMeter:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._sample, daemon=True)
-        self.exact = _reset_hwm()
-        self._cpu0 = _cpu_seconds()
+        self.exact = _proc.reset_peak()
+        self._cpu0 = _proc.cpu_seconds()
         self._t0 = time.perf_counter()
         self._thread.start()
         self.result: dict[str, Any] = {}
@@ -126,7 +105,7 @@ class PhaseMeter:
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
         if self.exact:
-            _reset_hwm()
+            _proc.reset_peak()
         rss = self.process.memory_info().rss / _MIB
         with self._lock:
             self._current = name
@@ -141,13 +120,13 @@ class PhaseMeter:
                 self._current = None
                 self.sampled_peak[name] = max(self.sampled_peak[name], rss)
             if self.exact:
-                hwm = _read_hwm_mib()
+                hwm = _proc.status_mib("VmHWM")
                 if hwm is not None:
                     self.exact_peak[name] = max(self.exact_peak.get(name, 0.0), hwm)
 
     def stop(self) -> None:
         wall = time.perf_counter() - self._t0
-        cpu = _cpu_seconds() - self._cpu0
+        cpu = _proc.cpu_seconds() - self._cpu0
         self._stop.set()
         self._thread.join()
         if self.exact and self.exact_peak:
