@@ -49,13 +49,13 @@ def write_report(path: str | Path, linker: Linker, records: pd.DataFrame, *,
     pairs = linker.predict(records) if pairs is None else pairs
     clusters = (linker.cluster(pairs, records, threshold=threshold) if clusters is None
                 else clusters)
+    blocking = linker.count_pairs(records)
     sections = [
         f"<h1>{_text(title)}</h1>",
         _summary(linker, records, pairs, clusters, threshold),
         _section("Data profile", _table(profile(records))),
-        _section("Blocking", _table(linker.count_pairs(records)[
-            ["rule", "pairs", "new_pairs", "cumulative_pairs"]]),
-            _image(plot.blocking_counts(linker.count_pairs(records)))),
+        _section("Blocking", _table(blocking[["rule", "pairs", "new_pairs", "cumulative_pairs"]]),
+                 _image(plot.blocking_counts(blocking))),
         _section("Learned parameters", _table(_parameters(linker)), _image(plot.m_u(linker))),
         _section("Match weights", _image(plot.weight_distribution(pairs)),
                  _note("Estimated without labels from the model's own probabilities: "
