@@ -530,7 +530,7 @@ def _compositions(members: pd.DataFrame, surname: str | None) -> pd.Series:
     """A composition label per household, from its members' ages and surnames."""
     household = members["household_id"]
     age = members["age"]
-    size = household.map(household.value_counts())
+    sizes = household.groupby(household).size()
     children = (~members["is_adult"]).groupby(household).sum()
     generations = _generations(household, age)
     if surname:
@@ -539,7 +539,6 @@ def _compositions(members: pd.DataFrame, surname: str | None) -> pd.Series:
         shared = by_household.count() > by_household.nunique()
     else:
         shared = pd.Series(True, index=children.index)
-    sizes = size.groupby(household).first()
     label = pd.Series("adult family", index=sizes.index, dtype=object)
     label[(generations == 1) & ~shared] = "unrelated adults sharing"
     label[(generations == 1) & (sizes == 2)] = "couple"
