@@ -404,3 +404,17 @@ def test_attributes_cannot_overwrite_the_output_columns() -> None:
     records = frame(x=["a"], n_records=[5])
     with pytest.raises(gd.ConfigError, match="'n_records' is a column of the golden records"):
         build(records, [1])
+
+
+def test_a_column_with_no_values_gives_nulls_and_no_provenance() -> None:
+    records = frame(name=["Ann", "Ann", "Bob"], email=[np.nan, np.nan, np.nan])
+    result = build(records, [1, 1, 2])
+    assert golden_values(result, "email") == [None, None]
+    assert set(result.provenance["attribute"]) == {"name"}
+
+
+def test_values_that_are_lists_count_as_one_value() -> None:
+    records = frame(customer_no=["C1", ["C1", "C2"], ["C1", "C2"]])
+    result = build(records, [1, 1, 1])
+    assert result.records["customer_no"].tolist() == [["C1", "C2"]]
+    assert winners(result, "customer_no") == ["r1"]

@@ -44,10 +44,12 @@ from golden._expressions import Expr, col
 from golden._golden_record import GoldenRecordBuilder, GoldenRecords
 from golden._households import HouseholdGrouper, Households
 from golden._linker import Linker
+from golden._resolver import Added, Resolver
 from golden._supervised import SupervisedLinker
 
 __all__ = [
     "ActiveLearner",
+    "Added",
     "BlockOn",
     "BlockOnAny",
     "Blocking",
@@ -65,6 +67,7 @@ __all__ = [
     "LinkerConfig",
     "MissingDependencyError",
     "NotFittedError",
+    "Resolver",
     "SchemaError",
     "SortedNeighbourhood",
     "SupervisedLinker",

@@ -66,6 +66,14 @@ class BlockingRule(Spec):
     def index(self, records: Records) -> RuleIndex:
         """Precompute what the rule needs to enumerate and recognise its pairs."""
 
+    def block_keys(self, records: Records) -> tuple[np.ndarray, np.ndarray]:
+        """Each record's block keys as text, for looking records up one at a time:
+        ``(rows, keys)``, a row once per key it holds. Two records are a pair of the rule
+        when they share a key."""
+        raise ConfigError(f"blocking rule {self.label!r} depends on every record's position "
+                          "and cannot be looked up one record at a time; use block_on or "
+                          "block_on_any rules")
+
     def __or__(self, other: BlockingRule | Blocking) -> Blocking:
         return Blocking((self,)) | other
 
@@ -145,6 +153,15 @@ class BlockOn(BlockingRule):
                               records.id_rank)
         return EqualityIndex(self, records, codes)
 
+    def block_keys(self, records: Records) -> tuple[np.ndarray, np.ndarray]:
+        parts = [records.values(k) for k in self.keys]
+        present = np.logical_and.reduce([p.notna().to_numpy() for p in parts])
+        rows = np.flatnonzero(present)
+        text = parts[0].iloc[rows].astype(str).to_numpy(dtype=object)
+        for part in parts[1:]:
+            text = text + "\x1f" + part.iloc[rows].astype(str).to_numpy(dtype=object)
+        return rows, text
+
 
 @dataclass(frozen=True)
 class SortedNeighbourhood(BlockingRule):
@@ -204,10 +221,7 @@ class BlockOnAny(BlockingRule):
         return (self.key.column,)
 
     def index(self, records: Records) -> RuleIndex:
-        values = records.frame[self.key.column]
-        if self.sep is not None:
-            values = values.astype("string").str.split(self.sep, regex=False)
-        exploded = self.key.apply_steps(values.explode())
+        exploded = self._exploded(records)
         rows = exploded.index.to_numpy(dtype=np.int64)
         codes, uniques = pd.factorize(exploded, use_na_sentinel=True)
         keep = codes >= 0
@@ -218,6 +232,20 @@ class BlockOnAny(BlockingRule):
         codes = _guard_blocks(codes, self, lambda i: repr(uniques[codes[i]]),
                               records.id_rank[rows])
         return MultiValueIndex(self, records, rows, codes, np.asarray(uniques))
+
+    def block_keys(self, records: Records) -> tuple[np.ndarray, np.ndarray]:
+        exploded = self._exploded(records).dropna()
+        keys = pd.DataFrame({"row": exploded.index.to_numpy(dtype=np.int64),
+                             "key": exploded.astype(str).to_numpy(dtype=object)})
+        keys = keys.drop_duplicates()
+        return keys["row"].to_numpy(), keys["key"].to_numpy(dtype=object)
+
+    def _exploded(self, records: Records) -> pd.Series:
+        """The normalised values, one row per value, indexed by record row."""
+        values = records.frame[self.key.column]
+        if self.sep is not None:
+            values = values.astype("string").str.split(self.sep, regex=False)
+        return self.key.apply_steps(values.explode())
 
 
 def block_on(

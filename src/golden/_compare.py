@@ -46,6 +46,13 @@ class ComparisonIndex:
         self._per_value: dict[tuple[Any, ...], np.ndarray] = {
             ("code", i): e.codes[first_rows] for i, e in enumerate(encodings)}
         self._tf_codes = encodings[0].codes
+        self.term_values = np.asarray(encodings[0].values, dtype=object)
+        self._tf_shares: np.ndarray | None = None
+
+    def use_term_shares(self, shares: np.ndarray) -> None:
+        """Score term frequencies with these shares, one per value of ``term_values`` (e.g.
+        counted over every record held), instead of counting the records indexed here."""
+        self._tf_shares = np.asarray(shares, dtype=np.float64)
 
     def gammas(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """Gamma per pair (int8): -1 null, 0 else, K for the most similar level."""
@@ -79,8 +86,11 @@ class ComparisonIndex:
     def value_frequencies(self, left: np.ndarray) -> np.ndarray:
         """Share of records holding each pair's left value of input 0 (for term frequencies)."""
         codes = self._tf_codes
-        counts = np.bincount(codes[codes >= 0], minlength=1)
-        share = counts / max(int((codes >= 0).sum()), 1)
+        if self._tf_shares is None:
+            counts = np.bincount(codes[codes >= 0], minlength=1)
+            share = counts / max(int((codes >= 0).sum()), 1)
+        else:
+            share = np.r_[self._tf_shares, np.nan]
         lc = codes[left]
         return np.where(lc >= 0, share[np.maximum(lc, 0)], np.nan)
 

@@ -198,8 +198,13 @@ def _combined(*codes: np.ndarray) -> np.ndarray:
 
 
 def _folded_codes(values: pd.Series) -> np.ndarray:
-    """Codes equal for values equal after ``_folded``, computed per distinct value."""
+    """Codes equal for values equal after ``_folded``, computed per distinct value (a list
+    of values is one value)."""
+    if values.dtype == object and values.map(lambda v: isinstance(v, list)).any():
+        values = values.map(lambda v: tuple(v) if isinstance(v, list) else v)
     codes, uniques = pd.factorize(values)
+    if len(uniques) == 0:
+        return np.full(len(values), -1, dtype=np.int64)
     folded_codes, _ = pd.factorize(_folded(pd.Series(uniques)))
     return np.where(codes >= 0, folded_codes[codes], -1).astype(np.int64)
 
@@ -688,10 +693,13 @@ def _provenance_values(records: pd.DataFrame, parts: list[_Chosen], order: np.nd
                        ) -> pd.Series:
     """The chosen values, in table order: compact Arrow text when every attribute is text,
     else Python objects (numbers and dates keep their type)."""
-    columns = {part.attribute: pa.array(records[part.attribute], from_pandas=True)
-               for part in parts}
-    if all(pa.types.is_string(c.type) or pa.types.is_large_string(c.type)
-           for c in columns.values()):
+    try:
+        columns = {part.attribute: pa.array(records[part.attribute], from_pandas=True)
+                   for part in parts}
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # e.g. text mixed with lists of text
+        columns = {}
+    if columns and all(pa.types.is_string(c.type) or pa.types.is_large_string(c.type)
+                       for c in columns.values()):
         taken = [columns[part.attribute].take(part.row).cast(pa.large_string()) for part in parts]
         chunks = [chunk for piece in taken
                   for chunk in (piece.chunks if isinstance(piece, pa.ChunkedArray) else [piece])]

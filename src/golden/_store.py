@@ -1,0 +1,265 @@
+"""The resolver's persistent store: one SQLite file (WAL mode, one transaction per batch).
+
+Tables: ``meta`` (model and settings), ``records`` (each record's values as JSON and its
+entity), ``keys`` (keyed hashes of block keys and identifiers, never plaintext),
+``edges`` (scored pairs at or above the threshold), ``identity_edges`` (pairs tied by a
+shared identifier), ``term_counts`` (keyed hashes of values and their counts, for term
+frequencies), ``entities`` (every id ever given and what became of it), ``golden``
+(golden record and provenance per entity), ``audit`` and ``tombstones``.
+
+Deleted content is overwritten (``secure_delete``), and ``compact`` checkpoints the
+write-ahead log and rebuilds the file, so erased values leave no trace in either.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import math
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (
+    row_id INTEGER PRIMARY KEY, unique_id UNIQUE NOT NULL, entity_id INTEGER NOT NULL,
+    data TEXT NOT NULL, added_at REAL NOT NULL, updated_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS records_entity ON records(entity_id);
+CREATE TABLE IF NOT EXISTS keys (kind INTEGER NOT NULL, key INTEGER NOT NULL,
+                                 row_id INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS keys_lookup ON keys(kind, key);
+CREATE INDEX IF NOT EXISTS keys_row ON keys(row_id);
+CREATE TABLE IF NOT EXISTS edges (a INTEGER NOT NULL, b INTEGER NOT NULL,
+    probability REAL NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS edges_b ON edges(b);
+CREATE TABLE IF NOT EXISTS identity_edges (a INTEGER NOT NULL, b INTEGER NOT NULL,
+    kind INTEGER NOT NULL, key INTEGER NOT NULL, PRIMARY KEY (a, b, kind, key)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS identity_edges_b ON identity_edges(b);
+CREATE INDEX IF NOT EXISTS identity_edges_key ON identity_edges(kind, key);
+CREATE TABLE IF NOT EXISTS generic_identifiers (kind INTEGER NOT NULL, key INTEGER NOT NULL,
+    n_entities INTEGER NOT NULL, flagged_at REAL NOT NULL, PRIMARY KEY (kind, key));
+CREATE TABLE IF NOT EXISTS term_counts (comparison INTEGER NOT NULL, value INTEGER NOT NULL,
+    count INTEGER NOT NULL, PRIMARY KEY (comparison, value)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS term_totals (comparison INTEGER PRIMARY KEY,
+                                        total INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS entities (entity_id INTEGER PRIMARY KEY, status TEXT NOT NULL,
+    merged_into INTEGER, created_at REAL NOT NULL, updated_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS golden (entity_id INTEGER PRIMARY KEY, record TEXT NOT NULL,
+                                   provenance TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY, at REAL NOT NULL,
+    event TEXT NOT NULL, entity_id INTEGER, unique_id, detail TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS audit_entity ON audit(entity_id);
+CREATE INDEX IF NOT EXISTS audit_record ON audit(unique_id);
+CREATE TABLE IF NOT EXISTS tombstones (hash TEXT PRIMARY KEY, at REAL NOT NULL);
+"""
+
+CHUNK = 900  # bound parameters per statement (SQLite allows 999 in old builds)
+
+
+class Store:
+    """A SQLite connection with the resolver's schema.
+
+    Examples
+    --------
+    >>> store = Store(":memory:")
+    >>> store.set_meta("answer", 42)
+    >>> store.meta("answer")
+    42
+    """
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = str(path)
+        if readonly:
+            uri = f"file:{Path(self.path).resolve()}?mode=ro"
+            self.db = sqlite3.connect(uri, uri=True, isolation_level=None,
+                                      check_same_thread=False)
+        else:
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA busy_timeout = 30000")
+        if not readonly:
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA secure_delete = ON")
+            self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction: everything in it lands, or nothing does."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # Meta ------------------------------------------------------------------------------
+
+    def meta(self, key: str, default: Any = None) -> Any:
+        """A JSON value stored under ``key``."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def set_meta(self, key: str, value: Any) -> None:
+        """Store a JSON value under ``key``."""
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value)))
+
+    def next_entity_ids(self, count: int) -> list[int]:
+        """``count`` entity ids never given before."""
+        start = int(self.meta("next_entity_id", 1))
+        self.set_meta("next_entity_id", start + count)
+        return list(range(start, start + count))
+
+    # Queries over id lists -----------------------------------------------------------
+
+    def select_in(self, sql: str, values: Iterable[Any], *prefix: Any) -> list[tuple[Any, ...]]:
+        """Run ``sql`` (with one ``{}`` for an ``IN`` list) over ``values`` in chunks."""
+        values = list(values)
+        out: list[tuple[Any, ...]] = []
+        for start in range(0, len(values), CHUNK):
+            chunk = values[start:start + CHUNK]
+            marks = ",".join("?" * len(chunk))
+            out.extend(self.db.execute(sql.format(marks), (*prefix, *chunk)).fetchall())
+        return out
+
+    def execute_in(self, sql: str, values: Iterable[Any], *prefix: Any) -> None:
+        """Run a write ``sql`` (with one ``{}`` for an ``IN`` list) over ``values``."""
+        values = list(values)
+        for start in range(0, len(values), CHUNK):
+            chunk = values[start:start + CHUNK]
+            self.db.execute(sql.format(",".join("?" * len(chunk))), (*prefix, *chunk))
+
+    def compact(self) -> None:
+        """Checkpoint the write-ahead log into the file, truncate it and rebuild the file,
+        so no deleted content survives in either."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.execute("VACUUM")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+class Hasher:
+    """Keyed hashes (HMAC-BLAKE2b) of values, so keys and identifiers are stored without
+    their plaintext.
+
+    Examples
+    --------
+    >>> hasher = Hasher(b"k" * 32)
+    >>> hasher.integer("smith") == hasher.integer("smith") != hasher.integer("smyth")
+    True
+    >>> len(hasher.text("record-1"))
+    32
+    """
+
+    def __init__(self, secret: bytes) -> None:
+        self.secret = secret
+
+    def integer(self, value: str) -> int:
+        """A signed 64-bit keyed hash (an SQLite integer)."""
+        digest = hashlib.blake2b(value.encode(), digest_size=8, key=self.secret).digest()
+        return int.from_bytes(digest, "big", signed=True)
+
+    def integers(self, values: Sequence[str] | np.ndarray) -> np.ndarray:
+        """``integer`` of each value."""
+        return np.fromiter((self.integer(v) for v in values), dtype=np.int64, count=len(values))
+
+    def text(self, value: Any) -> str:
+        """A hex keyed hash of a record id (for tombstones and the audit log)."""
+        message = json.dumps(value).encode()
+        return hmac.new(self.secret, message, hashlib.blake2b).hexdigest()[:32]
+
+
+# Record values as JSON -----------------------------------------------------------------
+
+
+def encode_record(record: dict[str, Any]) -> str:
+    """A record as JSON text: nulls dropped, keys sorted, dates and timestamps tagged.
+
+    Examples
+    --------
+    >>> encode_record({"b": float("nan"), "a": pd.Timestamp("2024-01-02"), "n": np.int64(3)})
+    '{"a": {"$t": "2024-01-02T00:00:00"}, "n": 3}'
+    """
+    kept = {k: _encode_value(v) for k, v in record.items() if not is_null(v)}
+    return json.dumps(kept, sort_keys=True, ensure_ascii=False, allow_nan=False)
+
+
+def decode_record(text: str) -> dict[str, Any]:
+    """The record ``encode_record`` wrote.
+
+    Examples
+    --------
+    >>> decode_record('{"a": {"$t": "2024-01-02T00:00:00"}, "n": 3}')
+    {'a': Timestamp('2024-01-02 00:00:00'), 'n': 3}
+    """
+    return json.loads(text, object_hook=_decode_tagged)
+
+
+def is_null(value: Any) -> bool:
+    """Whether a scalar is missing (None, NaN, NaT, pd.NA); lists never are."""
+    if value is None:
+        return True
+    if isinstance(value, str | int | list | tuple | np.ndarray | dict | set):
+        return False
+    if isinstance(value, float):
+        return value != value
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+SCALARS = (str, bool, int, float, np.generic, dt.date, pd.Timestamp)
+
+
+def value_problem(value: Any) -> str | None:
+    """Why a value cannot be stored, or None."""
+    if is_null(value):
+        return None
+    if isinstance(value, list | tuple | np.ndarray):
+        bad = [v for v in value if not isinstance(v, SCALARS) and v is not None]
+        return f"holds {type(bad[0]).__name__} values" if bad else None
+    if not isinstance(value, SCALARS):
+        return f"is a {type(value).__name__}; expected text, a number, a date or a list"
+    if isinstance(value, float) and math.isinf(value):
+        return "is infinite"
+    return None
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, list | tuple | np.ndarray):
+        return [None if is_null(v) else _encode_value(v) for v in value]
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return {"$t": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$d": value.isoformat()}
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _decode_tagged(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1:
+        if "$t" in obj:
+            return pd.Timestamp(obj["$t"])
+        if "$d" in obj:
+            return dt.date.fromisoformat(obj["$d"])
+    return obj
+
+
+def frame_of(rows: Sequence[tuple[int, str]]) -> pd.DataFrame:
+    """Decoded records ``(row_id, json)`` as a frame indexed by row id, in the given order."""
+    frame = pd.DataFrame.from_records([decode_record(data) for _, data in rows])
+    frame.index = pd.Index([row for row, _ in rows], name="row_id", dtype=np.int64)
+    return frame
