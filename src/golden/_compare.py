@@ -97,11 +97,13 @@ class ComparisonIndex:
 
 def comparison_indexes(records: Records, comparisons: Sequence[Comparison]
                        ) -> list[ComparisonIndex]:
-    """Index every comparison on the records."""
-    return thread_map(lambda c: ComparisonIndex(c, records), comparisons)
+    """Index every comparison on the records (on threads when there are many)."""
+    return thread_map(lambda c: ComparisonIndex(c, records), comparisons,
+                      n_jobs=None if records.n >= PARALLEL_WORK else 1)
 
 
 CHUNK_PAIRS = 500_000
+PARALLEL_WORK = 20_000  # records or pairs below which threads cost more than they save
 
 
 def gamma_matrix(indexes: Sequence[ComparisonIndex], left: np.ndarray, right: np.ndarray,
@@ -116,7 +118,8 @@ def gamma_matrix(indexes: Sequence[ComparisonIndex], left: np.ndarray, right: np
     for start in progress(range(0, len(left), chunk_pairs), "comparing", show_progress):
         stop = start + chunk_pairs
         chunk_left, chunk_right = left[start:stop], right[start:stop]
-        columns = thread_map(partial(_gammas_of, left=chunk_left, right=chunk_right), indexes)
+        columns = thread_map(partial(_gammas_of, left=chunk_left, right=chunk_right), indexes,
+                             n_jobs=None if len(chunk_left) >= PARALLEL_WORK else 1)
         for j, column in enumerate(columns):
             out[start:stop, j] = column
     return out

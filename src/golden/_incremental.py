@@ -18,7 +18,7 @@ import pandas as pd
 from golden._compare import ComparisonIndex, comparison_indexes, gamma_matrix
 from golden._errors import ConfigError
 from golden._fellegi_sunter import probability, score_pairs
-from golden._prepare import Records
+from golden._prepare import NormalisedMemo, Records
 from golden._store import Hasher, Store
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ class Matcher:
         self.store, self.hasher = store, hasher
         self.identifiers = dict(identifiers)
         self.live_terms = live_terms
+        self.memo = NormalisedMemo()
         self.unique_id, self.source = linker.unique_id, linker.source
         self.columns = list(dict.fromkeys(
             [c for comp in self.comparisons for c in comp.columns]
@@ -65,7 +66,7 @@ class Matcher:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return Records(frame, self.unique_id,
-                           self.source if self.source in frame.columns else None)
+                           self.source if self.source in frame.columns else None, self.memo)
 
     # Keys -------------------------------------------------------------------------------
 

@@ -32,6 +32,43 @@ class Encoded:
     values: np.ndarray
 
 
+class NormalisedMemo:
+    """Normalised values remembered across ``Records`` over different rows of the same data
+    (successive batches, one record at a time): each raw value is normalised once per
+    expression. At most ``limit`` values are kept per expression; past that it starts over.
+
+    Examples
+    --------
+    >>> from golden import col
+    >>> memo = NormalisedMemo()
+    >>> memo.normalise(col("name").lower(), pd.Series(["Ann", "BOB"])).tolist()
+    ['ann', 'bob']
+    >>> memo.normalise(col("name").lower(), pd.Series(["BOB", "Cy"])).tolist()  # Cy is new
+    ['bob', 'cy']
+    """
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self.limit = limit
+        self._tables: dict[Expr, dict[object, object]] = {}
+        self._dtypes: dict[Expr, object] = {}
+
+    def normalise(self, expr: Expr, distinct: pd.Series) -> pd.Series:
+        """``expr``'s steps applied to distinct raw values."""
+        if distinct.empty:
+            return expr.apply_to_distinct(distinct, np.zeros(0, dtype=np.int64))
+        table = self._tables.setdefault(expr, {})
+        raw = distinct.tolist()
+        missing = [v for v in dict.fromkeys(raw) if v not in table]
+        if missing:
+            computed = expr.apply_to_distinct(pd.Series(missing, dtype=distinct.dtype),
+                                              np.arange(len(missing)))
+            if len(table) + len(missing) > self.limit:
+                table.clear()
+            table.update(zip(missing, computed.tolist(), strict=True))
+            self._dtypes[expr] = computed.dtype
+        return pd.Series([table[v] for v in raw], dtype=self._dtypes[expr])
+
+
 class Records:
     """Validated records with internal row numbers and cached encodings.
 
@@ -43,10 +80,14 @@ class Records:
         Column of record ids, unique within a source.
     source : str or None
         Column naming each record's source, or None for a single source.
+    memo : NormalisedMemo, optional
+        Normalised values shared with other ``Records`` over the same data.
     """
 
-    def __init__(self, frame: pd.DataFrame, unique_id: str, source: str | None) -> None:
+    def __init__(self, frame: pd.DataFrame, unique_id: str, source: str | None,
+                 memo: NormalisedMemo | None = None) -> None:
         self.frame = frame.reset_index(drop=True)
+        self.memo = memo
         self.unique_id = unique_id
         self.source = source
         self.n = len(self.frame)
@@ -118,6 +159,8 @@ class Records:
         codes, distinct = self._distinct(expr.column)
         if not expr.steps:
             return codes, distinct
+        if expr not in self._distinct_values and self.memo is not None:
+            self._distinct_values[expr] = self.memo.normalise(expr, distinct)
         if expr not in self._distinct_values:
             _, base = self._normalised(expr.parent)
             weights = np.bincount(codes[codes >= 0], minlength=len(base))

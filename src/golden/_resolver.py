@@ -31,6 +31,7 @@ from golden._store import (
     Store,
     decode_record,
     encode_record,
+    encode_records,
     frame_of,
     is_null,
     value_problem,
@@ -254,39 +255,46 @@ class Resolver:
             self.store.set_meta("columns", known + more)
 
     def _validate(self, frame: pd.DataFrame) -> tuple[dict[Any, str], pd.DataFrame]:
-        encoded: dict[Any, str] = {}
-        rejected = []
         uid = self.unique_id
-        tombstoned = self._tombstoned(frame[uid].tolist() if uid in frame.columns else [])
-        for position, record in enumerate(frame.to_dict("records")):
-            value = record.get(uid)
-            reason = _id_problem(uid, value)
-            if reason is None:
-                value = int(value) if isinstance(value, float | np.floating) else value
-                value = value.item() if isinstance(value, np.generic) else value
-                if value in encoded:
-                    reason = f"{uid} {value!r} appears more than once in this batch"
-                elif self.hasher.text(value) in tombstoned:
-                    reason = f"{uid} {value!r} was forgotten on request and may not return"
-            if reason is None:
-                bad = [f"{column!r} {problem}" for column, v in record.items()
-                       if (problem := value_problem(v)) is not None]
-                reason = "; ".join(bad) or None
-            if reason is not None:
-                rejected.append({"position": position,
-                                 "unique_id": None if is_null(value) else value,
-                                 "reason": reason})
+        ids = frame[uid].tolist() if uid in frame.columns else [None] * len(frame)
+        reasons = [_id_problem(uid, value) for value in ids]
+        ids = [_plain(v) if r is None else v for v, r in zip(ids, reasons, strict=True)]
+        tombstoned = self._tombstoned([v for v, r in zip(ids, reasons, strict=True) if r is None])
+        seen: set[Any] = set()
+        for position, value in enumerate(ids):
+            if reasons[position] is not None:
                 continue
-            record[uid] = value
-            encoded[value] = encode_record(record)
-        return encoded, pd.DataFrame(rejected, columns=["position", "unique_id", "reason"])
+            if value in seen:
+                reasons[position] = f"{uid} {value!r} appears more than once in this batch"
+            elif value in tombstoned:
+                reasons[position] = f"{uid} {value!r} was forgotten on request and may not return"
+            seen.add(value)
+        for column, values in frame.items():
+            if values.dtype != object:
+                continue  # typed columns hold only storable values
+            for position, value in enumerate(values.tolist()):
+                problem = value_problem(value)
+                if problem is not None:
+                    reasons[position] = "; ".join(
+                        filter(None, [reasons[position], f"{column!r} {problem}"]))
+        accepted = [i for i, r in enumerate(reasons) if r is None]
+        kept = frame.iloc[accepted].copy()
+        if len(kept):
+            kept[uid] = pd.Series([ids[i] for i in accepted], index=kept.index, dtype=object)
+        encoded = dict(zip([ids[i] for i in accepted], encode_records(kept), strict=True))
+        rejected = pd.DataFrame(
+            [(i, None if is_null(ids[i]) or isinstance(ids[i], list) else ids[i], r)
+             for i, r in enumerate(reasons) if r is not None],
+            columns=["position", "unique_id", "reason"])
+        return encoded, rejected
 
-    def _tombstoned(self, ids: list[Any]) -> set[str]:
+    def _tombstoned(self, ids: list[Any]) -> set[Any]:
+        """The ids (of those given) that were forgotten."""
         if not self.settings["tombstones"]:
             return set()
-        hashes = [self.hasher.text(_plain(v)) for v in ids if _id_problem("", v) is None]
-        return {h for (h,) in self.store.select_in(
-            "SELECT hash FROM tombstones WHERE hash IN ({})", hashes)}
+        hashes = {self.hasher.text(v): v for v in ids}
+        return {hashes[h] for (h,) in self.store.select_in(
+            "SELECT hash FROM tombstones WHERE hash IN ({})", list(hashes))}
 
     def _insert(self, changed: dict[Any, str], held: dict[Any, tuple[int, int, str, float]],
                 now: float) -> list[int]:
@@ -495,16 +503,17 @@ class Resolver:
         frame = self._frame(rows).reset_index(drop=True)
         clusters = pd.DataFrame({self.unique_id: ids, "entity_id": entity})
         built = self.builder.build(frame, clusters)
-        provenance: dict[Any, list[dict[str, Any]]] = {}
-        for row in built.provenance.to_dict("records"):
-            provenance.setdefault(row.pop("entity_id"), []).append(
-                {k: v for k, v in row.items() if not is_null(v)})
-        golden = []
-        for record in built.records.to_dict("records"):
-            entity_id = record.pop("entity_id")
-            golden.append((int(entity_id), encode_record(record),
-                           encode_record({"rows": provenance.get(entity_id, [])})))
-        self.store.db.executemany("INSERT INTO golden VALUES (?, ?, ?)", golden)
+        provenance: dict[Any, list[str]] = {}
+        rows_as_json = encode_records(built.provenance.drop(columns="entity_id"))
+        for entity_id, row in zip(built.provenance["entity_id"].tolist(), rows_as_json,
+                                  strict=True):
+            provenance.setdefault(entity_id, []).append(row)
+        records = built.records
+        golden = zip(records["entity_id"].tolist(),
+                     encode_records(records.drop(columns="entity_id")), strict=True)
+        self.store.db.executemany("INSERT INTO golden VALUES (?, ?, ?)", [
+            (int(e), record, "[" + ",".join(provenance.get(e, [])) + "]")
+            for e, record in golden])
 
     # Audit -------------------------------------------------------------------------------
 
@@ -752,7 +761,7 @@ class Resolver:
         current = self.resolve_id(entity_id)
         row = self.store.db.execute("SELECT provenance FROM golden WHERE entity_id = ?",
                                     (current,)).fetchone()
-        return pd.DataFrame(decode_record(row[0])["rows"])
+        return pd.DataFrame(decode_record(row[0]))
 
     def history(self, entity_id: int) -> pd.DataFrame:
         """The audit events of an entity and of every id that merged into it."""

@@ -195,7 +195,30 @@ def encode_record(record: dict[str, Any]) -> str:
     return json.dumps(kept, sort_keys=True, ensure_ascii=False, allow_nan=False)
 
 
-def decode_record(text: str) -> dict[str, Any]:
+def encode_records(frame: pd.DataFrame) -> list[str]:
+    """``encode_record`` of every row, column by column.
+
+    Examples
+    --------
+    >>> encode_records(pd.DataFrame({"a": [1.0, None], "b": ["x", "y"]}))
+    ['{"a": 1.0, "b": "x"}', '{"b": "y"}']
+    """
+    columns = {}
+    for name, values in frame.items():
+        present = values.notna().to_numpy() if values.dtype != object else np.array(
+            [not is_null(v) for v in values], dtype=bool)
+        if values.dtype == object or pd.api.types.is_datetime64_any_dtype(values):
+            listed = [_encode_value(v) if keep else None
+                      for v, keep in zip(values.tolist(), present, strict=True)]
+        else:
+            listed = values.tolist()
+        columns[str(name)] = (listed, present.tolist())
+    names = sorted(columns)
+    return [json.dumps({n: columns[n][0][i] for n in names if columns[n][1][i]},
+                       ensure_ascii=False, allow_nan=False) for i in range(len(frame))]
+
+
+def decode_record(text: str) -> Any:
     """The record ``encode_record`` wrote.
 
     Examples
