@@ -14,7 +14,7 @@ Examples
 
 from __future__ import annotations
 
-from golden import comparisons, datasets, evaluate, plot, survivorship
+from golden import comparisons, datasets, evaluate, plot, privacy, survivorship
 from golden._active import ActiveLearner, labels_from_truth, load_labels
 from golden._address import standardise_address
 from golden._blocking import (
@@ -85,6 +85,7 @@ __all__ = [
     "load_config",
     "load_labels",
     "plot",
+    "privacy",
     "sorted_neighbourhood",
     "standardise_address",
     "survivorship",

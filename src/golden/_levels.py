@@ -379,6 +379,29 @@ class SharedValues(Level):
 
 
 @dataclass(frozen=True)
+class DiceAtLeast(Level):
+    """Bloom-filter encodings (base64, from ``golden.privacy.bloom_encode``) whose Dice
+    coefficient is at least ``threshold``."""
+
+    kind = "dice"
+    threshold: float
+    input: int = 0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.threshold, int | float) or not 0 <= self.threshold <= 1:
+            raise ConfigError(f"dice threshold: got {self.threshold!r}, expected a "
+                              "similarity in [0, 1]")
+
+    @property
+    def label(self) -> str:
+        return f"dice >= {self.threshold}"
+
+    def evaluate(self, values: ValuePairs) -> np.ndarray:
+        score = values.cached(("dice", self.input), lambda: _dice(values, self.input))
+        return score >= self.threshold
+
+
+@dataclass(frozen=True)
 class Custom(Level):
     """A user function ``f(left, right) -> bool array`` over distinct value pairs.
 
@@ -422,6 +445,16 @@ def _similarity(values: ValuePairs, metric: str, i: int) -> np.ndarray:
     left, right = _as_text(values.left(i)[present]), _as_text(values.right(i)[present])
     if len(left):
         out[present] = process.cpdist(left, right, scorer=scorer, workers=-1)
+    return out
+
+
+def _dice(values: ValuePairs, i: int) -> np.ndarray:
+    from golden.privacy import dice
+
+    present = values.both_present(i)
+    out = np.full(values.size, -np.inf)
+    if present.any():
+        out[present] = dice(values.left(i)[present], values.right(i)[present])
     return out
 
 

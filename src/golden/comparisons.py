@@ -27,6 +27,7 @@ from golden._levels import (
     Custom,
     DateWithin,
     DayMonthSwapped,
+    DiceAtLeast,
     DistanceWithin,
     Exact,
     Initial,
@@ -40,9 +41,10 @@ from golden._levels import (
 from golden._spec import Spec
 
 __all__ = [
-    "Agree", "AllOf", "Comparison", "Custom", "DateWithin", "DayMonthSwapped", "DistanceWithin",
-    "Exact", "Initial", "Level", "NumericDifference", "Phonetic", "SharedValues", "Similarity",
-    "Swapped", "absolute_difference", "custom", "damerau_levenshtein", "date",
+    "Agree", "AllOf", "Comparison", "Custom", "DateWithin", "DayMonthSwapped", "DiceAtLeast",
+    "DistanceWithin", "Exact", "Initial", "Level", "NumericDifference", "Phonetic",
+    "SharedValues", "Similarity", "Swapped", "absolute_difference", "bloom_dice", "custom",
+    "damerau_levenshtein", "date",
     "date_of_birth", "distance_km", "email", "exact", "forename_surname", "jaccard", "jaro",
     "jaro_winkler", "joint", "levenshtein", "name", "percentage_difference", "postcode",
     "shared_values",
@@ -233,6 +235,21 @@ def jaccard(column: Column, thresholds: Sequence[float] = (0.9, 0.6), *,
     'jaccard >= 0.6'
     """
     return _comparison(column, _similarity_levels("jaccard", thresholds), name)
+
+
+def bloom_dice(column: Column, thresholds: Sequence[float] = (0.9, 0.8, 0.7), *,
+               name: str | None = None) -> Comparison:
+    """Exact, then Dice similarity of Bloom-filter encodings (``golden.privacy.bloom_encode``),
+    for fuzzy matching without plaintext.
+
+    Examples
+    --------
+    >>> [level.label for level in bloom_dice("clk").levels]
+    ['exact', 'dice >= 0.9', 'dice >= 0.8', 'dice >= 0.7']
+    """
+    if not thresholds:
+        raise ConfigError("bloom_dice: give at least one threshold")
+    return _comparison(column, [Exact(), *(DiceAtLeast(t) for t in thresholds)], name)
 
 
 def absolute_difference(column: Column, thresholds: Sequence[float], *,
