@@ -343,6 +343,21 @@ def test_a_generic_identifier_stops_linking_and_is_reported(
         assert shop not in flagged.to_string()
 
 
+def test_an_identifier_found_generic_later_withdraws_the_links_it_made(
+        linker: gd.Linker, store: Path) -> None:
+    tablet = {"tablet": "T-1"}
+    family = [person(f"f{i}", first, surname, f"19{70 + i}-03-04", **tablet)
+              for i, (first, surname) in enumerate([("Ann", "Lee"), ("Bob", "Ray"),
+                                                    ("Cy", "Oduya"), ("Di", "Park")])]
+    with gd.Resolver(store, linker, identifiers=["tablet"],
+                     max_identifier_entities=2) as resolver:
+        resolver.add(family[:2])
+        assert held_entities(resolver)["entity_id"].nunique() == 1  # tied by the tablet
+        shared = resolver.add(family[2:])
+        assert held_entities(resolver)["entity_id"].nunique() == 4
+        assert "split" in set(shared.events["event"])
+
+
 # Erasure and transparency ----------------------------------------------------------------
 
 

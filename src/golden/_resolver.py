@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -207,6 +208,7 @@ class Resolver:
         self.matcher = Matcher(self.linker, self.store, self.hasher, settings["identifiers"],
                                settings["live_terms"])
         self.unique_id = self.linker.unique_id
+        self._decoded: dict[int, dict[str, Any]] = {}
 
     def close(self) -> None:
         """Close the store."""
@@ -230,7 +232,7 @@ class Resolver:
         """
         frame = _as_frame(records)
         encoded, rejected = self._validate(frame)
-        with self.store.transaction():
+        with self.store.transaction(), self._decoding():
             now = time.time()
             self._remember_columns(frame.columns)
             held = {uid: (row, entity, data, added) for row, uid, entity, data, added in
@@ -242,11 +244,20 @@ class Resolver:
             previous = {held[uid][0]: held[uid][1] for uid in changed if uid in held}
             self._remove_rows(replaced)
             new_rows = self._insert(changed, held, now)
-            warnings = self._link(new_rows)
-            changes = self._recluster(set(new_rows) | set(replaced), previous, now)
+            warnings, unlinked = self._link(new_rows)
+            changes = self._recluster(set(new_rows) | set(replaced) | unlinked, previous, now)
             self._audit_records(changed, held, now)
         return Added(self._outcome(encoded, changed, held, changes), rejected,
                      _events(changes), warnings)
+
+    @contextmanager
+    def _decoding(self) -> Iterator[None]:
+        """Decoded records are kept for the length of one transaction."""
+        self._decoded = {}
+        try:
+            yield
+        finally:
+            self._decoded = {}
 
     def _remember_columns(self, columns: Iterable[str]) -> None:
         known = self.store.meta("columns", [])
@@ -315,15 +326,18 @@ class Resolver:
         if self.settings["live_terms"]:
             old = self._frame(rows)
             self.matcher.count_terms(self.matcher.records(old), -1)
+        for row in rows:  # a new version may take the same row id
+            self._decoded.pop(row, None)
         for table, where in (("keys", "row_id IN ({})"), ("edges", "a IN ({})"),
                              ("edges", "b IN ({})"), ("identity_edges", "a IN ({})"),
                              ("identity_edges", "b IN ({})"), ("records", "row_id IN ({})")):
             self.store.execute_in(f"DELETE FROM {table} WHERE {where}", rows)
 
-    def _link(self, rows: list[int]) -> list[str]:
-        """Keys, term counts, scored pairs and identity links of freshly inserted rows."""
+    def _link(self, rows: list[int]) -> tuple[list[str], set[int]]:
+        """Keys, term counts, scored pairs and identity links of freshly inserted rows;
+        the warnings, and the held rows whose identity links were withdrawn."""
         if not rows:
-            return []
+            return [], set()
         frame = self._frame(rows)
         data = self.matcher.records(frame)
         row_ids = frame.index.to_numpy()
@@ -336,8 +350,8 @@ class Resolver:
         pairs, skipped = self.matcher.candidate_pairs(keys, held)
         warnings = [f"block key shared by too many records, skipped: {s}" for s in skipped]
         self._score_pairs(pairs)
-        warnings += self._identity_links(keys, self._identifier_texts(data.frame))
-        return warnings
+        generic, unlinked = self._identity_links(keys, self._identifier_texts(data.frame))
+        return warnings + generic, unlinked
 
     def _identifier_texts(self, frame: pd.DataFrame) -> dict[tuple[int, int], str]:
         """The plaintext of the batch's identifier hashes (for warnings, never stored)."""
@@ -369,9 +383,10 @@ class Resolver:
             zip(a.tolist(), b.tolist(), prob[linked].tolist(), strict=True))
 
     def _identity_links(self, keys: pd.DataFrame, texts: dict[tuple[int, int], str]
-                        ) -> list[str]:
-        """Link records sharing an identifier value, unless the value is generic."""
-        warnings = []
+                        ) -> tuple[list[str], set[int]]:
+        """Link records sharing an identifier value, unless the value is generic; a value
+        found generic withdraws its links. The warnings, and the rows it had linked."""
+        warnings, unlinked = [], set()
         names = list(self.settings["identifiers"])
         for (kind, key), _ in keys[keys["kind"] < 0].groupby(["kind", "key"]):
             kind, key = int(kind), int(key)
@@ -389,6 +404,7 @@ class Resolver:
                                       (kind, key, people, time.time()))
                 self.store.db.execute("DELETE FROM identity_edges WHERE kind = ? AND key = ?",
                                       (kind, key))
+                unlinked.update(holders)
                 warnings.append(
                     f"identifier {names[-1 - kind]!r}: {texts.get((kind, key))!r} is held by "
                     f"{len(holders)} records of {people} different people, so it stopped "
@@ -397,7 +413,7 @@ class Resolver:
             self.store.db.executemany(
                 "INSERT OR IGNORE INTO identity_edges VALUES (?, ?, ?, ?)",
                 [(a, b, kind, key) for i, a in enumerate(holders) for b in holders[i + 1:]])
-        return warnings
+        return warnings, unlinked
 
     def _model_groups(self, rows: list[int]) -> int:
         """How many groups the model's own links make of these records."""
@@ -572,7 +588,8 @@ class Resolver:
         held = self.matcher.held_keys(keys)
         pairs, _ = self.matcher.candidate_pairs(keys, held)
         names = [f"mw_{c.name}" for c in self.matcher.comparisons]
-        found = self._scored_candidates(probe, pairs["b"].to_numpy(), names)
+        with self._decoding():
+            found = self._scored_candidates(probe, pairs["b"].to_numpy(), names)
         tied = self._identifier_hits(held)
         if len(tied):
             found = found.merge(tied, on="row_id", how="outer")
@@ -641,7 +658,7 @@ class Resolver:
                 ) -> pd.DataFrame:
         if not isinstance(reason, str):
             raise ConfigError(f"reason: got {reason!r}, expected text")
-        with self.store.transaction():
+        with self.store.transaction(), self._decoding():
             now = time.time()
             found = self.store.db.execute(
                 f"SELECT row_id, unique_id, entity_id FROM records WHERE {where}",
@@ -712,10 +729,14 @@ class Resolver:
     # Reading -------------------------------------------------------------------------------
 
     def _frame(self, rows: list[int]) -> pd.DataFrame:
-        """Held records by row id, in the given order."""
-        found = dict(self.store.select_in(
-            "SELECT row_id, data FROM records WHERE row_id IN ({})", rows))
-        return self._columns_of(frame_of([(r, found[r]) for r in rows]))
+        """Held records by row id, in the given order (decoded once per transaction)."""
+        missing = [r for r in rows if r not in self._decoded]
+        for row, data in self.store.select_in(
+                "SELECT row_id, data FROM records WHERE row_id IN ({})", missing):
+            self._decoded[row] = decode_record(data)
+        frame = pd.DataFrame.from_records([self._decoded[r] for r in rows])
+        frame.index = pd.Index(rows, name="row_id", dtype=np.int64)
+        return self._columns_of(frame)
 
     def _columns_of(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Every column ever added, in the order first seen (missing values as nulls)."""
