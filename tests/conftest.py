@@ -1,10 +1,13 @@
-"""Shared fixtures: the public datasets with known truth in ../shared/data, and FEBRL3
-fitted once."""
+"""Shared fixtures: the public datasets with known truth in ../shared/data, FEBRL3 fitted
+once, and one local Spark session for the whole run (the ``spark`` marker)."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,3 +76,30 @@ def febrl3_fitted() -> FittedRun:
     truth = pd.Series(records["rec_id"].str.extract(r"rec-(\d+)-")[0].to_numpy(),
                       index=records["rec_id"])
     return FittedRun(linker, records, truth, pairs, clusters)
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """One local Spark session (two cores) shared by every Spark test; skipped without
+    pyspark or Java."""
+    pytest.importorskip("pyspark")
+    if shutil.which("java") is None and "JAVA_HOME" not in os.environ:
+        pytest.skip("Spark needs Java (set JAVA_HOME or put java on PATH)")
+    from pyspark.sql import SparkSession
+
+    os.environ["PYSPARK_PYTHON"] = os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    work = tmp_path_factory.mktemp("spark")
+    session = (SparkSession.builder.master("local[2]").appName("golden-tests")
+               .config("spark.sql.shuffle.partitions", "4")
+               .config("spark.default.parallelism", "4")
+               .config("spark.ui.enabled", "false")
+               .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+               .config("spark.sql.warehouse.dir", str(work / "warehouse"))
+               .config("spark.local.dir", str(work / "local"))
+               .config("spark.driver.memory", "2g")
+               .config("spark.sql.session.timeZone", "UTC")
+               .getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    session.sparkContext.setCheckpointDir(str(work / "checkpoints"))
+    yield session
+    session.stop()

@@ -8,7 +8,7 @@ import json
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,7 @@ from golden._blocking import (
     sample_rule_pairs,
 )
 from golden._compare import ComparisonIndex, comparison_indexes, gamma_matrix
+from golden._engine import engine_problems
 from golden._dependence import agreement_correlations, posterior, strong_dependencies
 from golden._em import EMResult, Patterns, expectation_maximisation, level_shares
 from golden._errors import ConfigError, DataWarning, NotFittedError, SchemaError
@@ -33,11 +34,24 @@ from golden._fellegi_sunter import WeightTable, probability, score_pairs
 from golden._prepare import Records, RecordsInput, prepare_records, validate_link_type
 from golden._progress import progress
 from golden._spec import spec_from_dict
-from golden._training import estimate_u, fit_em, fit_session_m, total_pairs
+from golden._training import (
+    UNSEEN_PAIRS,
+    TrainingPairs,
+    fit_em,
+    fit_session_m,
+    random_pairs,
+    total_pairs,
+)
 from golden.comparisons import Comparison
+
+if TYPE_CHECKING:
+    from golden._engine import Engine
 
 MODEL_FORMAT = "golden.linker"
 MODEL_VERSION = 1
+# Parameters a saved model keeps elsewhere (specs) or not at all (a seed, an engine).
+NOT_SAVED = ("comparisons", "blocking", "training_blocking", "deterministic_rules",
+             "random_state", "engine")
 
 
 class Linker(Estimator):
@@ -79,6 +93,10 @@ class Linker(Estimator):
         Seed for sampling.
     progress : bool or None
         Progress bars; None shows them on a terminal only.
+    engine : SparkEngine or None
+        Where the work runs: None in this process on pandas DataFrames; a
+        ``golden.SparkEngine`` on Spark DataFrames (records in, pairs and clusters out as
+        Spark DataFrames; the fitted model is the same either way).
 
     Attributes
     ----------
@@ -127,6 +145,7 @@ class Linker(Estimator):
         tol: float = 1e-5,
         random_state: int | np.random.Generator | None = None,
         progress: bool | None = None,
+        engine: Engine | None = None,
     ) -> None:
         self.comparisons = comparisons
         self.blocking = blocking
@@ -143,6 +162,7 @@ class Linker(Estimator):
         self.tol = tol
         self.random_state = random_state
         self.progress = progress
+        self.engine = engine
 
     # Configuration -------------------------------------------------------------------------
 
@@ -177,6 +197,7 @@ class Linker(Estimator):
             problems.append(f"tol: got {self.tol!r}, expected a number > 0")
         if not isinstance(self.unique_id, str):
             problems.append(f"unique_id: got {self.unique_id!r}, expected a column name")
+        problems += engine_problems(self.engine)
         if problems:
             raise ConfigError(problems)
         assert blocking is not None
@@ -199,7 +220,7 @@ class Linker(Estimator):
         Parameters
         ----------
         records : DataFrame, list or dict of DataFrames
-            The records to learn from.
+            The records to learn from (Spark DataFrames with a ``SparkEngine``).
         labels : DataFrame, optional
             Labelled pairs: ``unique_id_l``, ``unique_id_r`` and ``is_match`` (bool or 0/1;
             ``clerical_match_score`` is accepted too). m is then taken from the labelled
@@ -211,6 +232,10 @@ class Linker(Estimator):
             ``self``, fitted.
         """
         comparisons, blocking = self._settings()
+        if self.engine is not None:
+            training = self.engine.training_pairs(self, records, comparisons, blocking)
+            self._learn(training, comparisons, blocking, labels)
+            return self
         data = self._records(records, comparisons, blocking)
         self._fit(data, comparisons, blocking, labels)
         return self
@@ -226,6 +251,9 @@ class Linker(Estimator):
             As ``predict``.
         """
         _check_thresholds(threshold, threshold_weight)
+        if self.engine is not None:
+            return self.fit(records).predict(records, threshold,
+                                             threshold_weight=threshold_weight)
         comparisons, blocking = self._settings()
         data = self._records(records, comparisons, blocking)
         indexes, pairs, gammas = self._fit(data, comparisons, blocking, None)
@@ -236,25 +264,31 @@ class Linker(Estimator):
     def _fit(self, data: Records, comparisons: list[Comparison], blocking: Blocking,
              labels: pd.DataFrame | None
              ) -> tuple[list[ComparisonIndex], CandidatePairs, np.ndarray]:
-        """Learn the parameters; return what scoring the candidates again would need."""
+        """Learn the parameters in this process; return what scoring the candidates again
+        would need."""
+        training = LocalTrainingPairs(data, comparisons, self.link_type, blocking,
+                                      self.max_pairs, self.progress)
+        self._learn(training, comparisons, blocking, labels)
+        return training.indexes, training.pairs, training.gammas
+
+    def _learn(self, training: TrainingPairs, comparisons: list[Comparison],
+               blocking: Blocking, labels: Any) -> None:
+        """Learn the parameters from the comparison patterns of the engine's pairs."""
         rng = np.random.default_rng(self.random_state)
-        indexes = comparison_indexes(data, comparisons)
         n_levels = [c.n_levels for c in comparisons]
 
-        u_random, random_patterns = estimate_u(indexes, data, self.link_type,
-                                               self.u_max_pairs, rng)
-        pairs = candidate_pairs(data, blocking, self.link_type, self.max_pairs, self.progress)
-        if len(pairs) == 0:
+        random_patterns = training.random_patterns(self.u_max_pairs, rng)
+        u_random = level_shares(random_patterns, n_levels, smoothing=UNSEEN_PAIRS)
+        patterns = training.candidate_patterns()
+        if training.n_candidates == 0:
             raise ConfigError("blocking found no candidate pairs: nothing to learn from; use "
                               "broader blocking rules")
-        gammas = self._gammas(indexes, pairs.left, pairs.right)
-        patterns = Patterns.from_gammas(gammas)
         first = fit_em(patterns, u_random, fixed_m=frozenset(), start_m=None,
                        max_iter=self.max_iter, tol=self.tol)
         if labels is not None:
-            m = self._labelled_m(data, indexes, labels, n_levels)
+            m = level_shares(training.labelled_patterns(labels), n_levels)
         else:
-            m = self._session_m(data, indexes, u_random, first.m, blocking, pairs, gammas, rng)
+            m = self._session_m(training, comparisons, u_random, first.m, blocking, rng)
         # With m fixed at what a match looks like and u at what the first pass found the
         # candidates' non-matches look like, EM finds the share of candidates that are
         # matches. (Left free, u can absorb the matches too and the share collapses.)
@@ -267,8 +301,8 @@ class Linker(Estimator):
         self.u_candidates_ = {c.name: x for c, x in zip(comparisons, final.u, strict=True)}
         self.n_iter_ = first.n_iter + final.n_iter
         self.converged_ = first.converged and final.converged
-        self.n_candidates_ = len(pairs)
-        self.lambda_ = self._prior(data, final.proportion * len(pairs))
+        self.n_candidates_ = training.n_candidates
+        self.lambda_ = self._prior(training, final.proportion * training.n_candidates)
         at_random = EMResult(m, u_random, self.lambda_, 0, True)
         self.dependence_ = agreement_correlations(
             patterns, posterior(patterns, final),
@@ -276,55 +310,41 @@ class Linker(Estimator):
             [c.name for c in comparisons], [c.n_levels - 1 for c in comparisons])
         _warn_dependence(self.dependence_)
         self.comparisons_, self.blocking_ = comparisons, blocking
-        return indexes, pairs, gammas
 
     def _gammas(self, indexes: list[ComparisonIndex], left: np.ndarray, right: np.ndarray
                 ) -> np.ndarray:
         return gamma_matrix(indexes, left, right, show_progress=self.progress)
 
-    def _session_m(self, data: Records, indexes: list[ComparisonIndex],
+    def _session_m(self, training: TrainingPairs, comparisons: list[Comparison],
                    u_random: list[np.ndarray], m: list[np.ndarray], blocking: Blocking,
-                   pairs: CandidatePairs, gammas: np.ndarray, rng: np.random.Generator
-                   ) -> list[np.ndarray]:
+                   rng: np.random.Generator) -> list[np.ndarray]:
         """m averaged over training passes, one per rule; each pass learns m for the
         comparisons that do not read the rule's columns. Without ``training_blocking`` the
         passes are the prediction rules, over the candidate pairs already compared.
         """
-        estimates: list[list[np.ndarray]] = [[] for _ in indexes]
+        estimates: list[list[np.ndarray]] = [[] for _ in comparisons]
         rules = (blocking.rules if self.training_blocking is None
                  else as_blocking(self.training_blocking, "training_blocking").rules)
-        for rule in progress(rules, "training", self.progress):
+        for number, rule in enumerate(progress(rules, "training", self.progress)):
             if self.training_blocking is None:
-                covered = rule.index(data).covers(pairs.left, pairs.right)
-                session_gammas = gammas[covered]
+                session_patterns = training.covered_patterns(number)
             else:
-                left, right = sample_rule_pairs(data, rule, self.link_type,
-                                                self.training_max_pairs, rng)
-                session_gammas = gamma_matrix(indexes, left, right)
-            blocked = frozenset(j for j, i in enumerate(indexes)
-                                if set(i.comparison.columns) & set(rule.columns))
-            if len(session_gammas) == 0 or len(blocked) == len(indexes):
+                session_patterns = training.rule_patterns(rule, self.training_max_pairs, rng)
+            blocked = frozenset(j for j, c in enumerate(comparisons)
+                                if set(c.columns) & set(rule.columns))
+            if len(session_patterns.counts) == 0 or len(blocked) == len(comparisons):
                 continue
-            session = fit_session_m(Patterns.from_gammas(session_gammas), u_random, blocked,
-                                    m, max_iter=self.max_iter, tol=self.tol)
-            for j in set(range(len(indexes))) - blocked:
+            session = fit_session_m(session_patterns, u_random, blocked, m,
+                                    max_iter=self.max_iter, tol=self.tol)
+            for j in set(range(len(comparisons))) - blocked:
                 estimates[j].append(session.m[j])
         return [np.mean(e, axis=0) if e else m[j] for j, e in enumerate(estimates)]
 
-    def _labelled_m(self, data: Records, indexes: list[ComparisonIndex], labels: pd.DataFrame,
-                    n_levels: list[int]) -> list[np.ndarray]:
-        left, right, is_match = _label_rows(data, labels)
-        if not is_match.any():
-            raise ConfigError("labels: no labelled matches, so m cannot be estimated from them")
-        gammas = gamma_matrix(indexes, left[is_match], right[is_match])
-        return level_shares(Patterns.from_gammas(gammas), n_levels)
-
-    def _prior(self, data: Records, expected_matches: float) -> float:
-        total = max(total_pairs(data, self.link_type), 1)
+    def _prior(self, training: TrainingPairs, expected_matches: float) -> float:
+        total = max(training.total_pairs(), 1)
         if self.deterministic_rules is not None:
             rules = as_blocking(self.deterministic_rules, "deterministic_rules")
-            found = len(candidate_pairs(data, rules, self.link_type, self.max_pairs))
-            expected_matches = found / self.recall
+            expected_matches = training.count_candidates(rules) / self.recall
         return float(np.clip(expected_matches / total, 1e-12, 1 - 1e-9))
 
     # Prediction ---------------------------------------------------------------------------
@@ -367,6 +387,8 @@ class Linker(Estimator):
         """
         self._check_fitted()
         _check_thresholds(threshold, threshold_weight)
+        if self.engine is not None:
+            return self.engine.predict(self, records, threshold, threshold_weight, pairs)
         comparisons, blocking = self.comparisons_, self.blocking_
         data = self._records(records, comparisons, blocking)
         indexes = comparison_indexes(data, comparisons)
@@ -474,6 +496,8 @@ class Linker(Estimator):
         and the largest blocks.
         """
         comparisons, blocking = self._settings()
+        if self.engine is not None:
+            return self.engine.count_pairs(self, records, comparisons, blocking)
         data = self._records(records, comparisons, blocking)
         return count_pairs(data, blocking, self.link_type)
 
@@ -484,7 +508,11 @@ class Linker(Estimator):
         """Entities from scored pairs; see ``golden.cluster_pairs``.
 
         Pass the ``records`` so records without any match become one-record entities.
+        With a ``SparkEngine``, pairs and records are Spark DataFrames, and so is the result.
         """
+        if self.engine is not None:
+            return self.engine.cluster(self, pairs, records, threshold=threshold,
+                                       min_density=min_density, one_to_one=one_to_one)
         ids = None
         if records is not None:
             data = prepare_records(records, unique_id=self.unique_id, source=self.source,
@@ -498,9 +526,7 @@ class Linker(Estimator):
     def to_dict(self) -> dict[str, Any]:
         """The fitted model as a JSON-ready dict (versioned)."""
         self._check_fitted()
-        settings = {k: v for k, v in self.get_params().items()
-                    if k not in ("comparisons", "blocking", "training_blocking",
-                                 "deterministic_rules", "random_state")}
+        settings = {k: v for k, v in self.get_params().items() if k not in NOT_SAVED}
         return {
             "format": MODEL_FORMAT,
             "version": MODEL_VERSION,
@@ -543,6 +569,57 @@ class Linker(Estimator):
     def load(cls, path: str | Path) -> Linker:
         """Load a model saved by ``save``."""
         return cls.from_dict(json.loads(Path(path).read_text()))
+
+
+class LocalTrainingPairs:
+    """``TrainingPairs`` in this process: numpy pairs, compared with ``gamma_matrix``.
+
+    Keeps the comparison indexes, candidate pairs and their gammas for ``fit_predict``.
+    """
+
+    def __init__(self, data: Records, comparisons: list[Comparison], link_type: str,
+                 blocking: Blocking, max_pairs: int | None, show_progress: bool | None
+                 ) -> None:
+        self.data, self.link_type, self.blocking = data, link_type, blocking
+        self.max_pairs, self.show_progress = max_pairs, show_progress
+        self.indexes = comparison_indexes(data, comparisons)
+
+    @property
+    def n_candidates(self) -> int:
+        return len(self.pairs)
+
+    def random_patterns(self, max_pairs: int, rng: np.random.Generator) -> Patterns:
+        left, right = random_pairs(self.data, self.link_type, max_pairs, rng)
+        return Patterns.from_gammas(gamma_matrix(self.indexes, left, right))
+
+    def candidate_patterns(self) -> Patterns:
+        self.pairs = candidate_pairs(self.data, self.blocking, self.link_type, self.max_pairs,
+                                     self.show_progress)
+        self.gammas = gamma_matrix(self.indexes, self.pairs.left, self.pairs.right,
+                                   show_progress=self.show_progress)
+        return Patterns.from_gammas(self.gammas)
+
+    def covered_patterns(self, rule_number: int) -> Patterns:
+        rule = self.blocking.rules[rule_number]
+        covered = rule.index(self.data).covers(self.pairs.left, self.pairs.right)
+        return Patterns.from_gammas(self.gammas[covered])
+
+    def rule_patterns(self, rule: BlockingRule, max_pairs: int, rng: np.random.Generator
+                      ) -> Patterns:
+        left, right = sample_rule_pairs(self.data, rule, self.link_type, max_pairs, rng)
+        return Patterns.from_gammas(gamma_matrix(self.indexes, left, right))
+
+    def labelled_patterns(self, labels: pd.DataFrame) -> Patterns:
+        left, right, is_match = _label_rows(self.data, labels)
+        if not is_match.any():
+            raise ConfigError("labels: no labelled matches, so m cannot be estimated from them")
+        return Patterns.from_gammas(gamma_matrix(self.indexes, left[is_match], right[is_match]))
+
+    def count_candidates(self, blocking: Blocking) -> int:
+        return len(candidate_pairs(self.data, blocking, self.link_type, self.max_pairs))
+
+    def total_pairs(self) -> int:
+        return total_pairs(self.data, self.link_type)
 
 
 def _warn_dependence(table: pd.DataFrame) -> None:

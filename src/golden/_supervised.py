@@ -24,7 +24,7 @@ from golden._compare import ComparisonIndex, comparison_indexes, gamma_matrix
 from golden._errors import ConfigError, NotFittedError
 from golden._estimator import Estimator
 from golden._fellegi_sunter import probability
-from golden._linker import Linker, _check_thresholds, _label_rows, _pairs_frame
+from golden._linker import NOT_SAVED, Linker, _check_thresholds, _label_rows, _pairs_frame
 from golden._prepare import Records, RecordsInput
 from golden._spec import spec_from_dict
 
@@ -123,9 +123,7 @@ class SupervisedLinker(Estimator):
         if self.model != "logistic":
             raise ConfigError("only the logistic model saves as JSON; gradient boosting "
                               "would need pickle, which golden does not write")
-        settings = {k: v for k, v in self.linker.get_params().items()
-                    if k not in ("comparisons", "blocking", "training_blocking",
-                                 "deterministic_rules", "random_state")}
+        settings = {k: v for k, v in self.linker.get_params().items() if k not in NOT_SAVED}
         return {"format": FORMAT, "version": VERSION, "settings": settings,
                 "comparisons": [c.to_dict() for c in self.comparisons_],
                 "blocking": self.blocking_.to_dict(), "C": self.C,

@@ -3,17 +3,53 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from golden._compare import ComparisonIndex, gamma_matrix
 from golden._em import EMResult, Patterns, expectation_maximisation, level_shares
 
 if TYPE_CHECKING:
+    from golden._blocking import Blocking, BlockingRule
     from golden._prepare import Records
 
 START_M_TOP = 0.8
+
+
+class TrainingPairs(Protocol):
+    """What learning the parameters needs from an engine: the comparison patterns (distinct
+    gamma rows with counts) of a few sets of pairs, and pair counts.
+
+    Each engine generates and compares the pairs its own way (numpy arrays in this process,
+    joins and ``mapInPandas`` on Spark) and hands back only these small aggregates; EM and
+    everything after it run once, in ``Linker._learn``, whatever the engine.
+    """
+
+    @property
+    def n_candidates(self) -> int:
+        """How many candidate pairs the blocking rules found (after ``candidate_patterns``)."""
+
+    def random_patterns(self, max_pairs: int, rng: np.random.Generator) -> Patterns:
+        """Patterns of ``random_pairs(records, link_type, max_pairs, rng)``."""
+
+    def candidate_patterns(self) -> Patterns:
+        """Patterns of the candidate pairs of the prediction blocking rules."""
+
+    def covered_patterns(self, rule_number: int) -> Patterns:
+        """Patterns of the candidate pairs that rule ``rule_number`` finds (first or not)."""
+
+    def rule_patterns(self, rule: BlockingRule, max_pairs: int, rng: np.random.Generator
+                      ) -> Patterns:
+        """Patterns of a training rule's pairs, or of a random sample of ``max_pairs``."""
+
+    def labelled_patterns(self, labels: Any) -> Patterns:
+        """Patterns of the labelled matches."""
+
+    def count_candidates(self, blocking: Blocking) -> int:
+        """How many distinct pairs the OR-ed rules find."""
+
+    def total_pairs(self) -> int:
+        """Pairs a full comparison would make (see ``total_pairs``)."""
 
 
 def total_pairs(records: Records, link_type: str) -> int:
@@ -43,17 +79,6 @@ def random_pairs(records: Records, link_type: str, max_pairs: int,
         keep = records.source_codes[left] != records.source_codes[right]
         left, right = left[keep], right[keep]
     return left, right
-
-
-def estimate_u(indexes: Sequence[ComparisonIndex], records: Records, link_type: str,
-               max_pairs: int, rng: np.random.Generator
-               ) -> tuple[list[np.ndarray], Patterns]:
-    """u per comparison: level shares among random pairs (nearly all non-matches); and the
-    random pairs' patterns."""
-    left, right = random_pairs(records, link_type, max_pairs, rng)
-    patterns = Patterns.from_gammas(gamma_matrix(indexes, left, right))
-    n_levels = [i.comparison.n_levels for i in indexes]
-    return level_shares(patterns, n_levels, smoothing=UNSEEN_PAIRS), patterns
 
 
 # A level no random pair reached is rare, not impossible: count it as half a pair seen, so

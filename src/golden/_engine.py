@@ -1,0 +1,66 @@
+"""Engines: where an estimator's work runs.
+
+``engine=None`` runs everything in this process on pandas DataFrames and numpy arrays.
+Another engine (``golden.SparkEngine``) implements the few engine-specific steps — pair
+generation, mapping the comparison and scoring kernels over batches of pairs, aggregation,
+connected components — and hands the estimators back what their algorithms need:
+
+* ``Linker.fit`` gets a ``golden._training.TrainingPairs`` (comparison patterns and pair
+  counts) and runs the one EM implementation on it, so a model fitted on any engine is the
+  same JSON;
+* ``predict`` and ``cluster`` run the same numpy kernels (``ComparisonIndex``,
+  ``gamma_matrix``, ``score_pairs``, the chaining guard) on batches or groups;
+* ``GoldenRecordBuilder.build`` and ``HouseholdGrouper`` run their pandas code on groups
+  of whole entities.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from golden._blocking import Blocking
+    from golden._golden_record import GoldenRecordBuilder, GoldenRecords
+    from golden._households import HouseholdGrouper, Households
+    from golden._linker import Linker
+    from golden._training import TrainingPairs
+    from golden.comparisons import Comparison
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """The steps an engine runs for golden's estimators."""
+
+    def training_pairs(self, linker: Linker, records: Any, comparisons: list[Comparison],
+                       blocking: Blocking) -> TrainingPairs:
+        """Validated records, ready to give the comparison patterns fitting needs."""
+
+    def predict(self, linker: Linker, records: Any, threshold: float | None,
+                threshold_weight: float | None, pairs: Any) -> Any:
+        """Scored candidate pairs, as ``Linker.predict``."""
+
+    def count_pairs(self, linker: Linker, records: Any, comparisons: list[Comparison],
+                    blocking: Blocking) -> Any:
+        """Pairs per blocking rule, as ``Linker.count_pairs``."""
+
+    def cluster(self, linker: Linker, pairs: Any, records: Any, *,
+                threshold: float | Sequence[float], min_density: float | None,
+                one_to_one: bool) -> Any:
+        """Entities from scored pairs, as ``Linker.cluster``."""
+
+    def golden_records(self, builder: GoldenRecordBuilder, records: Any, clusters: Any,
+                       entity_id: str) -> GoldenRecords:
+        """One golden record per entity, as ``GoldenRecordBuilder.build``."""
+
+    def households(self, grouper: HouseholdGrouper, entities: Any) -> Households:
+        """Households of entities, as ``HouseholdGrouper.fit_transform``."""
+
+
+def engine_problems(engine: object) -> list[str]:
+    """Problems with an ``engine`` parameter (empty when valid)."""
+    if engine is None or isinstance(engine, Engine):
+        return []
+    return [f"engine: got {engine!r}, expected None (this process) or an engine such as "
+            "golden.SparkEngine(spark)"]
