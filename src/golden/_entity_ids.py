@@ -37,6 +37,12 @@ class IdChanges:
     split: list[tuple[int, int]] = field(default_factory=list)
     retired: list[int] = field(default_factory=list)
 
+    @property
+    def given(self) -> list[int]:
+        """The ids given by this change (a new entity made of parts of several old ones
+        appears once per old entity in ``split``, once here)."""
+        return self.created + sorted({new for _, new in self.split})
+
 
 def carry_ids(cluster: np.ndarray, previous: np.ndarray,
               allocate: Callable[[int], list[int]]) -> IdChanges:

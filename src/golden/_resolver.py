@@ -491,9 +491,8 @@ class Resolver:
         moved = [(int(e), r) for r, e, b in zip(rows, changes.ids, before, strict=True)
                  if e != b]
         db.executemany("UPDATE records SET entity_id = ? WHERE row_id = ?", moved)
-        fresh = changes.created + [new for _, new in changes.split]
         db.executemany("INSERT INTO entities VALUES (?, 'active', NULL, ?, ?)",
-                       [(e, now, now) for e in fresh])
+                       [(e, now, now) for e in changes.given])
         db.executemany("UPDATE entities SET status = 'merged', merged_into = ?, "
                        "updated_at = ? WHERE entity_id = ?",
                        [(into, now, old) for old, into in changes.merged])
