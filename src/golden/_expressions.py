@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from golden import _normalise
+from golden import _normalise, _per_value
 from golden._errors import ConfigError, DataWarning
 from golden._spec import Spec
 
@@ -107,7 +107,7 @@ class Expr(Spec):
         name, *args = step
         if name in DATE_STEPS:
             _warn_unparseable_dates(distinct, weights, self.column, kept=name == "date_text")
-        return getattr(_normalise, name)(distinct, *args)
+        return _per_value.run(name, distinct, *args)
 
     @property
     def parent(self) -> Expr:
@@ -231,6 +231,8 @@ def expand(distinct: pd.Series, codes: np.ndarray) -> pd.Series:
 def _warn_unparseable_dates(values: pd.Series, weights: np.ndarray, column: str, kept: bool
                             ) -> None:
     """Warn about distinct ``values`` (held ``weights`` times each) that are not dates."""
+    if _per_value.is_iso_dates(values):
+        return
     parsed, _ = _normalise.parse_date(values)
     bad = (values.notna() & ~values.astype("string").str.strip().eq("").fillna(False)
            & parsed.isna()).to_numpy(dtype=bool)

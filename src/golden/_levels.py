@@ -16,7 +16,7 @@ import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, Jaro, JaroWinkler, Levenshtein
 
-from golden import _normalise
+from golden import _per_value
 from golden._errors import ConfigError
 from golden._spec import Spec
 
@@ -224,10 +224,9 @@ class Phonetic(Level):
         return f"same {self.algorithm}"
 
     def evaluate(self, values: ValuePairs) -> np.ndarray:
-        encode = getattr(_normalise, self.algorithm)
-
         def codes(distinct: np.ndarray) -> np.ndarray:
-            return pd.factorize(encode(pd.Series(distinct, dtype=object)),
+            encoded = _per_value.run(self.algorithm, pd.Series(distinct, dtype=object))
+            return pd.factorize(encoded,
                                 use_na_sentinel=True)[0]
 
         left, right = values.per_value(self.algorithm, self.input, codes)

@@ -626,7 +626,8 @@ def house_number(s: pd.Series) -> pd.Series:
 _ASCII_LETTERS = frozenset(_string.ascii_lowercase)
 
 
-def _phonetic(s: pd.Series, encoder: Callable[[str], str]) -> pd.Series:
+def _phonetic_code(encoder: Callable[[str], str]) -> Callable[[str], str | None]:
+    """``encoder`` of a cleaned value's ASCII letters (None when there are none)."""
     def encode(value: str) -> str | None:
         letters = "".join(c for c in value if c in _ASCII_LETTERS)
         if not letters:
@@ -635,6 +636,12 @@ def _phonetic(s: pd.Series, encoder: Callable[[str], str]) -> pd.Series:
             return encoder(letters) or None
         except ValueError:  # e.g. match_rating_codex on non-alphabetic input
             return None
+
+    return encode
+
+
+def _phonetic(s: pd.Series, encoder: Callable[[str], str]) -> pd.Series:
+    encode = _phonetic_code(encoder)
 
     def kernel(u: pd.Series) -> pd.Series:
         return _map_distinct(_finish(_clean(u)), encode)

@@ -1,0 +1,66 @@
+"""The per-value forms of the normalisers give exactly what the vectorised kernels give."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from golden import _normalise as nz
+from golden import _per_value
+from golden.datasets import make_people
+
+STEPS = [(name,) for name in _per_value.FORMS if name not in ("first", "last")]
+STEPS += [("first", 1), ("first", 3), ("last", 2), ("phone", "1"), ("phone", "+353")]
+
+# Letters, digits, the punctuation and whitespace the kernels treat specially, accents,
+# ligatures and case-mapping oddities, zero-width characters.
+ALPHABET = ("abcxyzABCXYZ0123456789 \t\n\u00a0\u2009@+.-_'’,/()#ºª"
+            "éÉñÑçüßẞæøłİıǅ\u200b\u0301")
+TEXT = st.text(alphabet=ALPHABET, max_size=24)
+VALUE = st.one_of(TEXT, st.none(), st.integers(-10**6, 10**12), st.floats(allow_nan=True),
+                  st.sampled_from(["1971-06-01", "2024-02-29", "2023-02-29", "1849-12-31",
+                                   "1971-6-1", "01/06/1971", "john.smith+x@GoogleMail.com",
+                                   " a.b@example.co.uk ", "+44 (0)7700 900123 ext. 12",
+                                   "0044 7700900123", "447700900123", "221B Baker St"]))
+
+
+def _both(step: tuple, values: list) -> tuple[pd.Series, pd.Series]:
+    series = pd.Series(values, dtype=object)
+    vectorised = getattr(nz, step[0])(series, *step[1:])
+    return _per_value.run(step[0], series, *step[1:]), vectorised
+
+
+@pytest.mark.parametrize("step", STEPS, ids=lambda s: "-".join(map(str, s)))
+@settings(max_examples=150, deadline=None)
+@given(values=st.lists(VALUE, min_size=1, max_size=_per_value.SMALL_INPUT))
+def test_per_value_forms_equal_the_vectorised_kernels(step: tuple, values: list) -> None:
+    fast, vectorised = _both(step, values)
+    assert fast.dtype == vectorised.dtype
+    pd.testing.assert_series_equal(fast, vectorised)
+
+
+@pytest.mark.parametrize("step", STEPS, ids=lambda s: "-".join(map(str, s)))
+def test_per_value_forms_on_generated_customers(step: tuple) -> None:
+    people = make_people(400, random_state=3)
+    for column in ["first_name", "surname", "dob", "email", "phone", "street", "postcode"]:
+        values = people[column].tolist()
+        for start in range(0, len(values), _per_value.SMALL_INPUT):
+            fast, vectorised = _both(step, values[start:start + _per_value.SMALL_INPUT])
+            pd.testing.assert_series_equal(fast, vectorised)
+
+
+def test_a_value_the_form_is_unsure_of_goes_to_the_vectorised_kernel() -> None:
+    values = pd.Series(["1971-06-01", "1 June 1971", np.nan], dtype=object)
+    assert _per_value.run("date_iso", values).tolist() == ["1971-06-01", "1971-06-01", np.nan]
+    assert not _per_value.is_iso_dates(values)
+
+
+def test_large_inputs_use_the_vectorised_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    monkeypatch.setattr(nz, "clean_text", lambda s: calls.append(len(s)) or s)
+    _per_value.run("clean_text", pd.Series(["a"] * (_per_value.SMALL_INPUT + 1)))
+    _per_value.run("clean_text", pd.Series(["a"] * _per_value.SMALL_INPUT))
+    assert calls == [_per_value.SMALL_INPUT + 1]
