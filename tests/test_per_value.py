@@ -35,7 +35,7 @@ def _both(step: tuple, values: list) -> tuple[pd.Series, pd.Series]:
 
 @pytest.mark.parametrize("step", STEPS, ids=lambda s: "-".join(map(str, s)))
 @settings(max_examples=150, deadline=None)
-@given(values=st.lists(VALUE, min_size=1, max_size=_per_value.SMALL_INPUT))
+@given(values=st.lists(VALUE, min_size=1, max_size=24))
 def test_per_value_forms_equal_the_vectorised_kernels(step: tuple, values: list) -> None:
     fast, vectorised = _both(step, values)
     assert fast.dtype == vectorised.dtype
@@ -64,3 +64,23 @@ def test_large_inputs_use_the_vectorised_kernel(monkeypatch: pytest.MonkeyPatch)
     _per_value.run("clean_text", pd.Series(["a"] * (_per_value.SMALL_INPUT + 1)))
     _per_value.run("clean_text", pd.Series(["a"] * _per_value.SMALL_INPUT))
     assert calls == [_per_value.SMALL_INPUT + 1]
+
+
+LEVEL_TRANSFORMS = ["_value_codes", "_first_letter", "_text_length", "_date_parts", "_as_days"]
+
+
+@pytest.mark.parametrize("name", LEVEL_TRANSFORMS)
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.one_of(st.none(), TEXT, st.sampled_from(
+    ["1971-06-01", "1955-11-92", "1971", "+1971-06-01", "19 1-0 -1", "", "éa",
+     "1600-01-01", "2262-05-01", "2024-02-29", "2023-02-29", "1971-06-01T10:00"])),
+    min_size=1, max_size=24))
+def test_level_transforms_of_a_few_values_equal_the_pandas_path(name: str, values: list
+                                                                ) -> None:
+    from golden import _levels
+
+    transform = getattr(_levels, name)
+    few = np.array(values, dtype=object)
+    # padding past SMALL_INPUT sends the same values down the pandas path
+    padded = np.array(values + ["zz"] * (_per_value.SMALL_INPUT + 1), dtype=object)
+    np.testing.assert_array_equal(transform(few), transform(padded)[:len(values)])

@@ -8,6 +8,7 @@ the same whether it was found one record at a time or in one batch.
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -15,16 +16,79 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from golden import _per_value
+from golden._blocking import BlockOn, BlockOnAny
 from golden._compare import ComparisonIndex, comparison_indexes, gamma_matrix
 from golden._errors import ConfigError
+from golden._expressions import Expr
 from golden._fellegi_sunter import probability, score_pairs
-from golden._prepare import NormalisedMemo, Records
-from golden._store import Hasher, Store
+from golden._prepare import Encoded, NormalisedMemo, Records
+from golden._store import Hasher, Store, decode_record, encode_value, is_null
 
 if TYPE_CHECKING:
     from golden._linker import Linker
 
 KEY_COLUMNS = ["kind", "key", "row_id"]
+
+
+class Prepared:
+    """The comparison inputs of some records, already normalised (one list per record, in
+    ``Matcher.inputs`` order): what ``ComparisonIndex`` reads of ``Records``, without
+    normalising again.
+
+    Examples
+    --------
+    >>> from golden import col
+    >>> prepared = Prepared([col("name").clean()], [["ann"], [None], ["ann"]])
+    >>> encoded = prepared.encode(col("name").clean())
+    >>> encoded.codes.tolist(), encoded.values.tolist()
+    ([0, -1, 0], ['ann'])
+    """
+
+    def __init__(self, inputs: Sequence[Expr], rows: Sequence[Sequence[Any]]) -> None:
+        self.n = len(rows)
+        self._position = {expr: i for i, expr in enumerate(inputs)}
+        self._rows = rows
+        self._encoded: dict[Expr, Encoded] = {}
+
+    def encode(self, expr: Expr) -> Encoded:
+        """Codes of the records' values of ``expr`` (cached); nulls are -1."""
+        if expr not in self._encoded:
+            i = self._position[expr]
+            self._encoded[expr] = _factorize([row[i] for row in self._rows])
+        return self._encoded[expr]
+
+
+def _factorize(values: list[Any]) -> Encoded:
+    if len(values) <= _per_value.SMALL_INPUT and all(
+            v is None or isinstance(v, str) for v in values):
+        index: dict[str, int] = {}
+        codes = [-1 if v is None else index.setdefault(v, len(index)) for v in values]
+        return Encoded(np.array(codes, dtype=np.int32), np.array(list(index), dtype=object))
+    codes, uniques = pd.factorize(pd.Series(values), use_na_sentinel=True)
+    return Encoded(codes.astype(np.int32), np.asarray(uniques))
+
+
+def encode_prepared(values: Sequence[Any]) -> str:
+    """Prepared values as a JSON list (dates and timestamps tagged, as in records).
+
+    Examples
+    --------
+    >>> text = encode_prepared(["ann", None, pd.Timestamp("2024-01-02"), ("a", "b")])
+    >>> text
+    '["ann", null, {"$t": "2024-01-02T00:00:00"}, ["a", "b"]]'
+    >>> decode_prepared(text)
+    ['ann', None, Timestamp('2024-01-02 00:00:00'), ('a', 'b')]
+    """
+    return json.dumps([None if is_null(v) else encode_value(v) for v in values],
+                      ensure_ascii=False, allow_nan=False)
+
+
+def decode_prepared(text: str) -> list[Any]:
+    """The prepared values ``encode_prepared`` wrote (lists come back as tuples, as
+    ``Records`` holds them)."""
+    values = decode_record(text) if '{"$' in text else json.loads(text)
+    return [tuple(v) if isinstance(v, list) else v for v in values]
 
 
 class Matcher:
@@ -47,6 +111,7 @@ class Matcher:
         self.columns = list(dict.fromkeys(
             [c for comp in self.comparisons for c in comp.columns]
             + list(linker.blocking_.columns)))
+        self.inputs = list(dict.fromkeys(e for comp in self.comparisons for e in comp.inputs))
         self._check_rules()
 
     def _check_rules(self) -> None:
@@ -68,7 +133,39 @@ class Matcher:
             return Records(frame, self.unique_id,
                            self.source if self.source in frame.columns else None, self.memo)
 
+    def prepare(self, data: Records) -> list[list[Any]]:
+        """Each record's comparison inputs, normalised (see ``Prepared``)."""
+        columns = []
+        for expr in self.inputs:
+            values = data.values(expr).tolist()
+            columns.append([None if is_null(v) else v for v in values])
+        return [list(row) for row in zip(*columns, strict=True)] if columns else [
+            [] for _ in range(data.n)]
+
+    def prepare_one(self, record: Mapping[str, Any]) -> list[Any]:
+        """One record's comparison inputs, normalised value by value (the batch path when a
+        value needs it)."""
+        try:
+            return [_per_value.evaluate(e, record.get(e.column)) for e in self.inputs]
+        except _per_value.Decline:
+            return self.prepare(self.records(pd.DataFrame([dict(record)])))[0]
+
     # Keys -------------------------------------------------------------------------------
+
+    def keys_of_one(self, record: Mapping[str, Any]) -> list[tuple[int, int]]:
+        """``(kind, key)`` of one record's block keys and identifiers."""
+        keys = []
+        for number, rule in enumerate(self.rules):
+            try:
+                texts = _rule_keys(rule, record)
+            except _per_value.Decline:
+                data = self.records(pd.DataFrame([dict(record)]))
+                texts = list(rule.block_keys(data)[1])
+            keys += [(number, self.hasher.integer(text)) for text in dict.fromkeys(texts)]
+        for number, column in enumerate(self.identifiers.values()):
+            values = _identifier_texts(record.get(column))
+            keys += [(-1 - number, self.hasher.integer(v)) for v in dict.fromkeys(values)]
+        return keys
 
     def block_keys(self, data: Records, row_ids: np.ndarray) -> pd.DataFrame:
         """``kind``, ``key``, ``row_id`` of every block key of ``data``'s records."""
@@ -183,10 +280,35 @@ def identifier_values(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.
     """
     if column not in frame.columns:
         return np.zeros(0, np.int64), np.zeros(0, object)
-    exploded = frame[column].reset_index(drop=True).explode().dropna()
-    text = exploded.astype(str).str.strip().str.lower()
-    text = text[text != ""]
-    return text.index.to_numpy(dtype=np.int64), text.to_numpy(dtype=object)
+    found = [(row, text) for row, value in enumerate(frame[column].tolist())
+             for text in _identifier_texts(value)]
+    return (np.array([r for r, _ in found], dtype=np.int64),
+            np.array([t for _, t in found], dtype=object))
+
+
+def _identifier_texts(value: Any) -> list[str]:
+    """One record's identifier values: each element of a list, trimmed and lower-cased."""
+    items = value if isinstance(value, list | tuple | np.ndarray) else [value]
+    texts = (str(v).strip().lower() for v in items if not is_null(v))
+    return [t for t in texts if t]
+
+
+def _rule_keys(rule: Any, record: Mapping[str, Any]) -> list[str]:
+    """A ``block_on`` / ``block_on_any`` rule's key texts for one record, as its
+    ``block_keys`` writes them; ``Decline`` when a value needs the batch path."""
+    if isinstance(rule, BlockOn):
+        parts = [_per_value.evaluate(k, record.get(k.column)) for k in rule.keys]
+        return [] if any(p is None for p in parts) else ["\x1f".join(map(str, parts))]
+    if isinstance(rule, BlockOnAny):
+        value = record.get(rule.key.column)
+        if rule.sep is not None and isinstance(value, list | tuple | np.ndarray):
+            raise _per_value.Decline  # the batch path reads such a value as text
+        if isinstance(value, str) and rule.sep is not None:
+            value = value.split(rule.sep)
+        items = value if isinstance(value, list | tuple | np.ndarray) else [value]
+        texts = [_per_value.evaluate(rule.key, v) for v in items]
+        return [str(t) for t in texts if t is not None]
+    raise _per_value.Decline
 
 
 def _keys(kind: int, keys: np.ndarray, rows: np.ndarray) -> pd.DataFrame:

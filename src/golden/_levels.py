@@ -6,6 +6,8 @@ Levels never see every candidate pair: they get the distinct pairs of values onc
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -226,8 +228,7 @@ class Phonetic(Level):
     def evaluate(self, values: ValuePairs) -> np.ndarray:
         def codes(distinct: np.ndarray) -> np.ndarray:
             encoded = _per_value.run(self.algorithm, pd.Series(distinct, dtype=object))
-            return pd.factorize(encoded,
-                                use_na_sentinel=True)[0]
+            return _value_codes(encoded.to_numpy(dtype=object, na_value=None))
 
         left, right = values.per_value(self.algorithm, self.input, codes)
         return (left >= 0) & (left == right)
@@ -443,8 +444,12 @@ def _similarity(values: ValuePairs, metric: str, i: int) -> np.ndarray:
     scorer = SIMILARITIES.get(metric) or DISTANCES[metric]
     left, right = _as_text(values.left(i)[present]), _as_text(values.right(i)[present])
     if len(left):
-        out[present] = process.cpdist(left, right, scorer=scorer, workers=-1)
+        workers = -1 if len(left) >= THREADED_PAIRS else 1  # threads cost more for a few
+        out[present] = process.cpdist(left, right, scorer=scorer, workers=workers)
     return out
+
+
+THREADED_PAIRS = 2_000
 
 
 def _dice(values: ValuePairs, i: int) -> np.ndarray:
@@ -533,7 +538,25 @@ def _token_matrix(values: np.ndarray, sep: str | None) -> np.ndarray:
     return matrix
 
 
+# The per-value transforms below have a plain-Python form for a handful of text values
+# (one record being matched), where pandas' fixed cost per call would dominate.
+
+
+def _few_texts(values: np.ndarray) -> bool:
+    return len(values) <= _per_value.SMALL_INPUT and all(
+        v is None or isinstance(v, str) for v in values)
+
+
+def _codes_of(keys: list[Any]) -> np.ndarray:
+    """Codes of hashable keys in order of first appearance, -1 for None."""
+    index: dict[Any, int] = {}
+    return np.array([-1 if k is None else index.setdefault(k, len(index)) for k in keys],
+                    dtype=np.int64)
+
+
 def _value_codes(values: np.ndarray) -> np.ndarray:
+    if _few_texts(values):
+        return _codes_of(list(values))
     return pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)[0]
 
 
@@ -542,15 +565,24 @@ def _as_number(values: np.ndarray) -> np.ndarray:
 
 
 def _first_letter(values: np.ndarray) -> np.ndarray:
+    if _few_texts(values):
+        return _codes_of([v[0] if v else None for v in values])
     return pd.factorize(pd.Series(values, dtype="string").str[0], use_na_sentinel=True)[0]
 
 
 def _text_length(values: np.ndarray) -> np.ndarray:
+    if _few_texts(values):
+        return np.array([-1 if v is None else len(v) for v in values], dtype=np.int64)
     return pd.Series(values, dtype="string").str.len().fillna(-1).to_numpy(dtype=np.int64)
 
 
 def _date_parts(values: np.ndarray) -> np.ndarray:
     """(year, month, day) codes of ``YYYY-MM-DD`` text, -1 where absent."""
+    if _few_texts(values):
+        parts = [[v and v[:4], v and v[5:7], v and v[8:10]] for v in values]
+        if all(not p or (p.isascii() and p.isdigit()) for row in parts for p in row):
+            return np.array([[int(p) if p else -1 for p in row] for row in parts],
+                            dtype=np.int64).reshape(len(values), 3)
     text = pd.Series(values, dtype="string")
     parts = [text.str[:4], text.str[5:7], text.str[8:10]]
     return np.column_stack([pd.to_numeric(p, errors="coerce").fillna(-1).to_numpy(np.int64)
@@ -558,10 +590,32 @@ def _date_parts(values: np.ndarray) -> np.ndarray:
 
 
 def _as_days(values: np.ndarray) -> np.ndarray:
+    if _few_texts(values) and all(v is None or _in_pandas_range(v) for v in values):
+        return np.array([_iso_days(v) for v in values], dtype=float)
     parsed = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce", format="ISO8601")
     days = parsed.to_numpy(dtype="datetime64[D]").astype("int64").astype(float)
     days[parsed.isna().to_numpy()] = np.nan
     return days
+
+
+_ISO_DAY = re.compile("([0-9]{4})-[0-9]{2}-[0-9]{2}")
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _in_pandas_range(text: str) -> bool:
+    """Whether ``text`` is ``YYYY-MM-DD`` with a year pandas' timestamps surely hold."""
+    found = _ISO_DAY.fullmatch(text)
+    return found is not None and 1678 <= int(found.group(1)) <= 2261
+
+
+def _iso_days(text: str | None) -> float:
+    """Days since 1970 of ``YYYY-MM-DD`` text; NaN for null or an impossible date."""
+    if text is None:
+        return np.nan
+    try:
+        return float((dt.date.fromisoformat(text) - _EPOCH).days)
+    except ValueError:
+        return np.nan
 
 
 def _haversine(values: ValuePairs, lat: int, lon: int) -> np.ndarray:

@@ -20,9 +20,10 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jellyfish
 import numpy as np
@@ -30,7 +31,10 @@ import pandas as pd
 
 from golden import _normalise as nz
 
-SMALL_INPUT = 16  # values up to which the per-value forms beat the vectorised kernels
+if TYPE_CHECKING:
+    from golden._expressions import Expr
+
+SMALL_INPUT = 1_000  # values up to which the per-value forms beat the vectorised kernels
 
 PerValue = Callable[[str], "str | None"]
 
@@ -58,7 +62,7 @@ def _text(value: Any) -> str | None:
     """One value as text, as ``_normalise._as_str`` writes it (None for null)."""
     if isinstance(value, str):
         return value
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if _is_null(value):
         return None
     if isinstance(value, dt.date | pd.Timestamp | np.datetime64):
         raise Decline  # the date kernels read these as dates, not text
@@ -259,3 +263,43 @@ FORMS: dict[str, Callable[..., PerValue]] = {
     "date_iso": _constant(_date_iso),
     "date_text": _constant(_date_iso),  # a valid date reads the same in both
 }
+
+
+@functools.cache
+def _form(step: tuple[Any, ...]) -> PerValue | None:
+    factory = FORMS.get(step[0])
+    return None if factory is None else factory(*step[1:])
+
+
+def evaluate(expr: Expr, value: Any) -> Any:
+    """``expr`` applied to one raw scalar (None for null), by the per-value forms; raises
+    ``Decline`` when one of them cannot be sure (the caller runs the batch path instead).
+
+    Examples
+    --------
+    >>> from golden import col
+    >>> evaluate(col("email").email().email_domain(), " Ann@GoogleMail.com ")
+    'gmail.com'
+    >>> evaluate(col("dob").date(), "1/6/1971")
+    Traceback (most recent call last):
+    ...
+    golden._per_value.Decline
+    """
+    if isinstance(value, list | tuple | np.ndarray):
+        raise Decline
+    if not expr.steps:
+        return None if _is_null(value) else value
+    text = _text(value)
+    for step in expr.steps:
+        if text is None:
+            return None
+        form = _form(step)
+        if form is None:
+            raise Decline
+        text = form(text)
+    return text
+
+
+def _is_null(value: Any) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (
+        isinstance(value, float) and value != value)

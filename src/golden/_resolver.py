@@ -25,7 +25,14 @@ from golden import _clustering
 from golden._entity_ids import IdChanges, carry_ids
 from golden._errors import ConfigError, SchemaError
 from golden._golden_record import GoldenRecordBuilder
-from golden._incremental import KEY_COLUMNS, Matcher, check_identifiers, identifier_values
+from golden._incremental import (
+    Matcher,
+    Prepared,
+    check_identifiers,
+    decode_prepared,
+    encode_prepared,
+    identifier_values,
+)
 from golden._linker import Linker
 from golden._store import (
     Hasher,
@@ -208,6 +215,8 @@ class Resolver:
         self.matcher = Matcher(self.linker, self.store, self.hasher, settings["identifiers"],
                                settings["live_terms"])
         self.unique_id = self.linker.unique_id
+        self._block_limits = [getattr(r, "max_block_size", None) or np.inf
+                              for r in self.matcher.rules]
         self._decoded: dict[int, dict[str, Any]] = {}
 
     def close(self) -> None:
@@ -328,7 +337,8 @@ class Resolver:
             self.matcher.count_terms(self.matcher.records(old), -1)
         for row in rows:  # a new version may take the same row id
             self._decoded.pop(row, None)
-        for table, where in (("keys", "row_id IN ({})"), ("edges", "a IN ({})"),
+        for table, where in (("keys", "row_id IN ({})"), ("prepared", "row_id IN ({})"),
+                             ("edges", "a IN ({})"),
                              ("edges", "b IN ({})"), ("identity_edges", "a IN ({})"),
                              ("identity_edges", "b IN ({})"), ("records", "row_id IN ({})")):
             self.store.execute_in(f"DELETE FROM {table} WHERE {where}", rows)
@@ -343,6 +353,8 @@ class Resolver:
         row_ids = frame.index.to_numpy()
         if self.settings["live_terms"]:
             self.matcher.count_terms(data, 1)
+        self.store.db.executemany("INSERT OR REPLACE INTO prepared VALUES (?, ?)", zip(
+            row_ids.tolist(), map(encode_prepared, self.matcher.prepare(data)), strict=True))
         keys = self.matcher.block_keys(data, row_ids)
         held = self.matcher.held_keys(keys)
         self.store.db.executemany("INSERT INTO keys VALUES (?, ?, ?)",
@@ -365,22 +377,32 @@ class Resolver:
         if pairs.empty:
             return
         rows = np.unique(np.r_[pairs["a"].to_numpy(), pairs["b"].to_numpy()])
-        frame = self._frame(rows.tolist())
-        data = self.matcher.records(frame)
+        data = Prepared(self.matcher.inputs, self._prepared(rows.tolist()))
         position = pd.Series(np.arange(len(rows)), index=rows)
         left = position[pairs["a"].to_numpy()].to_numpy()
         right = position[pairs["b"].to_numpy()].to_numpy()
-        if self.linker.link_type == "link_and_dedupe" or data.source is None:
-            keep = np.ones(len(left), dtype=bool)
-        else:
-            keep = data.source_codes[left] != data.source_codes[right]
-        weight, _, _, _ = self.matcher.score(data, left[keep], right[keep])
+        # every pair is compared: the resolver refuses link_type="link"
+        weight, _, _, _ = self.matcher.score(data, left, right)
         prob = self.matcher.probability(weight)
         linked = prob >= self.settings["threshold"]
-        a, b = pairs["a"].to_numpy()[keep][linked], pairs["b"].to_numpy()[keep][linked]
+        a, b = pairs["a"].to_numpy()[linked], pairs["b"].to_numpy()[linked]
         self.store.db.executemany(
             "INSERT OR REPLACE INTO edges VALUES (?, ?, ?)",
             zip(a.tolist(), b.tolist(), prob[linked].tolist(), strict=True))
+
+    def _prepared(self, rows: list[int]) -> list[list[Any]]:
+        """The held records' prepared comparison inputs, in the given order (computed and
+        kept for records stored before they were prepared)."""
+        found = {row: decode_prepared(text) for row, text in self.store.select_in(
+            "SELECT row_id, inputs FROM prepared WHERE row_id IN ({})", rows)}
+        missing = [r for r in rows if r not in found]
+        if missing:
+            data = self.matcher.records(self._frame(missing))
+            found.update(zip(missing, self.matcher.prepare(data), strict=True))
+            if self.store.db.in_transaction:
+                self.store.db.executemany("INSERT INTO prepared VALUES (?, ?)", [
+                    (r, encode_prepared(found[r])) for r in missing])
+        return [found[r] for r in rows]
 
     def _identity_links(self, keys: pd.DataFrame, texts: dict[tuple[int, int], str]
                         ) -> tuple[list[str], set[int]]:
@@ -573,65 +595,80 @@ class Resolver:
         ``identifier`` that ties them (if any), and ``mw_<comparison>``: the weight each
         comparison added (the explanation). ``threshold`` keeps candidates at or above it.
         """
-        frame = _as_frame(record).copy()
-        if len(frame) != 1:
-            raise ConfigError(f"match: expected one record, got {len(frame)}; call it per record")
-        if self.unique_id not in frame.columns or is_null(frame[self.unique_id].iloc[0]):
-            frame[self.unique_id] = "(probe)"
-        bad = [f"{c!r} {p}" for c, v in frame.iloc[0].items()
-               if (p := value_problem(v)) is not None]
+        probe = self._probe(record)
+        keys = self.matcher.keys_of_one(probe)
+        holders = {(kind, key): [r for (r,) in self.store.db.execute(
+            "SELECT row_id FROM keys WHERE kind = ? AND key = ?", (kind, key))]
+            for kind, key in keys}
+        candidates = sorted({row for (kind, _), rows in holders.items() if kind >= 0
+                             and len(rows) + 1 <= self._block_limits[kind] for row in rows})
+        tied = self._identifier_hits(holders)
+        rows = sorted(set(candidates) | set(tied))
+        info = {row: (uid, entity) for row, uid, entity in self.store.select_in(
+            "SELECT row_id, unique_id, entity_id FROM records WHERE row_id IN ({})", rows)}
+        names = [f"mw_{c.name}" for c in self.matcher.comparisons]
+        scores = dict(zip(candidates, self._probe_scores(probe, candidates), strict=True))
+        unscored = (np.nan, np.nan, [np.nan] * len(names))
+        found = [(info[row][1], *scores.get(row, unscored), info[row][0], tied.get(row), row)
+                 for row in rows]
+        found = [(e, 1.0 if tie else p, w, parts, uid, tie, row)
+                 for e, p, w, parts, uid, tie, row in found
+                 if threshold is None or (1.0 if tie else p) >= threshold]
+        # best first: probability, then weight (unscored last), then the earlier record;
+        # each entity by its best record
+        found.sort(key=lambda f: (-f[1], -f[2] if f[2] == f[2] else np.inf, f[6]))
+        seen: set[int] = set()
+        best = [f for f in found if not (f[0] in seen or seen.add(f[0]))]
+        weights = np.array([f[3] for f in best], dtype=np.float64).reshape(len(best), len(names))
+        return pd.DataFrame({
+            "entity_id": np.array([f[0] for f in best], dtype=np.int64),
+            "match_probability": np.array([f[1] for f in best], dtype=np.float64),
+            "match_weight": np.array([f[2] for f in best], dtype=np.float64),
+            "unique_id": pd.Series([f[4] for f in best], dtype=object),
+            "identifier": pd.Series([f[5] for f in best], dtype=object),
+            **{name: weights[:, j] for j, name in enumerate(names)}})
+
+    def _probe(self, record: pd.DataFrame | Mapping[str, Any]) -> dict[str, Any]:
+        """One record to match, read as a stored record reads back (JSON round trip)."""
+        if isinstance(record, pd.DataFrame):
+            if len(record) != 1:
+                raise ConfigError(f"match: expected one record, got {len(record)}; call it "
+                                  "per record")
+            record = record.iloc[0].to_dict()
+        elif not isinstance(record, Mapping):
+            raise ConfigError(f"match: got {type(record).__name__}, expected a dict or a "
+                              "one-row DataFrame")
+        bad = [f"{c!r} {p}" for c, v in record.items() if (p := value_problem(v)) is not None]
         if bad:
             raise SchemaError(f"match: the record cannot be read: {'; '.join(bad)}")
-        probe = frame_of([(-1, encode_record(frame.iloc[0].to_dict()))])
-        keys = self.matcher.block_keys(self.matcher.records(probe), np.array([-1]))
-        held = self.matcher.held_keys(keys)
-        pairs, _ = self.matcher.candidate_pairs(keys, held)
-        names = [f"mw_{c.name}" for c in self.matcher.comparisons]
-        with self._decoding():
-            found = self._scored_candidates(probe, pairs["b"].to_numpy(), names)
-        tied = self._identifier_hits(held)
-        if len(tied):
-            found = found.merge(tied, on="row_id", how="outer")
-            found.loc[found["identifier"].notna(), "match_probability"] = 1.0
-        else:
-            found["identifier"] = None
-        if threshold is not None:
-            found = found[found["match_probability"] >= threshold]
-        info = self.store.select_in(
-            "SELECT row_id, unique_id, entity_id FROM records WHERE row_id IN ({})",
-            found["row_id"].tolist())
-        info = pd.DataFrame(info, columns=["row_id", "unique_id", "entity_id"])
-        found = found.merge(info, on="row_id").sort_values(
-            ["match_probability", "match_weight", "row_id"], ascending=[False, False, True],
-            na_position="last")
-        best = found.drop_duplicates("entity_id")
-        return best[["entity_id", "match_probability", "match_weight", "unique_id",
-                     "identifier", *names]].reset_index(drop=True)
+        return decode_record(encode_record(dict(record)))
 
-    def _scored_candidates(self, probe: pd.DataFrame, rows: np.ndarray, names: list[str]
-                           ) -> pd.DataFrame:
-        if len(rows) == 0:
-            return pd.DataFrame(columns=["row_id", "match_probability", "match_weight", *names])
-        frame = pd.concat([probe, self._frame(rows.tolist())])
-        data = self.matcher.records(frame)
-        left = np.zeros(len(rows), dtype=np.int64)
-        right = np.arange(1, len(rows) + 1)
-        weight, parts, _, _ = self.matcher.score(data, left, right)
-        out = pd.DataFrame(parts, columns=names)
-        out.insert(0, "row_id", rows)
-        out.insert(1, "match_probability", self.matcher.probability(weight))
-        out.insert(2, "match_weight", weight)
-        return out
+    def _probe_scores(self, probe: dict[str, Any], rows: list[int]
+                      ) -> list[tuple[float, float, list[float]]]:
+        """Match probability, weight and per-comparison weights of the probe against each
+        held row."""
+        if not rows:
+            return []
+        data = Prepared(self.matcher.inputs,
+                        [self.matcher.prepare_one(probe), *self._prepared(rows)])
+        weight, parts, _, _ = self.matcher.score(
+            data, np.zeros(len(rows), dtype=np.int64), np.arange(1, len(rows) + 1))
+        return list(zip(self.matcher.probability(weight).tolist(), weight.tolist(),
+                        parts.tolist(), strict=True))
 
-    def _identifier_hits(self, held: pd.DataFrame) -> pd.DataFrame:
-        tied = held[held["kind"] < 0]
-        generic = set(self.store.select_in(
-            "SELECT kind, key FROM generic_identifiers WHERE key IN ({})",
-            tied["key"].unique().tolist()))
+    def _identifier_hits(self, holders: Mapping[tuple[int, int], list[int]]
+                         ) -> dict[int, str]:
+        """Held rows tied to the probe by an identifier that is not generic, and which."""
         names = list(self.settings["identifiers"])
-        hits = [(int(r), names[-1 - int(k)]) for k, key, r in tied[KEY_COLUMNS].itertuples(
-            index=False) if (int(k), int(key)) not in generic]
-        return pd.DataFrame(hits, columns=["row_id", "identifier"]).drop_duplicates("row_id")
+        hits: dict[int, str] = {}
+        for (kind, key), rows in sorted(holders.items(), reverse=True):
+            if kind >= 0 or not rows or self.store.db.execute(
+                    "SELECT 1 FROM generic_identifiers WHERE kind = ? AND key = ?",
+                    (kind, key)).fetchone():
+                continue
+            for row in rows:
+                hits.setdefault(row, names[-1 - kind])
+        return hits
 
     # Forgetting --------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """The resolver's persistent store: one SQLite file (WAL mode, one transaction per batch).
 
 Tables: ``meta`` (model and settings), ``records`` (each record's values as JSON and its
-entity), ``keys`` (keyed hashes of block keys and identifiers, never plaintext),
+entity), ``prepared`` (each record's comparison inputs, normalised), ``keys`` (keyed
+hashes of block keys and identifiers, never plaintext),
 ``edges`` (scored pairs at or above the threshold), ``identity_edges`` (pairs tied by a
 shared identifier), ``term_counts`` (keyed hashes of values and their counts, for term
 frequencies), ``entities`` (every id ever given and what became of it), ``golden``
@@ -37,6 +38,7 @@ CREATE TABLE IF NOT EXISTS keys (kind INTEGER NOT NULL, key INTEGER NOT NULL,
                                  row_id INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS keys_lookup ON keys(kind, key);
 CREATE INDEX IF NOT EXISTS keys_row ON keys(row_id);
+CREATE TABLE IF NOT EXISTS prepared (row_id INTEGER PRIMARY KEY, inputs TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS edges (a INTEGER NOT NULL, b INTEGER NOT NULL,
     probability REAL NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS edges_b ON edges(b);
@@ -191,7 +193,7 @@ def encode_record(record: dict[str, Any]) -> str:
     >>> encode_record({"b": float("nan"), "a": pd.Timestamp("2024-01-02"), "n": np.int64(3)})
     '{"a": {"$t": "2024-01-02T00:00:00"}, "n": 3}'
     """
-    kept = {k: _encode_value(v) for k, v in record.items() if not is_null(v)}
+    kept = {k: encode_value(v) for k, v in record.items() if not is_null(v)}
     return json.dumps(kept, sort_keys=True, ensure_ascii=False, allow_nan=False)
 
 
@@ -208,7 +210,7 @@ def encode_records(frame: pd.DataFrame) -> list[str]:
         present = values.notna().to_numpy() if values.dtype != object else np.array(
             [not is_null(v) for v in values], dtype=bool)
         if values.dtype == object or pd.api.types.is_datetime64_any_dtype(values):
-            listed = [_encode_value(v) if keep else None
+            listed = [encode_value(v) if keep else None
                       for v, keep in zip(values.tolist(), present, strict=True)]
         else:
             listed = values.tolist()
@@ -260,9 +262,10 @@ def value_problem(value: Any) -> str | None:
     return None
 
 
-def _encode_value(value: Any) -> Any:
+def encode_value(value: Any) -> Any:
+    """A value as JSON can hold it (dates and timestamps tagged)."""
     if isinstance(value, list | tuple | np.ndarray):
-        return [None if is_null(v) else _encode_value(v) for v in value]
+        return [None if is_null(v) else encode_value(v) for v in value]
     if isinstance(value, pd.Timestamp | dt.datetime):
         return {"$t": value.isoformat()}
     if isinstance(value, dt.date):
