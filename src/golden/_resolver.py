@@ -38,6 +38,7 @@ from golden._store import (
     Hasher,
     Store,
     decode_record,
+    encode_groups,
     encode_record,
     encode_records,
     frame_of,
@@ -540,17 +541,17 @@ class Resolver:
         frame = self._frame(rows).reset_index(drop=True)
         clusters = pd.DataFrame({self.unique_id: ids, "entity_id": entity})
         built = self.builder.build(frame, clusters)
-        provenance: dict[Any, list[str]] = {}
-        rows_as_json = encode_records(built.provenance.drop(columns="entity_id"))
-        for entity_id, row in zip(built.provenance["entity_id"].tolist(), rows_as_json,
-                                  strict=True):
-            provenance.setdefault(entity_id, []).append(row)
+        lineage = built.provenance.sort_values("entity_id", kind="stable")
+        owners = lineage["entity_id"].to_numpy()
+        starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if len(owners) else []
+        provenance = dict(zip(owners[starts].tolist(), encode_groups(
+            lineage.drop(columns="entity_id").reset_index(drop=True), list(starts)),
+            strict=True))
         records = built.records
         golden = zip(records["entity_id"].tolist(),
                      encode_records(records.drop(columns="entity_id")), strict=True)
         self.store.db.executemany("INSERT INTO golden VALUES (?, ?, ?)", [
-            (int(e), record, "[" + ",".join(provenance.get(e, [])) + "]")
-            for e, record in golden])
+            (int(e), record, provenance.get(e, "[]")) for e, record in golden])
 
     # Audit -------------------------------------------------------------------------------
 

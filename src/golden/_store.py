@@ -64,6 +64,7 @@ CREATE TABLE IF NOT EXISTS tombstones (hash TEXT PRIMARY KEY, at REAL NOT NULL);
 """
 
 CHUNK = 900  # bound parameters per statement (SQLite allows 999 in old builds)
+CACHE_KIB = 256 * 1024  # page cache per connection: a batch touches pages all over the indexes
 
 
 class Store:
@@ -86,6 +87,7 @@ class Store:
         else:
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA busy_timeout = 30000")
+        self.db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         if not readonly:
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
@@ -205,6 +207,31 @@ def encode_records(frame: pd.DataFrame) -> list[str]:
     >>> encode_records(pd.DataFrame({"a": [1.0, None], "b": ["x", "y"]}))
     ['{"a": 1.0, "b": "x"}', '{"b": "y"}']
     """
+    columns = _json_columns(frame)
+    names = sorted(columns)
+    return [json.dumps({n: columns[n][0][i] for n in names if columns[n][1][i]},
+                       ensure_ascii=False, allow_nan=False) for i in range(len(frame))]
+
+
+def encode_groups(frame: pd.DataFrame, starts: Sequence[int]) -> list[str]:
+    """Each run of rows ``starts[k]:starts[k + 1]`` (the last to the end) as one JSON object
+    of column lists (nulls as null): ``pd.DataFrame(decode_record(text))`` reads it back.
+
+    Examples
+    --------
+    >>> encode_groups(pd.DataFrame({"a": [1, 2, 3], "b": ["x", None, "z"]}), [0, 2])
+    ['{"a": [1, 2], "b": ["x", null]}', '{"a": [3], "b": ["z"]}']
+    """
+    columns = {name: [v if keep else None for v, keep in zip(*listed, strict=True)]
+               for name, listed in _json_columns(frame).items()}
+    ends = [*starts[1:], len(frame)]
+    return [json.dumps({n: values[s:e] for n, values in columns.items()},
+                       ensure_ascii=False, allow_nan=False) for s, e in zip(starts, ends,
+                                                                            strict=True)]
+
+
+def _json_columns(frame: pd.DataFrame) -> dict[str, tuple[list[Any], list[bool]]]:
+    """Per column, its values as JSON holds them and whether each is present."""
     columns = {}
     for name, values in frame.items():
         present = values.notna().to_numpy() if values.dtype != object else np.array(
@@ -215,9 +242,7 @@ def encode_records(frame: pd.DataFrame) -> list[str]:
         else:
             listed = values.tolist()
         columns[str(name)] = (listed, present.tolist())
-    names = sorted(columns)
-    return [json.dumps({n: columns[n][0][i] for n in names if columns[n][1][i]},
-                       ensure_ascii=False, allow_nan=False) for i in range(len(frame))]
+    return columns
 
 
 def decode_record(text: str) -> Any:
