@@ -45,6 +45,11 @@ class NormalisedMemo:
     ['ann', 'bob']
     >>> memo.normalise(col("name").lower(), pd.Series(["BOB", "Cy"])).tolist()  # Cy is new
     ['bob', 'cy']
+    >>> small = NormalisedMemo(limit=2)
+    >>> small.normalise(col("name").lower(), pd.Series(["Ann", "Bob"])).tolist()
+    ['ann', 'bob']
+    >>> small.normalise(col("name").lower(), pd.Series(["Bob", "Cy"])).tolist()  # over: anew
+    ['bob', 'cy']
     """
 
     def __init__(self, limit: int = 100_000) -> None:
@@ -60,10 +65,11 @@ class NormalisedMemo:
         raw = distinct.tolist()
         missing = [v for v in dict.fromkeys(raw) if v not in table]
         if missing:
+            if len(table) + len(missing) > self.limit:  # start over with these values
+                table.clear()
+                missing = list(dict.fromkeys(raw))
             computed = expr.apply_to_distinct(pd.Series(missing, dtype=distinct.dtype),
                                               np.arange(len(missing)))
-            if len(table) + len(missing) > self.limit:
-                table.clear()
             table.update(zip(missing, computed.tolist(), strict=True))
             self._dtypes[expr] = computed.dtype
         return pd.Series([table[v] for v in raw], dtype=self._dtypes[expr])
