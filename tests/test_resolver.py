@@ -309,6 +309,37 @@ def test_match_explains_candidates_and_changes_nothing(
             resolver.match(people.iloc[:2])
 
 
+def test_match_scores_every_candidate_as_the_batch_pipeline_does(
+        linker: gd.Linker, people: pd.DataFrame, store: Path) -> None:
+    held, probes = people.iloc[:1_200], people.iloc[1_200:1_260]
+    # frozen term frequencies over the very records the batch run sees
+    with gd.Resolver(store, linker, term_frequencies=people.iloc[:1_260]) as resolver:
+        resolver.add(held)
+        entity = held_entities(resolver).set_index("unique_id")["entity_id"]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pairs = linker.predict(people.iloc[:1_260])
+        probe_ids = set(probes["unique_id"])
+        pairs = pairs[pairs["unique_id_l"].isin(probe_ids) != pairs["unique_id_r"].isin(
+            probe_ids)]
+        n_candidates = 0
+        for probe in probes.to_dict("records"):
+            mine = pairs[(pairs["unique_id_l"] == probe["unique_id"])
+                         | (pairs["unique_id_r"] == probe["unique_id"])]
+            other = np.where(mine["unique_id_l"] == probe["unique_id"], mine["unique_id_r"],
+                             mine["unique_id_l"])
+            weight = dict(zip(other, mine["match_weight"], strict=True))
+            found = resolver.match(probe)
+            assert set(found["entity_id"]) == set(entity[list(weight)])
+            for uid, got in zip(found["unique_id"], found["match_weight"], strict=True):
+                assert got == pytest.approx(weight[uid], abs=1e-9)
+            best = {e: max(w for u, w in weight.items() if entity[u] == e)
+                    for e in found["entity_id"]}
+            assert np.allclose(found["match_weight"], [best[e] for e in found["entity_id"]])
+            n_candidates += len(found)
+        assert n_candidates > len(probes)  # the probes met real candidates
+
+
 # Identity graph ---------------------------------------------------------------------------
 
 
