@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from golden import _normalise
+from golden import _normalise, _per_value
 from golden._errors import ConfigError, DataWarning, SchemaError
 from golden._estimator import Estimator
 from golden._expressions import Expr
@@ -214,7 +214,9 @@ def _folded(values: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
         return values
     text = _normalise._as_str(values)
-    return _normalise.collapse_spaces(_normalise.strip_accents(_normalise.lower(text)))
+    for step in ("lower", "strip_accents", "collapse_spaces"):
+        text = _per_value.run(step, text)
+    return text
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,8 @@ def run(name: str, values: pd.Series, *args: Any) -> pd.Series:
             and (values.dtype == object or values.dtype == nz._STR)):
         one = factory(*args)
         try:
-            texts = [None if text is None else one(text) for text in map(_text, values)]
+            texts = [None if text is None else one(text)
+                     for text in map(_text, values.tolist())]
         except Decline:
             pass
         else:
