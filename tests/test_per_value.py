@@ -34,7 +34,7 @@ def _both(step: tuple, values: list) -> tuple[pd.Series, pd.Series]:
 
 
 @pytest.mark.parametrize("step", STEPS, ids=lambda s: "-".join(map(str, s)))
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(values=st.lists(VALUE, min_size=1, max_size=24))
 def test_per_value_forms_equal_the_vectorised_kernels(step: tuple, values: list) -> None:
     fast, vectorised = _both(step, values)
