@@ -45,6 +45,7 @@ from golden._golden_record import GoldenRecordBuilder, GoldenRecords
 from golden._households import HouseholdGrouper, Households
 from golden._linker import Linker
 from golden._resolver import Added, Resolver
+from golden._spark.engine import SparkEngine
 from golden._supervised import SupervisedLinker
 
 __all__ = [
@@ -70,6 +71,7 @@ __all__ = [
     "Resolver",
     "SchemaError",
     "SortedNeighbourhood",
+    "SparkEngine",
     "SupervisedLinker",
     "analyse_blocking",
     "block_on",

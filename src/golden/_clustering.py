@@ -73,28 +73,52 @@ def cluster_pairs(
         numbered in order of each entity's smallest record id, so row order never changes
         them.
     """
-    thresholds = _thresholds(threshold)
-    _check_columns(pairs, score)
-    if min_density is not None and not 0 < min_density <= 1:
-        raise ConfigError(f"min_density: got {min_density!r}, expected a share in (0, 1]")
+    thresholds = thresholds_of(threshold)
+    check_columns(list(pairs.columns), score)
+    check_min_density(min_density)
     nodes, left, right, sort_key = _node_codes(pairs, records)
     scores = pairs[score].to_numpy(dtype=np.float64)
-    ties = _pair_ranks(sort_key[left], sort_key[right])
+    ties = pair_ranks(sort_key[left], sort_key[right])
     out = nodes.copy()
     for t in thresholds:
         keep = scores >= t
-        ends_l, ends_r, kept, tie = left[keep], right[keep], scores[keep], ties[keep]
-        if one_to_one:
-            ends_l, ends_r, kept, tie = _mutual_best(ends_l, ends_r, kept, tie, len(nodes))
-        labels = _components(ends_l, ends_r, len(nodes))
-        if min_density is not None:
-            labels = _dense_components(ends_l, ends_r, kept, tie, labels, len(nodes),
-                                       min_density)
+        labels = component_labels(left[keep], right[keep], scores[keep], ties[keep],
+                                  len(nodes), min_density=min_density, one_to_one=one_to_one)
         column = "entity_id" if len(thresholds) == 1 else f"entity_id_{t:g}"
         out[column] = _canonical_labels(labels, sort_key)
         if warn_size is not None:
             _warn_large(out, column, warn_size)
     return out
+
+
+def component_labels(left: np.ndarray, right: np.ndarray, scores: np.ndarray,
+                     ties: np.ndarray, n: int, *, min_density: float | None,
+                     one_to_one: bool) -> np.ndarray:
+    """A component label per node 0..n-1 from links already above the threshold, with the
+    one-to-one and chaining refinements. Components never interact, so this gives the same
+    labels whether it sees every component or any subset of whole components (which is how
+    the Spark engine runs it, on groups of components)."""
+    if one_to_one:
+        left, right, scores, ties = _mutual_best(left, right, scores, ties, n)
+    labels = _components(left, right, n)
+    if min_density is not None:
+        labels = _dense_components(left, right, scores, ties, labels, n, min_density)
+    return labels
+
+
+def pair_ranks(key_l: np.ndarray, key_r: np.ndarray) -> np.ndarray:
+    """Rank of each pair by its records' keys, whichever way round: breaks score ties so
+    that the order and direction of the pairs never change the result."""
+    ranks = np.empty(key_l.size, dtype=np.int64)
+    ranks[np.lexsort((np.maximum(key_l, key_r), np.minimum(key_l, key_r)))] = np.arange(
+        key_l.size)
+    return ranks
+
+
+def check_min_density(min_density: float | None) -> None:
+    """``ConfigError`` unless ``min_density`` is None or a share in (0, 1]."""
+    if min_density is not None and not 0 < min_density <= 1:
+        raise ConfigError(f"min_density: got {min_density!r}, expected a share in (0, 1]")
 
 
 def cluster_sizes(clusters: pd.DataFrame, column: str = "entity_id", top: int = 10
@@ -113,7 +137,7 @@ def cluster_sizes(clusters: pd.DataFrame, column: str = "entity_id", top: int = 
         drop=True)
 
 
-def _thresholds(threshold: float | Sequence[float]) -> list[float]:
+def thresholds_of(threshold: float | Sequence[float]) -> list[float]:
     values = [threshold] if isinstance(threshold, int | float) else list(threshold)
     bad = [v for v in values if not isinstance(v, int | float) or isinstance(v, bool)]
     if bad or not values:
@@ -121,11 +145,12 @@ def _thresholds(threshold: float | Sequence[float]) -> list[float]:
     return [float(v) for v in values]
 
 
-def _check_columns(pairs: pd.DataFrame, score: str) -> None:
-    missing = [c for c in ("unique_id_l", "unique_id_r", score) if c not in pairs.columns]
+def check_columns(columns: list[str], score: str) -> None:
+    """``SchemaError`` unless the pair columns clustering reads are all there."""
+    missing = [c for c in ("unique_id_l", "unique_id_r", score) if c not in columns]
     if missing:
         raise SchemaError(f"pairs: columns {missing} are missing (columns present: "
-                          f"{list(pairs.columns)}); pass the output of Linker.predict")
+                          f"{columns}); pass the output of Linker.predict")
 
 
 def _node_codes(pairs: pd.DataFrame, records: pd.DataFrame | None
@@ -153,15 +178,6 @@ def _node_codes(pairs: pd.DataFrame, records: pd.DataFrame | None
     n_pairs = len(pairs)
     end_codes = codes[len(stacked) - 2 * n_pairs:]
     return nodes, end_codes[:n_pairs], end_codes[n_pairs:], sort_key[first]
-
-
-def _pair_ranks(key_l: np.ndarray, key_r: np.ndarray) -> np.ndarray:
-    """Rank of each pair by its records' keys, whichever way round: breaks score ties so
-    that the order and direction of the pairs never change the result."""
-    ranks = np.empty(key_l.size, dtype=np.int64)
-    ranks[np.lexsort((np.maximum(key_l, key_r), np.minimum(key_l, key_r)))] = np.arange(
-        key_l.size)
-    return ranks
 
 
 def _components(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
@@ -255,7 +271,12 @@ def _canonical_labels(labels: np.ndarray, sort_key: np.ndarray) -> np.ndarray:
 
 
 def _warn_large(clusters: pd.DataFrame, column: str, warn_size: int) -> None:
-    sizes = clusters[column].value_counts()
+    warn_large_sizes(clusters[column].value_counts(), column, warn_size, stacklevel=4)
+
+
+def warn_large_sizes(sizes: pd.Series, column: str, warn_size: int, stacklevel: int) -> None:
+    """Warn about clusters of more than ``warn_size`` records; ``sizes`` (cluster id to
+    size) is in decreasing size order and may hold only the large ones."""
     large = sizes[sizes > warn_size]
     if len(large):
         warnings.warn(
@@ -263,5 +284,5 @@ def _warn_large(clusters: pd.DataFrame, column: str, warn_size: int) -> None:
             f"{column}={large.index[0]} with {large.iloc[0]:,} records). This is usually "
             "chaining through a few wrong links: raise the threshold, or pass min_density",
             DataWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )

@@ -10,8 +10,9 @@ connected components — and hands the estimators back what their algorithms nee
   same JSON;
 * ``predict`` and ``cluster`` run the same numpy kernels (``ComparisonIndex``,
   ``gamma_matrix``, ``score_pairs``, the chaining guard) on batches or groups;
-* ``GoldenRecordBuilder.build`` and ``HouseholdGrouper`` run their pandas code on groups
-  of whole entities.
+* ``GoldenRecordBuilder.build`` runs its pandas code on groups of whole entities;
+* ``HouseholdGrouper`` links entities to each other by a second model, so its entities are
+  collected (``to_pandas``) and its tables handed back (``from_pandas``).
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    import pandas as pd
+
     from golden._blocking import Blocking
     from golden._golden_record import GoldenRecordBuilder, GoldenRecords
-    from golden._households import HouseholdGrouper, Households
     from golden._linker import Linker
     from golden._training import TrainingPairs
     from golden.comparisons import Comparison
@@ -54,8 +56,12 @@ class Engine(Protocol):
                        entity_id: str) -> GoldenRecords:
         """One golden record per entity, as ``GoldenRecordBuilder.build``."""
 
-    def households(self, grouper: HouseholdGrouper, entities: Any) -> Households:
-        """Households of entities, as ``HouseholdGrouper.fit_transform``."""
+    def to_pandas(self, frame: Any) -> pd.DataFrame:
+        """The engine's frame, collected as pandas (for the stages that run in this
+        process, such as households)."""
+
+    def from_pandas(self, frame: pd.DataFrame) -> Any:
+        """A pandas frame as one of the engine's frames."""
 
 
 def engine_problems(engine: object) -> list[str]:

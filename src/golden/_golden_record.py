@@ -10,18 +10,22 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from golden import _normalise, _per_value
+from golden._engine import engine_problems
 from golden._errors import ConfigError, DataWarning, SchemaError
 from golden._estimator import Estimator
 from golden._expressions import Expr
 from golden._spec import spec_from_dict
 from golden.survivorship import AllValues, MostFrequent, Rule
+
+if TYPE_CHECKING:
+    from golden._engine import Engine
 
 MOST_FREQUENT = MostFrequent()
 BUILDER_FORMAT = "golden.GoldenRecordBuilder"
@@ -282,6 +286,10 @@ class GoldenRecordBuilder(Estimator):
     suppress_values : mapping of str to str, optional
         Attribute (or group name) to a boolean column marking values that may not be
         used, e.g. ``{"email": "email_opt_out"}``.
+    engine : SparkEngine or None
+        None builds in this process on pandas DataFrames; a ``golden.SparkEngine`` takes
+        Spark DataFrames and returns both tables as Spark DataFrames, built on groups of
+        whole entities.
 
     Examples
     --------
@@ -318,6 +326,7 @@ class GoldenRecordBuilder(Estimator):
         timestamp: str | None = None,
         suppress_records: str | None = None,
         suppress_values: Mapping[str, str] | None = None,
+        engine: Engine | None = None,
     ) -> None:
         self.rules = rules
         self.default = default
@@ -328,6 +337,7 @@ class GoldenRecordBuilder(Estimator):
         self.timestamp = timestamp
         self.suppress_records = suppress_records
         self.suppress_values = suppress_values
+        self.engine = engine
 
     # Public ---------------------------------------------------------------------------
 
@@ -347,6 +357,8 @@ class GoldenRecordBuilder(Estimator):
         entity_id : str
             The entity column of ``clusters``.
         """
+        if self.engine is not None:
+            return self.engine.golden_records(self, records, clusters, entity_id)
         targets = self._targets(records)
         context = self._context(records, clusters, entity_id, targets)
         n_entities = len(context.entity_ids)
@@ -367,6 +379,7 @@ class GoldenRecordBuilder(Estimator):
     def to_dict(self) -> dict[str, Any]:
         """The configuration as a JSON-ready dict (versioned); see ``from_dict``."""
         params = self.get_params()
+        del params["engine"]
         params["rules"] = {k: v.to_dict() for k, v in (self.rules or {}).items()}
         params["default"] = self.default.to_dict()
         params["groups"] = {k: list(v) for k, v in (self.groups or {}).items()}
@@ -430,7 +443,7 @@ class GoldenRecordBuilder(Estimator):
         return targets
 
     def _parameter_problems(self) -> list[str]:
-        problems = []
+        problems = engine_problems(self.engine)
         for name in ("unique_id",):
             if not isinstance(getattr(self, name), str) or not getattr(self, name):
                 problems.append(f"{name}: got {getattr(self, name)!r}, expected a column name")

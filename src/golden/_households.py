@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -27,10 +27,14 @@ from golden import comparisons as cmp
 from golden._address import standardise_address
 from golden._blocking import block_on, block_on_any
 from golden._clustering import cluster_pairs
+from golden._engine import engine_problems
 from golden._errors import ConfigError, NotFittedError, SchemaError
 from golden._estimator import Estimator
 from golden._linker import Linker
 from golden._pairs import within_group_pairs
+
+if TYPE_CHECKING:
+    from golden._engine import Engine
 
 HEAD_CRITERIA = ("role", "primary", "oldest_adult")
 COMPOSITIONS = ("single person", "couple", "family with children", "multi-generational",
@@ -100,6 +104,11 @@ class HouseholdGrouper(Estimator):
         Entity id column.
     random_state : int or None
         Seed for the household model's training.
+    engine : SparkEngine or None
+        None works in this process on pandas DataFrames. With a ``golden.SparkEngine``
+        the entities are a Spark DataFrame and so are the three tables returned; the
+        household model links entities to each other across the whole data, so the
+        entities are collected to the driver and grouped there.
 
     Examples
     --------
@@ -134,6 +143,7 @@ class HouseholdGrouper(Estimator):
         threshold: float = 0.5,
         entity_id: str = "entity_id",
         random_state: int | None = 0,
+        engine: Engine | None = None,
     ) -> None:
         self.street = street
         self.postcode = postcode
@@ -152,12 +162,13 @@ class HouseholdGrouper(Estimator):
         self.threshold = threshold
         self.entity_id = entity_id
         self.random_state = random_state
+        self.engine = engine
 
     # Public ---------------------------------------------------------------------------
 
     def fit(self, entities: pd.DataFrame) -> HouseholdGrouper:
         """Learn the household model (λ, m, u over entity pairs) without labels."""
-        evidence = self._evidence(entities)
+        evidence = self._evidence(self._local(entities))
         with _each_warning_once():
             self.linker_ = self._linker().fit(evidence)
         return self
@@ -167,18 +178,34 @@ class HouseholdGrouper(Estimator):
         if not hasattr(self, "linker_"):
             raise NotFittedError("HouseholdGrouper is not fitted: call fit(entities) first, "
                                  "or fit_transform(entities)")
+        entities = self._local(entities)
         evidence = self._evidence(entities)
         with _each_warning_once():
             pairs = self.linker_.predict(evidence, threshold=self.threshold)
-        return self._households(entities, evidence, pairs)
+        return self._distributed(self._households(entities, evidence, pairs))
 
     def fit_transform(self, entities: pd.DataFrame) -> Households:
         """``fit``, then ``transform`` on the same entities (prepared once)."""
+        entities = self._local(entities)
         evidence = self._evidence(entities)
         with _each_warning_once():
             self.linker_ = self._linker()
             pairs = self.linker_.fit_predict(evidence, threshold=self.threshold)
-        return self._households(entities, evidence, pairs)
+        return self._distributed(self._households(entities, evidence, pairs))
+
+    def _local(self, entities: Any) -> pd.DataFrame:
+        """The entities as pandas (collected from the engine's frame)."""
+        problems = engine_problems(self.engine)
+        if problems:
+            raise ConfigError(problems)
+        return entities if self.engine is None else self.engine.to_pandas(entities)
+
+    def _distributed(self, households: Households) -> Households:
+        """The tables as the engine's frames."""
+        if self.engine is None:
+            return households
+        return Households(*(self.engine.from_pandas(frame) for frame in
+                            (households.members, households.households, households.dwellings)))
 
     def _linker(self) -> Linker:
         return Linker(self._comparisons(), self._blocking(), unique_id=self.entity_id,

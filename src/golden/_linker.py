@@ -24,9 +24,9 @@ from golden._blocking import (
     sample_rule_pairs,
 )
 from golden._compare import ComparisonIndex, comparison_indexes, gamma_matrix
-from golden._engine import engine_problems
 from golden._dependence import agreement_correlations, posterior, strong_dependencies
 from golden._em import EMResult, Patterns, expectation_maximisation, level_shares
+from golden._engine import engine_problems
 from golden._errors import ConfigError, DataWarning, NotFittedError, SchemaError
 from golden._estimator import Estimator
 from golden._explain import kept_apart, spanning_links, waterfall
@@ -203,14 +203,19 @@ class Linker(Estimator):
         assert blocking is not None
         return comparisons, blocking
 
-    def _records(self, data: RecordsInput, comparisons: list[Comparison], blocking: Blocking
-                 ) -> Records:
+    def _columns(self, comparisons: list[Comparison], blocking: Blocking) -> list[str]:
+        """The input columns the comparisons and every kind of rule read."""
         columns = [c for comp in comparisons for c in comp.columns] + list(blocking.columns)
         for extra in (self.training_blocking, self.deterministic_rules):
             if extra is not None:
                 columns += list(as_blocking(extra, "rules").columns)
+        return columns
+
+    def _records(self, data: RecordsInput, comparisons: list[Comparison], blocking: Blocking
+                 ) -> Records:
         return prepare_records(data, unique_id=self.unique_id, source=self.source,
-                               link_type=self.link_type, columns=columns)
+                               link_type=self.link_type,
+                               columns=self._columns(comparisons, blocking))
 
     # Fitting ------------------------------------------------------------------------------
 
