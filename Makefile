@@ -9,7 +9,7 @@ BENCH_VENV ?= .venv-bench
 SIZE ?= 1m
 REPEATS ?= 3
 
-.PHONY: demo test lint docs bench clean browser
+.PHONY: demo test lint docs bench bench-resolver clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ $(BENCH_VENV)/.installed: pyproject.toml
 bench: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python benchmarks/run.py --size $(SIZE) --repeats $(REPEATS)
 	$(BENCH_VENV)/bin/python benchmarks/accuracy.py --repeats $(REPEATS)
+
+# the incremental resolver: add throughput, and match latency next to Splink (SIZE records held)
+bench-resolver: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python benchmarks/resolver.py --size $(SIZE) --batch 1000 --probes 1000
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

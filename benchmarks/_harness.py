@@ -11,8 +11,10 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -87,9 +89,36 @@ def snapshot_golden(work: Path) -> str:
     return str(target)
 
 
+@contextmanager
+def benchmarked_golden(live_source: bool) -> Iterator[tuple[str | None, str]]:
+    """The golden the children import, for the length of the block: a snapshot of
+    src/golden (put first on this process's import path too), or with ``live_source`` the
+    working tree (None); and which, in words (``source_note``)."""
+    with tempfile.TemporaryDirectory(prefix="golden-src-") as folder:
+        state = golden_source()  # before the snapshot: the state that was copied
+        path = None if live_source else snapshot_golden(Path(folder))
+        if path:
+            sys.path.insert(0, path)  # e.g. the data cache checks this golden's generator
+        yield path, source_note(state, snapshot=not live_source)
+
+
 # ---------------------------------------------------------------------------
 # summaries, tables and results
 # ---------------------------------------------------------------------------
+
+
+def tool_runs(runs: list[dict[str, Any]], tool: str
+              ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A tool's summary row so far (runs, successes, statuses, the load average before
+    each run; the failure if none succeeded) and its successful runs."""
+    mine = [r for r in runs if r["tool"] == tool]
+    ok = [r for r in mine if r["status"] == "ok"]
+    row: dict[str, Any] = {"tool": tool, "runs": len(mine), "ok": len(ok),
+                           "statuses": sorted({r["status"] for r in mine}),
+                           "load_before": [round(r["load_before"], 2) for r in mine]}
+    if not ok:
+        row.update(failure_summary(mine))
+    return row, ok
 
 
 def median(values: list[Any]) -> Any:
@@ -104,6 +133,22 @@ def failure_summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
               if r.get("stderr_tail", "").strip()]
     return {"timeout_s": max((r.get("timeout_s", 0) for r in runs), default=None),
             "error": errors[0] if errors else None}
+
+
+def load_note(rows: list[dict[str, Any]]) -> str:
+    """'1-min load average before the runs a–b on N CPUs' over summary rows."""
+    loads = [v for row in rows for v in row["load_before"]]
+    return (f"1-min load average before the runs {min(loads):.1f}–{max(loads):.1f} "
+            f"on {os.cpu_count()} CPUs" if loads else "")
+
+
+def failed_row(label: str, row: dict[str, Any], n_cells: int) -> str:
+    """A Markdown table row for a tool none of whose runs succeeded."""
+    status = ", ".join(row["statuses"]).upper()
+    if "TIMEOUT" in status:
+        status += f" (> {row['timeout_s']:,.0f} s)"
+    error = (row.get("error") or "").replace("|", "/")[:240]
+    return f"| {label} | {status}{': ' + error if error else ''} |" + " |" * (n_cells - 1)
 
 
 def fmt(value: Any, digits: int = 0) -> str:
@@ -128,6 +173,15 @@ def versions(packages: Sequence[str]) -> dict[str, str]:
             found[package] = "not installed"
     found["python"] = platform.python_version()
     return found
+
+
+def machine() -> dict[str, Any]:
+    """CPUs, physical memory (GiB) and the 1-min load average now."""
+    try:
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (AttributeError, OSError, ValueError):
+        ram = None
+    return {"cpus": os.cpu_count(), "ram_gib": ram, "load_1min": os.getloadavg()[0]}
 
 
 def publish(table: str, env: dict[str, str], out: str, payload: dict[str, Any]) -> None:

@@ -56,6 +56,24 @@ def parse_args(modes: tuple[str, ...], variants: tuple[str, ...] = ()) -> argpar
     return parser.parse_args()
 
 
+def resolver_inputs() -> tuple[argparse.Namespace, Any, Any]:
+    """A resolver benchmark child's arguments (``resolver.py``), its held records and the
+    probes it times (truth columns dropped)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n-held", type=int, required=True)
+    parser.add_argument("--n-probes", type=int, required=True)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--batch", type=int, default=1_000, help="records per add (golden)")
+    parser.add_argument("--timed-probes", type=int, default=None,
+                        help="match only the first N probes (default all)")
+    parser.add_argument("--warmup", type=int, default=20,
+                        help="untimed matches of held records before the timed ones")
+    args = parser.parse_args()
+    held, probes = _scale_data.held_and_probes(args.n_held, args.n_probes, args.seed)
+    truth = list(_scale_data.TRUTH_COLUMNS)
+    return args, held.drop(columns=truth), probes.drop(columns=truth).iloc[:args.timed_probes]
+
+
 def parse_settings(items: list[str]) -> dict[str, Any]:
     """``["max_pairs=400000000", ...]`` to ``{"max_pairs": 400000000}`` (values as JSON,
     else text)."""

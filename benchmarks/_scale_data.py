@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import _datasets
+import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
@@ -103,6 +104,17 @@ def read_people(n_records: int, seed: int) -> pd.DataFrame:
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing: run.py generates it before the runs")
     return pd.read_parquet(path)
+
+
+def held_and_probes(n_held: int, n_probes: int, seed: int,
+                    columns: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The resolver benchmark's split (``resolver.py``): the cached ``n_held + n_probes``
+    people shuffled with ``seed``; the first ``n_held`` are held, the rest are probes (new
+    records: more records of held people, or new people). Truth columns included."""
+    people = pd.read_parquet(cache_path(n_held + n_probes, seed), columns=columns)
+    order = np.random.default_rng(seed).permutation(len(people))
+    people = people.iloc[order].reset_index(drop=True)
+    return people.iloc[:n_held], people.iloc[n_held:].reset_index(drop=True)
 
 
 def load(dataset: str, n_records: int | None = None, seed: int = 0) -> _datasets.Dataset:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from typing import Any
 
 import _scale_child
 import _scale_configs
@@ -30,6 +31,18 @@ def _prior(linker: object) -> float | None:
         return float(linker._settings_obj._probability_two_random_records_match)  # type: ignore[attr-defined]
     except (AttributeError, TypeError, ValueError):
         return None
+
+
+def register_normalised(db_api: Any, frame: Any, raw: str = _scale_configs.RAW_TABLE,
+                        clean: str = _scale_configs.CLEAN_TABLE,
+                        name: str | None = None) -> Any:
+    """Register the raw people frame with DuckDB, build the normalised table with its
+    block-size flags (``_scale_configs.normalise_sql``) and register that with Splink."""
+    con = db_api.duckdb_con
+    con.register(raw, frame)
+    con.execute(_scale_configs.normalise_sql(raw, clean))
+    con.unregister(raw)
+    return db_api.register(clean, dataset_display_name=name)
 
 
 def main() -> None:
@@ -46,12 +59,7 @@ def main() -> None:
         with meter.phase("normalise"):
             db_api = DuckDBAPI()
             if args.dataset == _scale_data.PEOPLE:
-                con = db_api.duckdb_con
-                con.register(_scale_configs.RAW_TABLE, dataset.frames[0])
-                con.execute(_scale_configs.normalise_sql())
-                con.unregister(_scale_configs.RAW_TABLE)
-                inputs = db_api.register(_scale_configs.CLEAN_TABLE,
-                                         dataset_display_name="people")
+                inputs = register_normalised(db_api, dataset.frames[0], name="people")
             else:
                 registered = [
                     db_api.register(frame, dataset_display_name=name)

@@ -213,13 +213,8 @@ NUMERIC = ("wall_s", "cpu_s", "peak_rss_mib", "rss_start_mib", "peak_rss_increas
 
 def summarise(runs: list[dict[str, Any]], tool: str) -> dict[str, Any]:
     """Medians over one tool's successful runs (accuracy: median, and whether it varied)."""
-    mine = [r for r in runs if r["tool"] == tool]
-    ok = [r for r in mine if r["status"] == "ok"]
-    row: dict[str, Any] = {"tool": tool, "runs": len(mine), "ok": len(ok),
-                           "statuses": sorted({r["status"] for r in mine}),
-                           "load_before": [round(r["load_before"], 2) for r in mine]}
+    row, ok = _harness.tool_runs(runs, tool)
     if not ok:
-        row.update(_harness.failure_summary(mine))
         return row
     for key in NUMERIC:
         row[key] = median([r.get(key) for r in ok])
@@ -242,20 +237,6 @@ def summarise(runs: list[dict[str, Any]], tool: str) -> dict[str, Any]:
 # ---------------------------------------------------------------------------
 
 
-def _load_note(rows: list[dict[str, Any]]) -> str:
-    loads = [v for row in rows for v in row["load_before"]]
-    return (f"1-min load average before the runs {min(loads):.1f}–{max(loads):.1f} "
-            f"on {os.cpu_count()} CPUs" if loads else "")
-
-
-def _failed(label: str, row: dict[str, Any], n_cells: int) -> str:
-    status = ", ".join(row["statuses"]).upper()
-    if "TIMEOUT" in status:
-        status += f" (> {row['timeout_s']:,.0f} s)"
-    error = (row.get("error") or "").replace("|", "/")[:240]
-    return f"| {label} | {status}{': ' + error if error else ''} |" + " |" * (n_cells - 1)
-
-
 def golden_records_table(args: argparse.Namespace, summary: dict[str, dict[str, Any]],
                          agreement: dict[str, dict[str, Any]] | None) -> list[str]:
     label = f"people_{_scale_data.size_label(args.n_records)}"
@@ -267,7 +248,7 @@ def golden_records_table(args: argparse.Namespace, summary: dict[str, dict[str, 
         "tool order alternating; time = golden's `build(records, clusters)` or the pandas "
         "function, from the same frames (read before the timed region, RSS then in 'start "
         "MiB'); peak RSS = the process's peak during that region; peak Δ = peak − start. "
-        f"{_load_note(list(summary.values()))}.",
+        f"{_harness.load_note(list(summary.values()))}.",
         "",
         "| tool | time s | CPU s | peak RSS MiB | start MiB | peak Δ MiB | golden records "
         "| provenance rows |",
@@ -276,7 +257,7 @@ def golden_records_table(args: argparse.Namespace, summary: dict[str, dict[str, 
     for tool in TOOLS:
         row = summary[tool]
         if not row["ok"]:
-            lines.append(_failed(LABEL[tool], row, 7))
+            lines.append(_harness.failed_row(LABEL[tool], row, 7))
             continue
         lines.append(
             f"| {LABEL[tool]} | {fmt(row['wall_s'], 2)} | {fmt(row['cpu_s'], 2)} "
@@ -322,9 +303,9 @@ def households_table(args: argparse.Namespace, row: dict[str, Any]) -> list[str]
             f"of {args.repeats} run(s), each in a fresh process; stages run one after the "
             "other on the previous stage's output; peak RSS per stage = the kernel's "
             "high-water mark, reset at the start of the stage. No reference library groups "
-            f"households, so there is no ratio. {_load_note([row])}.")
+            f"households, so there is no ratio. {_harness.load_note([row])}.")
     if not row["ok"]:
-        return [head, "", "| stage | time s |", "|---|--:|", _failed("all", row, 1)]
+        return [head, "", "| stage | time s |", "|---|--:|", _harness.failed_row("all", row, 1)]
     lines = [head, "", "| stage | time s | peak RSS MiB |", "|---|--:|--:|"]
     for stage, seconds in row["stages_s"].items():
         lines.append(f"| {STAGE_LABEL.get(stage, stage)} | {fmt(seconds, 2)} "
@@ -358,13 +339,8 @@ def households_table(args: argparse.Namespace, row: dict[str, Any]) -> list[str]
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="golden-src-") as snapshot_dir:
-        state = _harness.golden_source()  # before the snapshot: the state that was copied
-        args.golden_path = (None if args.live_source
-                            else _harness.snapshot_golden(Path(snapshot_dir)))
-        if args.golden_path:
-            sys.path.insert(0, args.golden_path)  # the data cache checks this golden's generator
-        return _main(args, _harness.source_note(state, snapshot=not args.live_source))
+    with _harness.benchmarked_golden(args.live_source) as (args.golden_path, source):
+        return _main(args, source)
 
 
 def _main(args: argparse.Namespace, source: str) -> int:
