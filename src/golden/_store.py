@@ -65,6 +65,7 @@ CREATE TABLE IF NOT EXISTS tombstones (hash TEXT PRIMARY KEY, at REAL NOT NULL);
 
 CHUNK = 900  # bound parameters per statement (SQLite allows 999 in old builds)
 CACHE_KIB = 256 * 1024  # page cache per connection: a batch touches pages all over the indexes
+CHECKPOINT_PAGES = 20_000  # WAL pages between checkpoints: hot index pages are written once
 
 
 class Store:
@@ -92,6 +93,7 @@ class Store:
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA secure_delete = ON")
+            self.db.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
             self.db.executescript(SCHEMA)
 
     def close(self) -> None:
