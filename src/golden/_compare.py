@@ -65,7 +65,7 @@ class ComparisonIndex:
                 present |= rows[left] & rows[right]
         cl, cr = self.codes[left[present]], self.codes[right[present]]
         radix = np.int64(len(self._values[0]) + 1)
-        inverse, distinct = pd.factorize(cl * radix + cr)
+        inverse, distinct = _factorize(cl * radix + cr)
         gamma[present] = self._distinct_gammas(distinct // radix, distinct % radix)[inverse]
         return gamma
 
@@ -129,8 +129,19 @@ def _gammas_of(index: ComparisonIndex, left: np.ndarray, right: np.ndarray) -> n
     return index.gammas(left, right)
 
 
+SMALL_KEYS = 1_000  # integer keys up to which sorting them beats pandas' hash table
+
+
+def _factorize(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and distinct values of integer keys (in any order: callers only gather)."""
+    if len(keys) <= SMALL_KEYS:
+        distinct, codes = np.unique(keys, return_inverse=True)
+        return codes, distinct
+    return pd.factorize(keys)
+
+
 def _factorize_with_first(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    codes, uniques = pd.factorize(keys)
+    codes, uniques = _factorize(keys)
     first = np.full(len(uniques), -1, dtype=np.int64)
     order = np.arange(len(keys))[::-1]
     first[codes[::-1]] = order
