@@ -15,4 +15,7 @@ def progress(items: Iterable[T], description: str, enabled: bool | None,
              total: int | None = None) -> Iterator[T]:
     """Iterate ``items`` with a progress bar; ``enabled=None`` shows it on a terminal only."""
     show = sys.stderr.isatty() if enabled is None else enabled
-    yield from tqdm(items, desc=description, total=total, disable=not show, leave=False)
+    if not show:
+        yield from items  # no bar object at all: some callers iterate once per record
+        return
+    yield from tqdm(items, desc=description, total=total, leave=False)
