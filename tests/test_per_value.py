@@ -84,3 +84,13 @@ def test_level_transforms_of_a_few_values_equal_the_pandas_path(name: str, value
     # padding past SMALL_INPUT sends the same values down the pandas path
     padded = np.array(values + ["zz"] * (_per_value.SMALL_INPUT + 1), dtype=object)
     np.testing.assert_array_equal(transform(few), transform(padded)[:len(values)])
+
+
+@pytest.mark.parametrize("name", ["metaphone", "date_iso", "clean_text"])
+def test_run_list_equals_run(name: str) -> None:
+    values = ["John", None, "1971-06-01", "1/6/1971", "  Zoë O'Brien "]
+    expected = _per_value.run(name, pd.Series(values, dtype=object))
+    got = _per_value.run_list(name, values)
+    assert got == [None if pd.isna(v) else v for v in expected]
+    many = values * 300  # past SMALL_INPUT: the vectorised kernel
+    assert _per_value.run_list(name, many) == got * 300

@@ -227,8 +227,8 @@ class Phonetic(Level):
 
     def evaluate(self, values: ValuePairs) -> np.ndarray:
         def codes(distinct: np.ndarray) -> np.ndarray:
-            encoded = _per_value.run(self.algorithm, pd.Series(distinct, dtype=object))
-            return _value_codes(encoded.to_numpy(dtype=object, na_value=None))
+            return _value_codes(np.array(_per_value.run_list(self.algorithm, distinct),
+                                         dtype=object))
 
         left, right = values.per_value(self.algorithm, self.input, codes)
         return (left >= 0) & (left == right)

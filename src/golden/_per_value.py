@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import jellyfish
@@ -57,6 +57,26 @@ def run(name: str, values: pd.Series, *args: Any) -> pd.Series:
         else:
             return pd.Series(texts, dtype=nz._STR, index=values.index, name=values.name)
     return getattr(nz, name)(values, *args)
+
+
+def run_list(name: str, values: Sequence[Any], *args: Any) -> list[Any]:
+    """``run`` on plain values, returning a list (None for null) with no Series in between
+    when there are few of them.
+
+    Examples
+    --------
+    >>> run_list("metaphone", ["John", None])
+    ['JN', None]
+    """
+    factory = FORMS.get(name)
+    if factory is not None and len(values) <= SMALL_INPUT:
+        one = factory(*args)
+        try:
+            return [None if text is None else one(text) for text in map(_text, values)]
+        except Decline:
+            pass
+    out = getattr(nz, name)(pd.Series(list(values), dtype=object), *args)
+    return out.astype(object).where(out.notna(), None).tolist()
 
 
 def _text(value: Any) -> str | None:
