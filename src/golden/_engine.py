@@ -70,3 +70,13 @@ def engine_problems(engine: object) -> list[str]:
         return []
     return [f"engine: got {engine!r}, expected None (this process) or an engine such as "
             "golden.SparkEngine(spark)"]
+
+
+def checked_engine(engine: Any) -> Engine | None:
+    """``engine`` itself, or ``ConfigError`` when it is not an engine."""
+    problems = engine_problems(engine)
+    if problems:
+        from golden._errors import ConfigError
+
+        raise ConfigError(problems)
+    return engine

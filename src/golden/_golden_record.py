@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from golden import _normalise, _per_value
-from golden._engine import engine_problems
+from golden._engine import checked_engine, engine_problems
 from golden._errors import ConfigError, DataWarning, SchemaError
 from golden._estimator import Estimator
 from golden._expressions import Expr
@@ -357,8 +357,9 @@ class GoldenRecordBuilder(Estimator):
         entity_id : str
             The entity column of ``clusters``.
         """
-        if self.engine is not None:
-            return self.engine.golden_records(self, records, clusters, entity_id)
+        engine = checked_engine(self.engine)
+        if engine is not None:
+            return engine.golden_records(self, records, clusters, entity_id)
         targets = self._targets(records)
         context = self._context(records, clusters, entity_id, targets)
         n_entities = len(context.entity_ids)

@@ -27,7 +27,7 @@ from golden import comparisons as cmp
 from golden._address import standardise_address
 from golden._blocking import block_on, block_on_any
 from golden._clustering import cluster_pairs
-from golden._engine import engine_problems
+from golden._engine import checked_engine
 from golden._errors import ConfigError, NotFittedError, SchemaError
 from golden._estimator import Estimator
 from golden._linker import Linker
@@ -195,10 +195,8 @@ class HouseholdGrouper(Estimator):
 
     def _local(self, entities: Any) -> pd.DataFrame:
         """The entities as pandas (collected from the engine's frame)."""
-        problems = engine_problems(self.engine)
-        if problems:
-            raise ConfigError(problems)
-        return entities if self.engine is None else self.engine.to_pandas(entities)
+        engine = checked_engine(self.engine)
+        return entities if engine is None else engine.to_pandas(entities)
 
     def _distributed(self, households: Households) -> Households:
         """The tables as the engine's frames."""

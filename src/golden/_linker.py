@@ -26,7 +26,7 @@ from golden._blocking import (
 from golden._compare import ComparisonIndex, comparison_indexes, gamma_matrix
 from golden._dependence import agreement_correlations, posterior, strong_dependencies
 from golden._em import EMResult, Patterns, expectation_maximisation, level_shares
-from golden._engine import engine_problems
+from golden._engine import checked_engine, engine_problems
 from golden._errors import ConfigError, DataWarning, NotFittedError, SchemaError
 from golden._estimator import Estimator
 from golden._explain import kept_apart, spanning_links, waterfall
@@ -392,8 +392,9 @@ class Linker(Estimator):
         """
         self._check_fitted()
         _check_thresholds(threshold, threshold_weight)
-        if self.engine is not None:
-            return self.engine.predict(self, records, threshold, threshold_weight, pairs)
+        engine = checked_engine(self.engine)
+        if engine is not None:
+            return engine.predict(self, records, threshold, threshold_weight, pairs)
         comparisons, blocking = self.comparisons_, self.blocking_
         data = self._records(records, comparisons, blocking)
         indexes = comparison_indexes(data, comparisons)
@@ -515,9 +516,10 @@ class Linker(Estimator):
         Pass the ``records`` so records without any match become one-record entities.
         With a ``SparkEngine``, pairs and records are Spark DataFrames, and so is the result.
         """
-        if self.engine is not None:
-            return self.engine.cluster(self, pairs, records, threshold=threshold,
-                                       min_density=min_density, one_to_one=one_to_one)
+        engine = checked_engine(self.engine)
+        if engine is not None:
+            return engine.cluster(self, pairs, records, threshold=threshold,
+                                  min_density=min_density, one_to_one=one_to_one)
         ids = None
         if records is not None:
             data = prepare_records(records, unique_id=self.unique_id, source=self.source,

@@ -28,15 +28,6 @@ MAX_RULES = 62  # rule bits of the int64 mask
 
 
 @dataclass
-class SparkPairs:
-    """Candidate pairs (``row_l``, ``row_r``, ``rule``, ``mask``), materialised, and counted."""
-
-    frame: DataFrame
-    labels: tuple[str, ...]
-    count: int
-
-
-@dataclass
 class RuleKeys:
     """A rule's guarded keys (``__row``, ``__src``, ``key``), materialised, and how many
     pairs they make (before de-duplication: records sharing several values of a
@@ -44,6 +35,17 @@ class RuleKeys:
 
     frame: DataFrame
     pair_bound: int
+
+
+@dataclass
+class SparkPairs:
+    """Candidate pairs (``row_l``, ``row_r``, ``rule``, ``mask``), materialised, counted,
+    and each rule's keys."""
+
+    frame: DataFrame
+    labels: tuple[str, ...]
+    count: int
+    keys: list[RuleKeys]
 
 
 def guarded_keys(records: SparkRecords, rule: BlockingRule, link_type: str) -> RuleKeys:
@@ -143,7 +145,7 @@ def candidate_pairs(records: SparkRecords, blocking: Blocking, link_type: str,
     pairs = materialise(union.groupBy(LEFT, RIGHT)
                         .agg(F.min(RULE).cast("short").alias(RULE), F.bit_or(MASK).alias(MASK)))
     count = pairs.count()
-    return SparkPairs(pairs, tuple(r.label for r in blocking.rules), count)
+    return SparkPairs(pairs, tuple(r.label for r in blocking.rules), count, keys)
 
 
 def count_table(records: SparkRecords, blocking: Blocking, link_type: str,
@@ -158,9 +160,8 @@ def count_table(records: SparkRecords, blocking: Blocking, link_type: str,
           for k in range(len(blocking.rules)))).first()
     assert per_rule is not None
     rows, cumulative = [], 0
-    for k, rule in enumerate(blocking.rules):
-        keys = guarded_keys(records, rule, link_type).frame
-        biggest = keys.groupBy(KEY).count().orderBy(F.desc("count"), KEY).limit(top).collect()
+    for k, (rule, keys) in enumerate(zip(blocking.rules, pairs.keys, strict=True)):
+        biggest = keys.frame.groupBy(KEY).count().orderBy(F.desc("count"), KEY).limit(top).collect()
         new = int(per_rule[f"n{k}"] or 0)
         cumulative += new
         rows.append({"rule": rule.label, "pairs": int(per_rule[f"p{k}"] or 0),

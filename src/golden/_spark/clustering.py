@@ -51,8 +51,8 @@ def cluster(pairs: DataFrame, records: DataFrame | None, *, threshold: float | S
     right = nodes.select(*(F.col(k).alias(f"{k}_r") for k in keys), F.col(NODE).alias("r"))
     edges = materialise(ends.join(right, [f"{k}_r" for k in keys]).select("l", "r", score))
     refine = min_density is not None or one_to_one
-    out = nodes
-    for t in thresholds:
+    out, names = nodes, []
+    for i, t in enumerate(thresholds):
         kept = edges.where(F.col(score) >= t)
         components = connected_components(kept.select("l", "r"), checkpoint_dir)
         if refine:
@@ -60,14 +60,14 @@ def cluster(pairs: DataFrame, records: DataFrame | None, *, threshold: float | S
                                   max(1, nodes.count() // group_records))
         labels = (nodes.select(NODE).join(components, NODE, "left")
                   .select(NODE, F.coalesce(LABEL, NODE).alias(LABEL)))
-        column = "entity_id" if len(thresholds) == 1 else f"entity_id_{t:g}"
-        entity = number_rows(labels.select(LABEL).distinct(), [LABEL], column)
-        labelled = materialise(labels.join(entity, LABEL).select(NODE, column))
+        names.append("entity_id" if len(thresholds) == 1 else f"entity_id_{t:g}")
+        entity = number_rows(labels.select(LABEL).distinct(), [LABEL], f"__e{i}")
+        labelled = materialise(labels.join(entity, LABEL).select(NODE, f"__e{i}"))
         if warn_size is not None:
-            _warn_large(labelled, column, warn_size)
+            _warn_large(labelled, f"__e{i}", names[-1], warn_size)
         out = out.join(labelled, NODE)
-    return materialise(out.select(*keys, *[c for c in out.columns
-                                           if c.startswith("entity_id")]))
+    return materialise(out.select(*keys, *(F.col(f"__e{i}").alias(name)
+                                           for i, name in enumerate(names))))
 
 
 def _nodes(pairs: DataFrame, records: DataFrame | None, keys: list[str]) -> DataFrame:
@@ -158,9 +158,9 @@ def _refined(edges: DataFrame, components: DataFrame, score: str, min_density: f
                        .select(NODE, F.coalesce("refined", LABEL).alias(LABEL)))
 
 
-def _warn_large(labelled: DataFrame, column: str, warn_size: int) -> None:
+def _warn_large(labelled: DataFrame, column: str, name: str, warn_size: int) -> None:
     large = (labelled.groupBy(column).count().where(F.col("count") > warn_size)
              .orderBy(F.desc("count"), column).collect())
     sizes = pd.Series([r["count"] for r in large], index=[r[column] for r in large],
                       dtype=np.int64)
-    warn_large_sizes(sizes, column, warn_size, stacklevel=6)
+    warn_large_sizes(sizes, name, warn_size, stacklevel=6)

@@ -25,6 +25,10 @@ from golden._spark.keys import batch_records, quiet, value_counts
 from golden._spark.records import ROW, SparkRecords
 from golden.comparisons import Comparison
 
+# Up to this many records, the values are sent to every executor rather than shuffled with
+# the pairs (a few tens of MB at most; Spark cannot size a checkpointed frame itself).
+BROADCAST_RECORDS = 200_000
+
 
 @dataclass(frozen=True)
 class Comparer:
@@ -86,6 +90,8 @@ class PairValues:
                                              for i, c in enumerate(columns)), *id_columns)
         if self.tf_counts is not None:
             values = values.join(self.tf_counts, ROW, "left")
+        if records.n <= BROADCAST_RECORDS:
+            values = F.broadcast(values)
         out = pairs
         for side, row in (("l", LEFT), ("r", RIGHT)):
             renamed = [F.col(ROW).alias(row)]

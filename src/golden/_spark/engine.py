@@ -7,7 +7,8 @@ whether or not pyspark is installed.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from golden._errors import ConfigError, MissingDependencyError
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from golden.comparisons import Comparison
 
 DEFAULT_GROUP_RECORDS = 50_000
+DEFAULT_BATCH_ROWS = 50_000
+BATCH_SETTING = "spark.sql.execution.arrow.maxRecordsPerBatch"
 
 
 def require_pyspark() -> None:
@@ -55,7 +58,12 @@ class SparkEngine:
     group_records : int
         About how many records each Python call of the group-wise stages (clustering's
         chaining guard, golden records) receives: entities are hashed into
-        ``n_records / group_records`` groups (at least the default parallelism).
+        ``n_records / group_records`` groups.
+    batch_rows : int
+        Pairs (or records) per Arrow batch sent to the comparison kernels: larger batches
+        spread the per-batch cost of indexing the values over more pairs (Spark's own
+        ``spark.sql.execution.arrow.maxRecordsPerBatch`` is set to this while golden's
+        queries run, and restored after).
 
     Examples
     --------
@@ -68,7 +76,8 @@ class SparkEngine:
     """
 
     def __init__(self, spark: Any, *, checkpoint_dir: str | None = None,
-                 group_records: int = DEFAULT_GROUP_RECORDS) -> None:
+                 group_records: int = DEFAULT_GROUP_RECORDS,
+                 batch_rows: int = DEFAULT_BATCH_ROWS) -> None:
         require_pyspark()
         from pyspark.sql import SparkSession
 
@@ -79,17 +88,33 @@ class SparkEngine:
         if checkpoint_dir is not None and not isinstance(checkpoint_dir, str):
             problems.append(f"checkpoint_dir: got {checkpoint_dir!r}, expected a directory "
                             "path or None")
-        if not isinstance(group_records, int) or group_records < 1:
-            problems.append(f"group_records: got {group_records!r}, expected a whole number "
-                            ">= 1")
+        for name, value in (("group_records", group_records), ("batch_rows", batch_rows)):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                problems.append(f"{name}: got {value!r}, expected a whole number >= 1")
         if problems:
             raise ConfigError(problems)
         self.spark = spark
         self.checkpoint_dir = checkpoint_dir
         self.group_records = group_records
+        self.batch_rows = batch_rows
 
     def __repr__(self) -> str:
-        return f"SparkEngine(checkpoint_dir={self.checkpoint_dir!r})"
+        return (f"SparkEngine(checkpoint_dir={self.checkpoint_dir!r}, "
+                f"group_records={self.group_records!r}, batch_rows={self.batch_rows!r})")
+
+    @contextmanager
+    def batches(self) -> Iterator[None]:
+        """Arrow batches of ``batch_rows`` rows for the queries run inside."""
+        conf = self.spark.conf
+        before = conf.get(BATCH_SETTING, None)
+        conf.set(BATCH_SETTING, str(self.batch_rows))
+        try:
+            yield
+        finally:
+            if before is None:
+                conf.unset(BATCH_SETTING)
+            else:
+                conf.set(BATCH_SETTING, before)
 
     # Linker ---------------------------------------------------------------------------
 
@@ -104,9 +129,10 @@ class SparkEngine:
         """Records prepared on Spark, ready to give the patterns ``Linker.fit`` learns from."""
         from golden._spark.training import SparkTrainingPairs
 
-        data = self._records(linker, records, linker._columns(comparisons, blocking))
+        with self.batches():
+            data = self._records(linker, records, linker._columns(comparisons, blocking))
         return SparkTrainingPairs(data, comparisons, linker.link_type, blocking,
-                                  linker.max_pairs)
+                                  linker.max_pairs, self.batches)
 
     def predict(self, linker: Linker, records: Any, threshold: float | None,
                 threshold_weight: float | None, pairs: Any) -> Any:
@@ -118,16 +144,6 @@ class SparkEngine:
         from golden._spark.compare import PairValues, scores
         from golden._spark.records import materialise, pair_rows
 
-        comparisons, blocking = linker.comparisons_, linker.blocking_
-        data = self._records(linker, records, linker._columns(comparisons, blocking))
-        values = PairValues.build(data, comparisons, term_frequencies=True)
-        if pairs is None:
-            found = candidate_pairs(data, blocking, linker.link_type, linker.max_pairs)
-            frame, labels = found.frame.select(LEFT, RIGHT, RULE), found.labels
-        else:
-            frame = pair_rows(data, pairs).withColumn(RULE, F.lit(0).cast("short"))
-            labels = ("given",)
-
         def keep(weight: np.ndarray, probability: np.ndarray) -> np.ndarray:
             kept = np.ones(len(weight), dtype=bool)
             if threshold_weight is not None:
@@ -136,16 +152,27 @@ class SparkEngine:
                 kept &= probability >= threshold
             return kept
 
-        return materialise(scores(values, values.attach(frame, data, ids=True),
-                                  linker.weight_table(), labels, data, keep))
+        comparisons, blocking = linker.comparisons_, linker.blocking_
+        with self.batches():
+            data = self._records(linker, records, linker._columns(comparisons, blocking))
+            values = PairValues.build(data, comparisons, term_frequencies=True)
+            if pairs is None:
+                found = candidate_pairs(data, blocking, linker.link_type, linker.max_pairs)
+                frame, labels = found.frame.select(LEFT, RIGHT, RULE), found.labels
+            else:
+                frame = pair_rows(data, pairs).withColumn(RULE, F.lit(0).cast("short"))
+                labels = ("given",)
+            return materialise(scores(values, values.attach(frame, data, ids=True),
+                                      linker.weight_table(), labels, data, keep))
 
     def count_pairs(self, linker: Linker, records: Any, comparisons: list[Comparison],
                     blocking: Blocking) -> Any:
         """``Linker.count_pairs`` on Spark (a small pandas table)."""
         from golden._spark.blocking import count_table
 
-        data = self._records(linker, records, linker._columns(comparisons, blocking))
-        return count_table(data, blocking, linker.link_type, linker.max_pairs)
+        with self.batches():
+            data = self._records(linker, records, linker._columns(comparisons, blocking))
+            return count_table(data, blocking, linker.link_type, linker.max_pairs)
 
     def cluster(self, linker: Linker, pairs: Any, records: Any, *,
                 threshold: float | Sequence[float], min_density: float | None,
@@ -173,7 +200,8 @@ class SparkEngine:
         DataFrames."""
         from golden._spark.golden_records import golden_records
 
-        return golden_records(builder, records, clusters, entity_id, self.group_records)
+        with self.batches():
+            return golden_records(builder, records, clusters, entity_id, self.group_records)
 
     def to_pandas(self, frame: Any) -> pd.DataFrame:
         """A Spark DataFrame collected to the driver (through Arrow)."""

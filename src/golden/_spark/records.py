@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
+from pyspark.sql import types as T
 
 from golden._errors import ConfigError, DataWarning, SchemaError
 from golden._prepare import DEFAULT_SOURCE
@@ -54,11 +55,6 @@ class SparkRecords:
     def source_codes(self) -> np.ndarray:
         """Each row's source code (rows are numbered source by source)."""
         return np.repeat(np.arange(self.n_sources, dtype=np.int16), self.source_sizes)
-
-    @property
-    def id_columns(self) -> list[str]:
-        """``source`` (when there is one) and the unique id, as output columns name them."""
-        return ([self.source] if self.source else []) + [self.unique_id]
 
 
 def combine_sources(data: Any, source: str | None) -> tuple[DataFrame, str | None]:
@@ -102,7 +98,7 @@ def prepare(data: Any, *, unique_id: str, source: str | None, link_type: str,
         raise SchemaError(problems)
     keys = [source, unique_id] if source else [unique_id]
     checked = [c for c in dict.fromkeys(columns) if c != unique_id]
-    by_source = (frame.groupBy(F.col(source).cast("string").alias("__s")) if source
+    by_source = (frame.groupBy(F.col(source).alias("__s")) if source
                  else frame.groupBy(F.lit("").alias("__s")))
     facts = by_source.agg(F.count(F.lit(1)).alias("__n"),
                           F.sum(F.col(unique_id).isNull().cast("long")).alias("__null"),
@@ -128,6 +124,7 @@ def prepare(data: Any, *, unique_id: str, source: str | None, link_type: str,
                         "rename duplicates)")
     if problems:
         raise SchemaError(problems)
+    # in the source column's own order (numbers as numbers), as rows are numbered
     sizes = {r["__s"]: int(r["__n"]) for r in sorted(facts, key=lambda r: r["__s"])}
     if link_type in ("link", "link_and_dedupe") and len(sizes) < 2:
         raise ConfigError(f"link_type={link_type!r} needs records from at least two sources: "
@@ -138,13 +135,15 @@ def prepare(data: Any, *, unique_id: str, source: str | None, link_type: str,
                       DataWarning, stacklevel=4)
     selected = frame.select(*needed)
     if source:
+        schema = T.StructType([frame.schema[source], T.StructField(SOURCE_CODE, T.IntegerType())])
         codes = frame.sparkSession.createDataFrame(
-            [(name, i) for i, name in enumerate(sizes)], f"`{source}` string, {SOURCE_CODE} int")
+            [(name, i) for i, name in enumerate(sizes)], schema)
         selected = selected.join(F.broadcast(codes), source)
     else:
         selected = selected.withColumn(SOURCE_CODE, F.lit(0))
     numbered = number_rows(selected, keys, ROW)
-    return SparkRecords(numbered, unique_id, source, list(sizes), list(sizes.values()))
+    return SparkRecords(numbered, unique_id, source, [str(n) for n in sizes],
+                        list(sizes.values()))
 
 
 def number_rows(frame: DataFrame, order: Sequence[str], name: str) -> DataFrame:

@@ -10,6 +10,8 @@ on one machine.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import numpy as np
@@ -39,9 +41,10 @@ class SparkTrainingPairs:
     """``golden._training.TrainingPairs`` on Spark."""
 
     def __init__(self, records: SparkRecords, comparisons: list[Comparison], link_type: str,
-                 blocking: Blocking, max_pairs: int | None) -> None:
+                 blocking: Blocking, max_pairs: int | None,
+                 batches: Callable[[], AbstractContextManager[None]]) -> None:
         self.records, self.link_type, self.blocking = records, link_type, blocking
-        self.max_pairs = max_pairs
+        self.max_pairs, self.batches = max_pairs, batches
         self.values = PairValues.build(records, comparisons, term_frequencies=False)
         self.names = gamma_columns(comparisons)
         self.pairs: SparkPairs | None = None
@@ -53,20 +56,22 @@ class SparkTrainingPairs:
         return self.pairs.count
 
     def random_patterns(self, max_pairs: int, rng: np.random.Generator) -> Patterns:
-        left, right = random_pairs(self.records, self.link_type, max_pairs,  # type: ignore[arg-type]
-                                   rng)
-        spark = self.records.frame.sparkSession
-        frame = spark.createDataFrame(pd.DataFrame({LEFT: left.astype(np.int64),
-                                                    RIGHT: right.astype(np.int64)}))
-        return self._patterns(frame)
+        with self.batches():
+            left, right = random_pairs(self.records, self.link_type, max_pairs,  # type: ignore[arg-type]
+                                       rng)
+            spark = self.records.frame.sparkSession
+            frame = spark.createDataFrame(pd.DataFrame({LEFT: left.astype(np.int64),
+                                                        RIGHT: right.astype(np.int64)}))
+            return self._patterns(frame)
 
     def candidate_patterns(self) -> Patterns:
-        self.pairs = candidate_pairs(self.records, self.blocking, self.link_type,
-                                     self.max_pairs)
-        compared = gammas(self.values, self.values.attach(self.pairs.frame, self.records),
-                          [MASK])
-        self._by_mask = compared.groupBy(MASK, *self.names).count().toPandas()
-        return self._from_counts(self._by_mask)
+        with self.batches():
+            self.pairs = candidate_pairs(self.records, self.blocking, self.link_type,
+                                         self.max_pairs)
+            compared = gammas(self.values, self.values.attach(self.pairs.frame, self.records),
+                              [MASK])
+            self._by_mask = compared.groupBy(MASK, *self.names).count().toPandas()
+            return self._from_counts(self._by_mask)
 
     def covered_patterns(self, rule_number: int) -> Patterns:
         covered = (self._by_mask[MASK].to_numpy() & (1 << rule_number)) != 0
@@ -74,30 +79,33 @@ class SparkTrainingPairs:
 
     def rule_patterns(self, rule: BlockingRule, max_pairs: int, rng: np.random.Generator
                       ) -> Patterns:
-        keys = guarded_keys(self.records, rule, self.link_type).frame
-        pairs = materialise(key_pairs(keys, self.link_type))
-        n = pairs.count()
-        if n > max_pairs:
-            seed = int(rng.integers(0, 2**31 - 1))
-            pairs = pairs.sample(withReplacement=False, fraction=max_pairs / n, seed=seed)
-        return self._patterns(pairs)
+        with self.batches():
+            keys = guarded_keys(self.records, rule, self.link_type).frame
+            pairs = materialise(key_pairs(keys, self.link_type))
+            n = pairs.count()
+            if n > max_pairs:
+                seed = int(rng.integers(0, 2**31 - 1))
+                pairs = pairs.sample(withReplacement=False, fraction=max_pairs / n, seed=seed)
+            return self._patterns(pairs)
 
     def labelled_patterns(self, labels: Any) -> Patterns:
-        spark = self.records.frame.sparkSession
-        frame = labels if isinstance(labels, DataFrame) else spark.createDataFrame(labels)
-        label = next((c for c in ("is_match", "clerical_match_score") if c in frame.columns),
-                     None)
-        if label is None:
-            raise ConfigError(f"labels: column 'is_match' is missing; columns present: "
-                              f"{list(frame.columns)}")
-        frame = frame.withColumn("__match", F.col(label).cast("double") >= 0.5)
-        matches = pair_rows(self.records, frame, ["__match"]).where("__match")
-        if matches.limit(1).count() == 0:
-            raise ConfigError("labels: no labelled matches, so m cannot be estimated from them")
-        return self._patterns(matches.select(LEFT, RIGHT))
+        with self.batches():
+            spark = self.records.frame.sparkSession
+            frame = labels if isinstance(labels, DataFrame) else spark.createDataFrame(labels)
+            label = next((c for c in ("is_match", "clerical_match_score") if c in frame.columns),
+                         None)
+            if label is None:
+                raise ConfigError(f"labels: column 'is_match' is missing; columns present: "
+                                  f"{list(frame.columns)}")
+            frame = frame.withColumn("__match", F.col(label).cast("double") >= 0.5)
+            matches = pair_rows(self.records, frame, ["__match"]).where("__match")
+            if matches.limit(1).count() == 0:
+                raise ConfigError("labels: no labelled matches, so m cannot be estimated from them")
+            return self._patterns(matches.select(LEFT, RIGHT))
 
     def count_candidates(self, blocking: Blocking) -> int:
-        return candidate_pairs(self.records, blocking, self.link_type, self.max_pairs).count
+        with self.batches():
+            return candidate_pairs(self.records, blocking, self.link_type, self.max_pairs).count
 
     def total_pairs(self) -> int:
         return total_pairs(self.records, self.link_type)  # type: ignore[arg-type]
