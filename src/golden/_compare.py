@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -19,14 +19,24 @@ from golden._parallel import thread_map
 from golden._progress import progress
 
 if TYPE_CHECKING:
-    from golden._prepare import Records
+    from golden._expressions import Expr
+    from golden._prepare import Encoded
     from golden.comparisons import Comparison
+
+
+class EncodedRecords(Protocol):
+    """What a comparison index reads of records: their number and each input's codes
+    (``Records``, or the resolver's already normalised ``Prepared`` values)."""
+
+    n: int
+
+    def encode(self, expr: Expr) -> Encoded: ...
 
 
 class ComparisonIndex:
     """A comparison applied to records: per-record value codes and representative values."""
 
-    def __init__(self, comparison: Comparison, records: Records) -> None:
+    def __init__(self, comparison: Comparison, records: EncodedRecords) -> None:
         self.comparison = comparison
         encodings = [records.encode(e) for e in comparison.inputs]
         shifted = [e.codes.astype(np.int64) + 1 for e in encodings]  # 0 = null
@@ -95,7 +105,7 @@ class ComparisonIndex:
         return np.where(lc >= 0, share[np.maximum(lc, 0)], np.nan)
 
 
-def comparison_indexes(records: Records, comparisons: Sequence[Comparison]
+def comparison_indexes(records: EncodedRecords, comparisons: Sequence[Comparison]
                        ) -> list[ComparisonIndex]:
     """Index every comparison on the records (on threads when there are many)."""
     return thread_map(lambda c: ComparisonIndex(c, records), comparisons,

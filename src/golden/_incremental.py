@@ -216,7 +216,7 @@ class Matcher:
 
     # Scoring ----------------------------------------------------------------------------
 
-    def score(self, data: Records, left: np.ndarray, right: np.ndarray
+    def score(self, data: Records | Prepared, left: np.ndarray, right: np.ndarray
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[ComparisonIndex]]:
         """Weight, per-comparison weights and gammas of pairs of ``data``'s rows."""
         indexes = comparison_indexes(data, self.comparisons)

@@ -59,7 +59,7 @@ def run(name: str, values: pd.Series, *args: Any) -> pd.Series:
     return getattr(nz, name)(values, *args)
 
 
-def run_list(name: str, values: Sequence[Any], *args: Any) -> list[Any]:
+def run_list(name: str, values: Sequence[Any] | np.ndarray, *args: Any) -> list[Any]:
     """``run`` on plain values, returning a list (None for null) with no Series in between
     when there are few of them.
 

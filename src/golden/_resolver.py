@@ -543,9 +543,10 @@ class Resolver:
         built = self.builder.build(frame, clusters)
         lineage = built.provenance.sort_values("entity_id", kind="stable")
         owners = lineage["entity_id"].to_numpy()
-        starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if len(owners) else []
+        starts: list[int] = (np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]).tolist()
+                             if len(owners) else [])
         provenance = dict(zip(owners[starts].tolist(), encode_groups(
-            lineage.drop(columns="entity_id").reset_index(drop=True), list(starts)),
+            lineage.drop(columns="entity_id").reset_index(drop=True), starts),
             strict=True))
         records = built.records
         golden = zip(records["entity_id"].tolist(),
@@ -618,8 +619,11 @@ class Resolver:
         # best first: probability, then weight (unscored last), then the earlier record;
         # each entity by its best record
         found.sort(key=lambda f: (-f[1], -f[2] if f[2] == f[2] else np.inf, f[6]))
-        seen: set[int] = set()
-        best = [f for f in found if not (f[0] in seen or seen.add(f[0]))]
+        best, seen = [], set()
+        for candidate in found:
+            if candidate[0] not in seen:
+                seen.add(candidate[0])
+                best.append(candidate)
         weights = np.array([f[3] for f in best], dtype=np.float64).reshape(len(best), len(names))
         return pd.DataFrame({
             "entity_id": np.array([f[0] for f in best], dtype=np.int64),
