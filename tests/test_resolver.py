@@ -340,6 +340,23 @@ def test_match_scores_every_candidate_as_the_batch_pipeline_does(
         assert n_candidates > len(probes)  # the probes met real candidates
 
 
+def test_an_oversized_block_key_stops_pairing_and_is_reported(
+        people: pd.DataFrame, store: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        town = gd.Linker(COMPARISONS, [gd.block_on("city", max_block_size=3)],
+                         random_state=0).fit(people)
+    twins = [person(f"t{i}", "Ann", "Lee", "1970-01-01", city="Tinytown") for i in range(5)]
+    with gd.Resolver(store, town) as resolver:
+        assert not resolver.add(twins[:2]).warnings
+        found = resolver.match(twins[4])  # two held and the probe: within the limit
+        assert len(found) and set(found["unique_id"]) <= {"t0", "t1"}
+        assert not resolver.add(twins[2]).warnings
+        fourth = resolver.add(twins[3])
+        assert any("city" in w and "4 records" in w for w in fourth.warnings)
+        assert resolver.match(twins[4]).empty  # the block is past its limit
+
+
 # Identity graph ---------------------------------------------------------------------------
 
 

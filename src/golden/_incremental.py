@@ -178,35 +178,47 @@ class Matcher:
             parts.append(_keys(-1 - number, self.hasher.integers(text), row_ids[rows]))
         return pd.concat(parts, ignore_index=True).drop_duplicates()
 
-    def held_keys(self, keys: pd.DataFrame) -> pd.DataFrame:
-        """Rows of the store holding any of these keys."""
-        found = []
-        for kind, group in keys.groupby("kind", sort=True):
-            rows = self.store.select_in(
-                "SELECT kind, key, row_id FROM keys WHERE kind = ? AND key IN ({})",
-                group["key"].unique().tolist(), int(kind))
-            found.append(pd.DataFrame(rows, columns=KEY_COLUMNS, dtype=np.int64))
-        if not found:
-            return pd.DataFrame({c: np.zeros(0, np.int64) for c in KEY_COLUMNS})
-        return pd.concat(found, ignore_index=True)
+    @property
+    def block_limits(self) -> list[float]:
+        """Each rule's largest block (records sharing a key); inf for no limit."""
+        return [getattr(rule, "max_block_size", None) or np.inf for rule in self.rules]
 
-    def candidate_pairs(self, new: pd.DataFrame, held: pd.DataFrame
+    def held_keys(self, keys: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Rows of the store holding the batch's block keys, and per key how many records
+        share it (held and new). Rows are read only for keys within their rule's block
+        limit: the others are counted in the store, so a placeholder value shared by
+        thousands of records costs a count, not thousands of rows."""
+        new = keys[keys["kind"] >= 0].drop_duplicates()
+        sizes = new.groupby(["kind", "key"]).size().rename("size").reset_index()
+        found = [pd.DataFrame({c: np.zeros(0, np.int64) for c in KEY_COLUMNS})]
+        limits = self.block_limits
+        for kind, group in sizes.groupby("kind", sort=True):
+            held = dict(self.store.select_in(
+                "SELECT key, count(*) FROM keys WHERE kind = ? AND key IN ({}) GROUP BY key",
+                group["key"].tolist(), int(kind)))
+            total = group["size"].to_numpy() + np.array(
+                [held.get(k, 0) for k in group["key"].tolist()], dtype=np.int64)
+            sizes.loc[group.index, "size"] = total
+            small = group["key"][total <= limits[int(kind)]].tolist()
+            rows = self.store.select_in(
+                "SELECT kind, key, row_id FROM keys WHERE kind = ? AND key IN ({})", small,
+                int(kind))
+            found.append(pd.DataFrame(rows, columns=KEY_COLUMNS, dtype=np.int64))
+        return pd.concat(found, ignore_index=True), sizes
+
+    def candidate_pairs(self, new: pd.DataFrame, held: pd.DataFrame, sizes: pd.DataFrame
                         ) -> tuple[pd.DataFrame, list[str]]:
         """Pairs ``a < b`` (row ids) with at least one new record, sharing a block key,
-        tagged with the first rule that finds them; and the oversized keys skipped."""
-        new = new[new["kind"] >= 0]
-        every = pd.concat([new, held[held["kind"] >= 0]], ignore_index=True).drop_duplicates()
-        sizes = every.groupby(["kind", "key"]).size().rename("size").reset_index()
-        limits = pd.Series([getattr(r, "max_block_size", None) or np.inf for r in self.rules])
-        sizes["limit"] = limits.to_numpy()[sizes["kind"].to_numpy()]
-        oversized = sizes[sizes["size"] > sizes["limit"]]
+        tagged with the first rule that finds them; and the oversized keys skipped.
+        ``held`` and ``sizes`` are ``held_keys``'s."""
+        limits = np.array(self.block_limits, dtype=float)
+        oversized = sizes[sizes["size"].to_numpy() > limits[sizes["kind"].to_numpy()]]
         skipped = [f"{self.rules[k].label!r} ({n:,} records)"
                    for k, n in zip(oversized["kind"], oversized["size"], strict=True)]
-        if len(oversized):
-            every = every.merge(oversized[["kind", "key"]], how="left", indicator=True)
-            every = every[every["_merge"] == "left_only"].drop(columns="_merge")
-            new = new.merge(oversized[["kind", "key"]], how="left", indicator=True)
-            new = new[new["_merge"] == "left_only"].drop(columns="_merge")
+        new = new[new["kind"] >= 0].merge(oversized[["kind", "key"]], how="left",
+                                          indicator=True)
+        new = new[new["_merge"] == "left_only"].drop(columns="_merge")
+        every = pd.concat([new, held], ignore_index=True).drop_duplicates()
         joined = new.merge(every, on=["kind", "key"], suffixes=("_new", "_other"))
         x, y = joined["row_id_new"].to_numpy(), joined["row_id_other"].to_numpy()
         pairs = pd.DataFrame({"a": np.minimum(x, y), "b": np.maximum(x, y),

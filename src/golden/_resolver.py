@@ -216,8 +216,7 @@ class Resolver:
         self.matcher = Matcher(self.linker, self.store, self.hasher, settings["identifiers"],
                                settings["live_terms"])
         self.unique_id = self.linker.unique_id
-        self._block_limits = [getattr(r, "max_block_size", None) or np.inf
-                              for r in self.matcher.rules]
+        self._block_limits = self.matcher.block_limits
         self._decoded: dict[int, dict[str, Any]] = {}
 
     def close(self) -> None:
@@ -357,10 +356,10 @@ class Resolver:
         self.store.db.executemany("INSERT OR REPLACE INTO prepared VALUES (?, ?)", zip(
             row_ids.tolist(), map(encode_prepared, self.matcher.prepare(data)), strict=True))
         keys = self.matcher.block_keys(data, row_ids)
-        held = self.matcher.held_keys(keys)
+        held, sizes = self.matcher.held_keys(keys)
         self.store.db.executemany("INSERT INTO keys VALUES (?, ?, ?)",
                                   keys[["kind", "key", "row_id"]].itertuples(index=False))
-        pairs, skipped = self.matcher.candidate_pairs(keys, held)
+        pairs, skipped = self.matcher.candidate_pairs(keys, held, sizes)
         warnings = [f"block key shared by too many records, skipped: {s}" for s in skipped]
         self._score_pairs(pairs)
         generic, unlinked = self._identity_links(keys, self._identifier_texts(data.frame))
@@ -599,11 +598,9 @@ class Resolver:
         """
         probe = self._probe(record)
         keys = self.matcher.keys_of_one(probe)
-        holders = {(kind, key): [r for (r,) in self.store.db.execute(
-            "SELECT row_id FROM keys WHERE kind = ? AND key = ?", (kind, key))]
-            for kind, key in keys}
+        holders = {(kind, key): self._holders(kind, key) for kind, key in keys}
         candidates = sorted({row for (kind, _), rows in holders.items() if kind >= 0
-                             and len(rows) + 1 <= self._block_limits[kind] for row in rows})
+                             for row in rows})
         tied = self._identifier_hits(holders)
         rows = sorted(set(candidates) | set(tied))
         info = {row: (uid, entity) for row, uid, entity in self.store.select_in(
@@ -632,6 +629,19 @@ class Resolver:
             "unique_id": pd.Series([f[4] for f in best], dtype=object),
             "identifier": pd.Series([f[5] for f in best], dtype=object),
             **{name: weights[:, j] for j, name in enumerate(names)}})
+
+    def _holders(self, kind: int, key: int) -> list[int]:
+        """Held rows sharing one of the probe's keys; none for a block key whose block,
+        with the probe, would pass its rule's limit (counted, not read)."""
+        limit = self._block_limits[kind] if kind >= 0 else np.inf
+        if limit < np.inf:
+            (held,) = self.store.db.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM keys WHERE kind = ? AND key = ? "
+                "LIMIT ?)", (kind, key, int(limit))).fetchone()
+            if held + 1 > limit:
+                return []
+        return [r for (r,) in self.store.db.execute(
+            "SELECT row_id FROM keys WHERE kind = ? AND key = ?", (kind, key))]
 
     def _probe(self, record: pd.DataFrame | Mapping[str, Any]) -> dict[str, Any]:
         """One record to match, read as a stored record reads back (JSON round trip)."""
