@@ -111,6 +111,16 @@ def test_runaway_block_is_skipped_with_a_warning_naming_the_key() -> None:
     assert {tuple(sorted(p)) for p in pairs_of(again)} == expected
 
 
+def test_analysis_of_a_capped_multi_valued_rule() -> None:
+    frame = pd.DataFrame({"unique_id": range(12), "tags": [["a", "b"]] * 10 + [["c"]] * 2})
+    rule = gd.block_on_any("tags", max_block_size=3, oversize="cap")
+    with pytest.warns(DataWarning, match="split into runs"):
+        counts = gd.analyse_blocking(frame, [rule])
+        pairs = gd.generate_pairs(frame, [rule])
+    assert counts["cumulative_pairs"].iloc[-1] == len(pairs)
+    assert ("tags (part of a capped block)", 3) in counts["largest_blocks"].iloc[0]
+
+
 def test_max_pairs_guard_names_the_exploding_rule() -> None:
     frame = pd.DataFrame({"unique_id": range(100), "country": ["uk"] * 100, "x": range(100)})
     with pytest.raises(ConfigError, match="rule 'country' alone gives 4,950"):

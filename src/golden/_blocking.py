@@ -619,8 +619,10 @@ def _largest_blocks(index: RuleIndex, records: Records, top: int) -> list[tuple[
         pos = order[starts[g]]
         if isinstance(index, EqualityIndex):
             text = _key_text(records, index.rule.keys, int(pos))  # type: ignore[attr-defined]
-        else:
+        elif sorted_codes[starts[g]] < len(index.uniques):  # type: ignore[attr-defined]
             text = f"{index.rule.key.label}={index.uniques[sorted_codes[starts[g]]]!r}"  # type: ignore[attr-defined]
+        else:  # a run of a block split by oversize="cap": its value is not kept
+            text = f"{index.rule.key.label} (part of a capped block)"  # type: ignore[attr-defined]
         out.append((text, int(sizes[g])))
     return out
 
