@@ -138,7 +138,7 @@ def main() -> None:
     clusters = timed("cluster", lambda: _materialised(linker.cluster(pairs, data,
                                                                      threshold=0.5)))
     builder = demo.GOLDEN.set_params(engine=engine)
-    timed("golden_records", lambda: len(builder.build(data, clusters).records))
+    timed("golden_records", lambda: _materialised(builder.build(data, clusters).records))
     tree.stop()
 
     (out / "model.json").write_text(json.dumps(linker.to_dict()))

@@ -20,13 +20,11 @@ from golden._blocking import BlockingRule, BlockOn, BlockOnAny
 from golden._errors import ConfigError, DataWarning
 from golden._expressions import Expr
 from golden._normalise import _as_str
-from golden._prepare import NormalisedMemo, Records
+from golden._prepare import Records
 from golden._spark.records import ROW, SOURCE_CODE, SparkRecords, materialise
 
 KEY = "key"
 KEY_SEPARATOR = "\x1f"
-# Normalised values remembered per Python worker, across the batches it is sent.
-MEMO = NormalisedMemo()
 
 
 @contextmanager
@@ -39,9 +37,10 @@ def quiet() -> Iterator[None]:
 
 
 def batch_records(frame: pd.DataFrame) -> Records:
-    """A local ``Records`` over one batch (rows numbered by position)."""
+    """A local ``Records`` over one batch (rows numbered by position); each batch normalises
+    its own distinct values."""
     return Records(frame.assign(**{ROW: np.arange(len(frame))}).reset_index(drop=True), ROW,
-                   None, memo=MEMO)
+                   None)
 
 
 def key_text(records: Records, expr: Expr) -> pd.Series:
