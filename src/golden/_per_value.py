@@ -45,16 +45,9 @@ class Decline(Exception):
 
 def run(name: str, values: pd.Series, *args: Any) -> pd.Series:
     """The normaliser ``name`` (of ``golden._normalise``) applied to ``values``."""
-    factory = FORMS.get(name)
-    if (factory is not None and len(values) <= SMALL_INPUT
-            and (values.dtype == object or values.dtype == nz._STR)):
-        one = factory(*args)
-        try:
-            texts = [None if text is None else one(text)
-                     for text in map(_text, values.tolist())]
-        except Decline:
-            pass
-        else:
+    if values.dtype == object or values.dtype == nz._STR:
+        texts = _by_value(name, values.tolist(), args)
+        if texts is not None:
             return pd.Series(texts, dtype=nz._STR, index=values.index, name=values.name)
     return getattr(nz, name)(values, *args)
 
@@ -68,15 +61,24 @@ def run_list(name: str, values: Sequence[Any] | np.ndarray, *args: Any) -> list[
     >>> run_list("metaphone", ["John", None])
     ['JN', None]
     """
-    factory = FORMS.get(name)
-    if factory is not None and len(values) <= SMALL_INPUT:
-        one = factory(*args)
-        try:
-            return [None if text is None else one(text) for text in map(_text, values)]
-        except Decline:
-            pass
+    texts = _by_value(name, values, args)
+    if texts is not None:
+        return texts
     out = getattr(nz, name)(pd.Series(list(values), dtype=object), *args)
     return out.astype(object).where(out.notna(), None).tolist()
+
+
+def _by_value(name: str, values: Sequence[Any] | np.ndarray, args: tuple[Any, ...]
+              ) -> list[str | None] | None:
+    """The per-value form of ``name`` on a few values; None when there are too many, the
+    step has no such form, or the form declines one of them."""
+    one = _form((name, *args)) if len(values) <= SMALL_INPUT else None
+    if one is None:
+        return None
+    try:
+        return [None if text is None else one(text) for text in map(_text, values)]
+    except Decline:
+        return None
 
 
 def _text(value: Any) -> str | None:
