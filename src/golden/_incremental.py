@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from golden import _per_value
-from golden._blocking import BlockOn, BlockOnAny
 from golden._compare import ComparisonIndex, comparison_indexes, gamma_matrix
 from golden._errors import ConfigError
 from golden._expressions import Expr
@@ -112,6 +111,8 @@ class Matcher:
             [c for comp in self.comparisons for c in comp.columns]
             + list(linker.blocking_.columns)))
         self.inputs = list(dict.fromkeys(e for comp in self.comparisons for e in comp.inputs))
+        # each rule's largest block (records sharing a key); inf for no limit
+        self.block_limits = [getattr(r, "max_block_size", None) or np.inf for r in self.rules]
         self._check_rules()
 
     def _check_rules(self) -> None:
@@ -157,7 +158,7 @@ class Matcher:
         keys = []
         for number, rule in enumerate(self.rules):
             try:
-                texts = _rule_keys(rule, record)
+                texts = rule.keys_of_one(record)
             except _per_value.Decline:
                 data = self.records(pd.DataFrame([dict(record)]))
                 texts = list(rule.block_keys(data)[1])
@@ -177,11 +178,6 @@ class Matcher:
             rows, text = identifier_values(data.frame, column)
             parts.append(_keys(-1 - number, self.hasher.integers(text), row_ids[rows]))
         return pd.concat(parts, ignore_index=True).drop_duplicates()
-
-    @property
-    def block_limits(self) -> list[float]:
-        """Each rule's largest block (records sharing a key); inf for no limit."""
-        return [getattr(rule, "max_block_size", None) or np.inf for rule in self.rules]
 
     def held_keys(self, keys: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Rows of the store holding the batch's block keys, and per key how many records
@@ -303,24 +299,6 @@ def _identifier_texts(value: Any) -> list[str]:
     items = value if isinstance(value, list | tuple | np.ndarray) else [value]
     texts = (str(v).strip().lower() for v in items if not is_null(v))
     return [t for t in texts if t]
-
-
-def _rule_keys(rule: Any, record: Mapping[str, Any]) -> list[str]:
-    """A ``block_on`` / ``block_on_any`` rule's key texts for one record, as its
-    ``block_keys`` writes them; ``Decline`` when a value needs the batch path."""
-    if isinstance(rule, BlockOn):
-        parts = [_per_value.evaluate(k, record.get(k.column)) for k in rule.keys]
-        return [] if any(p is None for p in parts) else ["\x1f".join(map(str, parts))]
-    if isinstance(rule, BlockOnAny):
-        value = record.get(rule.key.column)
-        if rule.sep is not None and isinstance(value, list | tuple | np.ndarray):
-            raise _per_value.Decline  # the batch path reads such a value as text
-        if isinstance(value, str) and rule.sep is not None:
-            value = value.split(rule.sep)
-        items = value if isinstance(value, list | tuple | np.ndarray) else [value]
-        texts = [_per_value.evaluate(rule.key, v) for v in items]
-        return [str(t) for t in texts if t is not None]
-    raise _per_value.Decline
 
 
 def _keys(kind: int, keys: np.ndarray, rows: np.ndarray) -> pd.DataFrame:

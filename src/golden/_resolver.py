@@ -34,6 +34,7 @@ from golden._incremental import (
     identifier_values,
 )
 from golden._linker import Linker
+from golden._pairs import group_starts
 from golden._store import (
     Hasher,
     Store,
@@ -216,7 +217,6 @@ class Resolver:
         self.matcher = Matcher(self.linker, self.store, self.hasher, settings["identifiers"],
                                settings["live_terms"])
         self.unique_id = self.linker.unique_id
-        self._block_limits = self.matcher.block_limits
         self._decoded: dict[int, dict[str, Any]] = {}
 
     def close(self) -> None:
@@ -542,8 +542,7 @@ class Resolver:
         built = self.builder.build(frame, clusters)
         lineage = built.provenance.sort_values("entity_id", kind="stable")
         owners = lineage["entity_id"].to_numpy()
-        starts: list[int] = (np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]).tolist()
-                             if len(owners) else [])
+        starts = group_starts(owners)[0].tolist()
         provenance = dict(zip(owners[starts].tolist(), encode_groups(
             lineage.drop(columns="entity_id").reset_index(drop=True), starts),
             strict=True))
@@ -633,7 +632,7 @@ class Resolver:
     def _holders(self, kind: int, key: int) -> list[int]:
         """Held rows sharing one of the probe's keys; none for a block key whose block,
         with the probe, would pass its rule's limit (counted, not read)."""
-        limit = self._block_limits[kind] if kind >= 0 else np.inf
+        limit = self.matcher.block_limits[kind] if kind >= 0 else np.inf
         if limit < np.inf:
             (held,) = self.store.db.execute(
                 "SELECT count(*) FROM (SELECT 1 FROM keys WHERE kind = ? AND key = ? "
