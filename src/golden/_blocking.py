@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import warnings
 from abc import abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from golden import _per_value
 from golden._errors import ConfigError, DataWarning
 from golden._expressions import Expr, as_expr
 from golden._pairs import (
@@ -47,6 +48,9 @@ if TYPE_CHECKING:
 
 OVERSIZE_ACTIONS = ("skip", "cap", "error")
 DEFAULT_MAX_BLOCK_SIZE = 1_000
+
+
+KEY_SEPARATOR = "\x1f"  # between the parts of a block key's text
 
 
 class BlockingRule(Spec):
@@ -73,6 +77,11 @@ class BlockingRule(Spec):
         raise ConfigError(f"blocking rule {self.label!r} depends on every record's position "
                           "and cannot be looked up one record at a time; use block_on or "
                           "block_on_any rules")
+
+    def keys_of_one(self, record: Mapping[str, Any]) -> list[str]:
+        """One record's block keys, as ``block_keys`` writes them, computed value by value
+        (golden's per-value normalisers); ``Decline`` when a value needs the batch path."""
+        raise _per_value.Decline
 
     def __or__(self, other: BlockingRule | Blocking) -> Blocking:
         return Blocking((self,)) | other
@@ -159,8 +168,12 @@ class BlockOn(BlockingRule):
         rows = np.flatnonzero(present)
         text = parts[0].iloc[rows].astype(str).to_numpy(dtype=object)
         for part in parts[1:]:
-            text = text + "\x1f" + part.iloc[rows].astype(str).to_numpy(dtype=object)
+            text = text + KEY_SEPARATOR + part.iloc[rows].astype(str).to_numpy(dtype=object)
         return rows, text
+
+    def keys_of_one(self, record: Mapping[str, Any]) -> list[str]:
+        parts = [_per_value.evaluate(k, record.get(k.column)) for k in self.keys]
+        return [] if any(p is None for p in parts) else [KEY_SEPARATOR.join(map(str, parts))]
 
 
 @dataclass(frozen=True)
@@ -239,6 +252,16 @@ class BlockOnAny(BlockingRule):
                              "key": exploded.astype(str).to_numpy(dtype=object)})
         keys = keys.drop_duplicates()
         return keys["row"].to_numpy(), keys["key"].to_numpy(dtype=object)
+
+    def keys_of_one(self, record: Mapping[str, Any]) -> list[str]:
+        value = record.get(self.key.column)
+        if self.sep is not None and isinstance(value, list | tuple | np.ndarray):
+            raise _per_value.Decline  # block_keys reads such a value as text
+        if isinstance(value, str) and self.sep is not None:
+            value = value.split(self.sep)
+        items = value if isinstance(value, list | tuple | np.ndarray) else [value]
+        texts = [_per_value.evaluate(self.key, v) for v in items]
+        return list(dict.fromkeys(str(t) for t in texts if t is not None))
 
     def _exploded(self, records: Records) -> pd.Series:
         """The normalised values, one row per value, indexed by record row."""
@@ -619,7 +642,7 @@ def _largest_blocks(index: RuleIndex, records: Records, top: int) -> list[tuple[
         pos = order[starts[g]]
         if isinstance(index, EqualityIndex):
             text = _key_text(records, index.rule.keys, int(pos))  # type: ignore[attr-defined]
-        elif sorted_codes[starts[g]] < len(index.uniques):  # type: ignore[attr-defined]
+        elif sorted_codes[starts[g]] < len(index.uniques):
             text = f"{index.rule.key.label}={index.uniques[sorted_codes[starts[g]]]!r}"  # type: ignore[attr-defined]
         else:  # a run of a block split by oversize="cap": its value is not kept
             text = f"{index.rule.key.label} (part of a capped block)"  # type: ignore[attr-defined]
