@@ -205,3 +205,15 @@ def test_people_known_only_by_postcode_join_the_one_household_living_there() -> 
         home = household_of(gd.HouseholdGrouper(reference_date=REFERENCE).fit_transform(frame))
     assert home[15] == home[9]
     assert home[16] not in {home[1], home[5]}
+
+
+def test_a_phone_held_by_many_entities_is_a_placeholder_not_evidence() -> None:
+    holders = entities([(100 + i, "Al", f"Name{i}", "1990-01-01", f"{i} Oak Road", "LS9 9ZZ",
+                         "07000 000000", None) for i in range(60)])
+    frame = pd.concat([town(), holders], ignore_index=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        home = household_of(gd.HouseholdGrouper(reference_date=REFERENCE).fit_transform(frame))
+    messages = [str(w.message) for w in caught if issubclass(w.category, gd.DataWarning)]
+    assert any("'phone'" in m and "'07000000000' (60 entities)" in m for m in messages)
+    assert len({home[100 + i] for i in range(60)}) == 60

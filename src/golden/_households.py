@@ -28,7 +28,7 @@ from golden._address import standardise_address
 from golden._blocking import block_on, block_on_any
 from golden._clustering import cluster_pairs
 from golden._engine import checked_engine
-from golden._errors import ConfigError, NotFittedError, SchemaError
+from golden._errors import ConfigError, DataWarning, NotFittedError, SchemaError
 from golden._estimator import Estimator
 from golden._linker import Linker
 from golden._pairs import within_group_pairs
@@ -43,6 +43,7 @@ _UNKNOWN_UNIT = "?"  # no flat given, in a building where flats are seen
 _NO_UNIT = "-"  # no flat given, in a building where none is seen: a house
 _GENERATION_GAP = 16  # years between consecutive members' ages that mark a new generation
 _SEP = "|"
+_PLACEHOLDER_HOLDERS = 50  # a phone or e-mail held by more entities is a placeholder
 
 
 @dataclass(frozen=True)
@@ -279,9 +280,11 @@ class HouseholdGrouper(Estimator):
             evidence["hh_surname"] = _normalise.clean_text(
                 _first_values(entities[self.surname])).to_numpy()
         if self.phone:
-            evidence["hh_phones"] = _joined(entities[self.phone], _normalise.phone).to_numpy()
+            evidence["hh_phones"] = _joined(entities[self.phone], _normalise.phone,
+                                            self.phone).to_numpy()
         if self.email:
-            evidence["hh_emails"] = _joined(entities[self.email], _normalise.email).to_numpy()
+            evidence["hh_emails"] = _joined(entities[self.email], _normalise.email,
+                                            self.email).to_numpy()
         for i, column in enumerate(self.shared_keys):
             evidence[f"hh_key{i}"] = _first_values(entities[column]).to_numpy()
         return evidence
@@ -323,9 +326,9 @@ class HouseholdGrouper(Estimator):
         if self.surname:
             rules = rules | block_on("hh_postcode", "hh_surname")
         if self.phone:
-            rules = rules | block_on_any("hh_phones", sep=_SEP, max_block_size=50)
+            rules = rules | block_on_any("hh_phones", sep=_SEP, max_block_size=None)
         if self.email:
-            rules = rules | block_on_any("hh_emails", sep=_SEP, max_block_size=50)
+            rules = rules | block_on_any("hh_emails", sep=_SEP, max_block_size=None)
         for i in range(len(self.shared_keys)):
             rules = rules | block_on(f"hh_key{i}")
         return rules
@@ -523,18 +526,41 @@ def _first_values(values: pd.Series) -> pd.Series:
     return pd.Series(first.to_numpy(dtype=object), index=values.index, name=values.name)
 
 
-def _joined(values: pd.Series, normalise: Any) -> pd.Series:
-    """Every value of a text or list column, normalised and joined with ``|``."""
+def _joined(values: pd.Series, normalise: Any, column: str) -> pd.Series:
+    """Every value of a text or list column, normalised and joined with ``|``.
+
+    A value held by more than 50 entities is a placeholder ("07000 000000", a "no e-mail"
+    address), not a family's: it is left out, with a warning, so that it neither blocks
+    nor counts as a shared value.
+
+    >>> _joined(pd.Series([["A@x.org", "b@x.org"], None]), _normalise.email, "email")[0]
+    'a@x.org|b@x.org'
+    """
     exploded = values.explode() if _is_list_column(values) else values
     row = pd.factorize(exploded.index)[0] if len(exploded) else np.zeros(0, dtype=np.int64)
     text = normalise(_normalise._as_str(pd.Series(exploded.to_numpy(dtype=object))))
-    keep = text.notna().to_numpy()
+    placeholders = _placeholders(text, row, column)
+    keep = (text.notna() & ~text.isin(placeholders)).to_numpy()
     counts = np.bincount(row[keep], minlength=len(values))
     offsets = pa.array(np.r_[0, np.cumsum(counts)].astype(np.int32))
     lists = pa.ListArray.from_arrays(offsets, pa.array(text[keep].to_numpy(dtype=object),
                                                        type=pa.string()))
     joined = pc.binary_join(lists, _SEP).to_pandas()
     return pd.Series(joined.to_numpy(dtype=object), index=values.index).where(counts > 0)
+
+
+def _placeholders(text: pd.Series, row: np.ndarray, column: str) -> pd.Index:
+    """The values held by more than ``_PLACEHOLDER_HOLDERS`` rows, with a warning."""
+    held = pd.DataFrame({"value": text.to_numpy(), "row": row}).dropna().drop_duplicates()
+    holders = held["value"].value_counts()
+    shared = holders[holders > _PLACEHOLDER_HOLDERS]
+    if len(shared):
+        shown = ", ".join(f"{value!r} ({n:,} entities)" for value, n in shared.head(5).items())
+        more = f" and {len(shared) - 5} more" if len(shared) > 5 else ""
+        warnings.warn(f"households: {column!r}: {len(shared)} value(s) held by more than "
+                      f"{_PLACEHOLDER_HOLDERS} entities are placeholders, not a household's, "
+                      f"and were left out: {shown}{more}", DataWarning, stacklevel=2)
+    return shared.index
 
 
 def _is_list_column(values: pd.Series) -> bool:
