@@ -217,3 +217,24 @@ def test_a_phone_held_by_many_entities_is_a_placeholder_not_evidence() -> None:
     messages = [str(w.message) for w in caught if issubclass(w.category, gd.DataWarning)]
     assert any("'phone'" in m and "'07000000000' (60 entities)" in m for m in messages)
     assert len({home[100 + i] for i in range(60)}) == 60
+
+
+def test_a_misspelt_street_and_surname_at_the_same_postcode_still_join_the_household() -> None:
+    people = make_people(4_000, duplicate_rate=0.0, random_state=5).rename(
+        columns={"person_id": "entity_id"})
+    houses = people.dropna(subset=["street", "postcode", "surname"])
+    houses = houses[~houses["street"].str.contains("Flat|Apartment|/")]
+    couples = houses.groupby("household_id").filter(
+        lambda h: len(h) == 2 and h["surname"].str.lower().nunique() == 1)
+    couple = couples[couples["household_id"] == couples["household_id"].iloc[0]]
+    first, second = couple.index  # Ángel and Jessica Shaw, 14 Manor Road
+    number, street = people.at[second, "street"].split(" ", 1)
+    people.at[second, "street"] = f"{number} {street[0]}{street[2]}{street[1]}{street[3:]}"
+    people.at[second, "surname"] = people.at[second, "surname"][:-2] + people.at[
+        second, "surname"][-1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        homes = gd.HouseholdGrouper(reference_date=REFERENCE).fit_transform(
+            people.drop(columns="household_id"))
+    home = homes.members.set_index("entity_id")["household_id"]
+    assert home[people.at[first, "entity_id"]] == home[people.at[second, "entity_id"]]

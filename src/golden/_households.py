@@ -322,9 +322,7 @@ class HouseholdGrouper(Estimator):
         return comparisons
 
     def _blocking(self) -> Any:
-        rules = block_on("hh_building") | block_on("hh_street")
-        if self.surname:
-            rules = rules | block_on("hh_postcode", "hh_surname")
+        rules = block_on("hh_postcode") | block_on("hh_street")
         if self.phone:
             rules = rules | block_on_any("hh_phones", sep=_SEP, max_block_size=None)
         if self.email:
