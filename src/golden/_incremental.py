@@ -22,7 +22,7 @@ from golden._errors import ConfigError
 from golden._expressions import Expr
 from golden._fellegi_sunter import probability, score_pairs
 from golden._prepare import Encoded, NormalisedMemo, Records
-from golden._store import Hasher, Store, decode_record, encode_value, is_null
+from golden._store import Hasher, Store, decode_many, encode_value, is_null
 
 if TYPE_CHECKING:
     from golden._linker import Linker
@@ -76,18 +76,18 @@ def encode_prepared(values: Sequence[Any]) -> str:
     >>> text = encode_prepared(["ann", None, pd.Timestamp("2024-01-02"), ("a", "b")])
     >>> text
     '["ann", null, {"$t": "2024-01-02T00:00:00"}, ["a", "b"]]'
-    >>> decode_prepared(text)
-    ['ann', None, Timestamp('2024-01-02 00:00:00'), ('a', 'b')]
+    >>> decode_prepared([text])
+    [['ann', None, Timestamp('2024-01-02 00:00:00'), ('a', 'b')]]
     """
     return json.dumps([None if is_null(v) else encode_value(v) for v in values],
                       ensure_ascii=False, allow_nan=False)
 
 
-def decode_prepared(text: str) -> list[Any]:
-    """The prepared values ``encode_prepared`` wrote (lists come back as tuples, as
-    ``Records`` holds them)."""
-    values = decode_record(text) if '{"$' in text else json.loads(text)
-    return [tuple(v) if isinstance(v, list) else v for v in values]
+def decode_prepared(texts: Sequence[str]) -> list[list[Any]]:
+    """The prepared values ``encode_prepared`` wrote, one list per text (lists come back as
+    tuples, as ``Records`` holds them)."""
+    return [[tuple(v) if isinstance(v, list) else v for v in values]
+            for values in decode_many(texts)]
 
 
 class Matcher:
@@ -272,7 +272,9 @@ class Matcher:
             self.store.db.execute(
                 "INSERT INTO term_totals VALUES (?, ?) ON CONFLICT (comparison) "
                 "DO UPDATE SET total = total + excluded.total", (j, sign * len(codes)))
-        self.store.db.execute("DELETE FROM term_counts WHERE count <= 0")
+            if sign < 0:
+                self.store.execute_in("DELETE FROM term_counts WHERE comparison = ? AND "
+                                      "value IN ({}) AND count <= 0", hashes.tolist(), j)
 
 
 def identifier_values(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:

@@ -38,6 +38,7 @@ from golden._pairs import group_starts
 from golden._store import (
     Hasher,
     Store,
+    decode_many,
     decode_record,
     encode_groups,
     encode_record,
@@ -357,7 +358,7 @@ class Resolver:
             row_ids.tolist(), map(encode_prepared, self.matcher.prepare(data)), strict=True))
         keys = self.matcher.block_keys(data, row_ids)
         held, sizes = self.matcher.held_keys(keys)
-        self.store.db.executemany("INSERT INTO keys VALUES (?, ?, ?)",
+        self.store.db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?, ?)",
                                   keys[["kind", "key", "row_id"]].itertuples(index=False))
         pairs, skipped = self.matcher.candidate_pairs(keys, held, sizes)
         warnings = [f"block key shared by too many records, skipped: {s}" for s in skipped]
@@ -393,8 +394,10 @@ class Resolver:
     def _prepared(self, rows: list[int]) -> list[list[Any]]:
         """The held records' prepared comparison inputs, in the given order (computed and
         kept for records stored before they were prepared)."""
-        found = {row: decode_prepared(text) for row, text in self.store.select_in(
-            "SELECT row_id, inputs FROM prepared WHERE row_id IN ({})", rows)}
+        held = self.store.select_in("SELECT row_id, inputs FROM prepared WHERE row_id IN ({})",
+                                    rows)
+        found = dict(zip([row for row, _ in held], decode_prepared([t for _, t in held]),
+                         strict=True))
         missing = [r for r in rows if r not in found]
         if missing:
             data = self.matcher.records(self._frame(missing))
@@ -558,7 +561,7 @@ class Resolver:
                ) -> None:
         self.store.db.executemany(
             "INSERT INTO audit (at, event, entity_id, unique_id, detail) VALUES (?, ?, ?, ?, ?)",
-            [(now, event, entity, uid, encode_record(detail))
+            [(now, event, entity, uid, encode_record(detail) if detail else "{}")
              for event, entity, uid, detail in events])
 
     def _audit_records(self, changed: dict[Any, str], held: dict[Any, Any], now: float
@@ -743,7 +746,8 @@ class Resolver:
             "SELECT unique_id, data, added_at, updated_at FROM records WHERE entity_id = ? "
             "ORDER BY row_id", (current,)).fetchall()
         records = [{"unique_id": uid, "added_at": _iso(added), "updated_at": _iso(updated),
-                    "values": decode_record(data)} for uid, data, added, updated in rows]
+                    "values": values} for (uid, _, added, updated), values in
+                   zip(rows, decode_many([data for _, data, _, _ in rows]), strict=True)]
         flags = [c for c in [self.builder.suppress_records,
                              *(self.builder.suppress_values or {}).values()] if c]
         source = self.builder.source or self.linker.source
@@ -781,9 +785,10 @@ class Resolver:
     def _frame(self, rows: list[int]) -> pd.DataFrame:
         """Held records by row id, in the given order (decoded once per transaction)."""
         missing = [r for r in rows if r not in self._decoded]
-        for row, data in self.store.select_in(
-                "SELECT row_id, data FROM records WHERE row_id IN ({})", missing):
-            self._decoded[row] = decode_record(data)
+        held = self.store.select_in("SELECT row_id, data FROM records WHERE row_id IN ({})",
+                                    missing)
+        self._decoded.update(zip([row for row, _ in held], decode_many([d for _, d in held]),
+                                 strict=True))
         frame = pd.DataFrame.from_records([self._decoded[r] for r in rows])
         frame.index = pd.Index(rows, name="row_id", dtype=np.int64)
         return self._columns_of(frame)
@@ -848,7 +853,7 @@ class Resolver:
             "({}) ORDER BY seq", sorted(ids))
         frame = pd.DataFrame(rows, columns=["at", "event", "entity_id", "unique_id", "detail"])
         frame["at"] = pd.to_datetime(frame["at"], unit="s", utc=True)
-        frame["detail"] = [decode_record(d) for d in frame["detail"]]
+        frame["detail"] = decode_many(frame["detail"].tolist())
         return frame
 
     def __len__(self) -> int:

@@ -35,8 +35,7 @@ CREATE TABLE IF NOT EXISTS records (
     data TEXT NOT NULL, added_at REAL NOT NULL, updated_at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS records_entity ON records(entity_id);
 CREATE TABLE IF NOT EXISTS keys (kind INTEGER NOT NULL, key INTEGER NOT NULL,
-                                 row_id INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS keys_lookup ON keys(kind, key);
+    row_id INTEGER NOT NULL, PRIMARY KEY (kind, key, row_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS keys_row ON keys(row_id);
 CREATE TABLE IF NOT EXISTS prepared (row_id INTEGER PRIMARY KEY, inputs TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS edges (a INTEGER NOT NULL, b INTEGER NOT NULL,
@@ -258,6 +257,18 @@ def decode_record(text: str) -> Any:
     return json.loads(text, object_hook=_decode_tagged)
 
 
+def decode_many(texts: Sequence[str]) -> list[Any]:
+    """``decode_record`` of each text, parsed in one call.
+
+    Examples
+    --------
+    >>> decode_many(['{"a": 1}', '{"d": {"$d": "2024-01-02"}}'])
+    [{'a': 1}, {'d': datetime.date(2024, 1, 2)}]
+    """
+    joined = f"[{','.join(texts)}]"
+    return json.loads(joined, object_hook=_decode_tagged if '{"$' in joined else None)
+
+
 def is_null(value: Any) -> bool:
     """Whether a scalar is missing (None, NaN, NaT, pd.NA); lists never are."""
     if value is None:
@@ -313,6 +324,6 @@ def _decode_tagged(obj: dict[str, Any]) -> Any:
 
 def frame_of(rows: Sequence[tuple[int, str]]) -> pd.DataFrame:
     """Decoded records ``(row_id, json)`` as a frame indexed by row id, in the given order."""
-    frame = pd.DataFrame.from_records([decode_record(data) for _, data in rows])
+    frame = pd.DataFrame.from_records(decode_many([data for _, data in rows]))
     frame.index = pd.Index([row for row, _ in rows], name="row_id", dtype=np.int64)
     return frame
