@@ -255,9 +255,15 @@ class Resolver:
             self._remove_rows(replaced)
             new_rows = self._insert(changed, held, now)
             warnings, unlinked = self._link(new_rows)
-            changes = self._recluster(set(new_rows) | set(replaced) | unlinked, previous, now)
-            self._audit_records(changed, held, now)
-        return Added(self._outcome(encoded, changed, held, changes), rejected,
+            changes, entity_of = self._recluster(set(new_rows) | set(replaced) | unlinked,
+                                                 previous, now)
+            row_of = {uid: held[uid][0] for uid in held} | dict(zip(changed, new_rows,
+                                                                      strict=True))
+            # an unchanged record keeps its entity unless this batch re-clustered it
+            entity = {uid: entity_of.get(row_of[uid]) or held[uid][1] for uid in encoded}
+            self._audit([("record updated" if uid in held else "record added", entity[uid],
+                          uid, {}) for uid in changed], now)
+        return Added(self._outcome(entity, changed, held, changes), rejected,
                      _events(changes), warnings)
 
     @contextmanager
@@ -453,9 +459,10 @@ class Resolver:
     # Clustering ------------------------------------------------------------------------
 
     def _recluster(self, touched: set[int], previous: dict[int, int], now: float
-                   ) -> IdChanges:
+                   ) -> tuple[IdChanges, dict[int, int]]:
         """Re-cluster the components holding ``touched`` rows (and their old entities);
-        carry ids; rebuild golden records."""
+        carry ids; rebuild golden records. The changes, and the entity of each row
+        re-clustered."""
         old_entities = set(previous.values())
         old_entities |= {e for (e,) in self.store.select_in(
             "SELECT entity_id FROM records WHERE row_id IN ({}) AND entity_id >= 0",
@@ -475,7 +482,7 @@ class Resolver:
         changes.retired = gone
         self._record_entities(rows, before, changes, now)
         self._rebuild_golden(rows, ids, changes)
-        return changes
+        return changes, dict(zip(rows, changes.ids.tolist(), strict=True))
 
     def _component(self, seed: set[int]) -> set[int]:
         seen, frontier = set(seed), list(seed)
@@ -564,28 +571,20 @@ class Resolver:
             [(now, event, entity, uid, encode_record(detail) if detail else "{}")
              for event, entity, uid, detail in events])
 
-    def _audit_records(self, changed: dict[Any, str], held: dict[Any, Any], now: float
-                       ) -> None:
-        entity = dict(self.store.select_in(
-            "SELECT unique_id, entity_id FROM records WHERE unique_id IN ({})", list(changed)))
-        self._audit([("record updated" if uid in held else "record added", entity[uid], uid,
-                      {}) for uid in changed], now)
-
-    def _outcome(self, encoded: dict[Any, str], changed: dict[Any, str],
+    def _outcome(self, entity: dict[Any, int], changed: dict[Any, str],
                  held: dict[Any, Any], changes: IdChanges) -> pd.DataFrame:
-        entity = dict(self.store.select_in(
-            "SELECT unique_id, entity_id FROM records WHERE unique_id IN ({})", list(encoded)))
+        """Each accepted record's entity and what happened to it."""
         created = set(changes.created)
         actions = []
-        for uid in encoded:
+        for uid in entity:
             if uid not in changed:
                 actions.append("unchanged")
             elif uid in held:
                 actions.append("updated")
             else:
                 actions.append("new entity" if entity[uid] in created else "joined")
-        return pd.DataFrame({"unique_id": list(encoded),
-                             "entity_id": [entity[u] for u in encoded], "action": actions})
+        return pd.DataFrame({"unique_id": list(entity),
+                             "entity_id": list(entity.values()), "action": actions})
 
     # Matching --------------------------------------------------------------------------
 
@@ -720,7 +719,7 @@ class Resolver:
                 raise SchemaError(missing)
             rows = [r for r, _, _ in found]
             self._remove_rows(rows)
-            changes = self._recluster(set(rows), {r: e for r, _, e in found}, now)
+            changes, _ = self._recluster(set(rows), {r: e for r, _, e in found}, now)
             for _, uid, entity in found:
                 hashed = self.hasher.text(uid)
                 self.store.db.execute("UPDATE audit SET unique_id = ? WHERE unique_id = ?",

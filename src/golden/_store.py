@@ -28,6 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from golden._checkpoint import Checkpointer
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (
@@ -64,7 +66,8 @@ CREATE TABLE IF NOT EXISTS tombstones (hash TEXT PRIMARY KEY, at REAL NOT NULL);
 
 CHUNK = 900  # bound parameters per statement (SQLite allows 999 in old builds)
 CACHE_KIB = 256 * 1024  # page cache per connection: a batch touches pages all over the indexes
-CHECKPOINT_PAGES = 20_000  # WAL pages between checkpoints: hot index pages are written once
+MMAP_BYTES = 1 << 40  # read the file through a memory map (SQLite caps it at its build's limit)
+MAX_LOG_PAGES = 50_000  # WAL pages (of 4 KiB) past which the writer waits for checkpoints
 
 
 class Store:
@@ -80,6 +83,7 @@ class Store:
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = str(path)
+        self.checkpointer: Checkpointer | None = None
         if readonly:
             uri = f"file:{Path(self.path).resolve()}?mode=ro"
             self.db = sqlite3.connect(uri, uri=True, isolation_level=None,
@@ -88,20 +92,28 @@ class Store:
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA busy_timeout = 30000")
         self.db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        self.db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         if not readonly:
-            self.db.execute("PRAGMA journal_mode = WAL")
+            (mode,) = self.db.execute("PRAGMA journal_mode = WAL").fetchone()
+            wal = mode == "wal"  # not for a store in memory
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA secure_delete = ON")
-            self.db.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
             self.db.executescript(SCHEMA)
+            if wal:
+                self.db.execute("PRAGMA wal_autocheckpoint = 0")
+                self.checkpointer = Checkpointer(self.path, max_log_pages=MAX_LOG_PAGES)
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (the last one to close copies the log into the file)."""
+        if self.checkpointer is not None:
+            self.checkpointer.close()
         self.db.close()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One write transaction: everything in it lands, or nothing does."""
+        if self.checkpointer is not None:
+            self.checkpointer.before_write()
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -109,6 +121,8 @@ class Store:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+        if self.checkpointer is not None:
+            self.checkpointer.committed()
 
     # Meta ------------------------------------------------------------------------------
 
@@ -149,6 +163,8 @@ class Store:
     def compact(self) -> None:
         """Checkpoint the write-ahead log into the file, truncate it and rebuild the file,
         so no deleted content survives in either."""
+        if self.checkpointer is not None:
+            self.checkpointer.wait()
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.execute("VACUUM")
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
