@@ -292,6 +292,7 @@ def test_match_explains_candidates_and_changes_nothing(
         linker: gd.Linker, people: pd.DataFrame, store: Path) -> None:
     with gd.Resolver(store, linker) as resolver:
         added = resolver.add(people.iloc[:800])
+        resolver.store.checkpointer.wait()  # the log is copied into the file behind add
         size = store.stat().st_size, Path(f"{store}-wal").stat().st_size
         probe = people.iloc[0].to_dict()
         probe["unique_id"] = None

@@ -10,6 +10,7 @@ transaction.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -317,7 +318,8 @@ class Resolver:
 
     def _tombstoned(self, ids: list[Any]) -> set[Any]:
         """The ids (of those given) that were forgotten."""
-        if not self.settings["tombstones"]:
+        if not self.settings["tombstones"] or self.store.db.execute(
+                "SELECT 1 FROM tombstones LIMIT 1").fetchone() is None:
             return set()
         hashes = {self.hasher.text(v): v for v in ids}
         return {hashes[h] for (h,) in self.store.select_in(
@@ -326,12 +328,12 @@ class Resolver:
     def _insert(self, changed: dict[Any, str], held: dict[Any, tuple[int, int, str, float]],
                 now: float) -> list[int]:
         """Store changed records (a new version keeps its row id and first arrival time)."""
-        rows = []
-        for uid, data in changed.items():
-            row, _, _, added = held.get(uid, (None, -1, "", now))
-            cursor = self.store.db.execute("INSERT INTO records VALUES (?, ?, -1, ?, ?, ?)",
-                                           (row, uid, data, added, now))
-            rows.append(row if row is not None else int(cursor.lastrowid or 0))
+        (last,) = self.store.db.execute("SELECT max(row_id) FROM records").fetchone()
+        fresh = itertools.count((last or 0) + 1)  # as SQLite numbers rows: past the largest
+        rows = [held[uid][0] if uid in held else next(fresh) for uid in changed]
+        self.store.db.executemany("INSERT INTO records VALUES (?, ?, -1, ?, ?, ?)", [
+            (row, uid, data, held[uid][3] if uid in held else now, now)
+            for row, (uid, data) in zip(rows, changed.items(), strict=True)])
         return rows
 
     def _remove_rows(self, rows: list[int]) -> None:
@@ -469,14 +471,15 @@ class Resolver:
             list(touched))}
         seed = set(touched) | {r for (r,) in self.store.select_in(
             "SELECT row_id FROM records WHERE entity_id IN ({})", list(old_entities))}
-        rows = sorted(self._component(seed))
+        component, edges = self._component(seed)
         info = self.store.select_in(
-            "SELECT row_id, unique_id, entity_id FROM records WHERE row_id IN ({})", rows)
+            "SELECT row_id, unique_id, entity_id FROM records WHERE row_id IN ({})",
+            sorted(component))
         info.sort()
         rows = [r for r, _, _ in info]
         ids = pd.Series([u for _, u, _ in info])
         before = np.array([e for _, _, e in info], dtype=np.int64)
-        labels = self._clusters(rows, ids)
+        labels = self._clusters(rows, ids, edges)
         changes = carry_ids(labels, before, self.store.next_entity_ids)
         gone = sorted(old_entities - set(changes.ids.tolist()) - {m for m, _ in changes.merged})
         changes.retired = gone
@@ -484,26 +487,27 @@ class Resolver:
         self._rebuild_golden(rows, ids, changes)
         return changes, dict(zip(rows, changes.ids.tolist(), strict=True))
 
-    def _component(self, seed: set[int]) -> set[int]:
+    def _component(self, seed: set[int]) -> tuple[set[int], list[tuple[int, int, float]]]:
+        """The rows linked to ``seed`` by scored or identity edges, and those edges
+        ``(a, b, probability)`` (identity edges at 1.0)."""
         seen, frontier = set(seed), list(seed)
+        edges: list[tuple[int, int, float]] = []
         while frontier:
-            found = set()
-            for table in ("edges", "identity_edges"):
-                found |= {b for (b,) in self.store.select_in(
-                    f"SELECT b FROM {table} WHERE a IN ({{}})", frontier)}
-                found |= {a for (a,) in self.store.select_in(
-                    f"SELECT a FROM {table} WHERE b IN ({{}})", frontier)}
+            for end in ("a", "b"):
+                edges += self.store.select_in(
+                    f"SELECT a, b, probability FROM edges WHERE {end} IN ({{}})", frontier)
+                edges += [(a, b, 1.0) for a, b in self.store.select_in(
+                    f"SELECT DISTINCT a, b FROM identity_edges WHERE {end} IN ({{}})",
+                    frontier)]
+            found = {a for a, _, _ in edges} | {b for _, b, _ in edges}
             frontier = list(found - seen)
             seen |= found
-        return {r for (r,) in self.store.select_in(
-            "SELECT row_id FROM records WHERE row_id IN ({})", list(seen))}
+        return seen, edges
 
-    def _clusters(self, rows: list[int], ids: pd.Series) -> np.ndarray:
+    def _clusters(self, rows: list[int], ids: pd.Series, edges: list[tuple[int, int, float]]
+                  ) -> np.ndarray:
         if not rows:
             return np.zeros(0, dtype=np.int64)
-        edges = self.store.select_in("SELECT a, b, probability FROM edges WHERE a IN ({})", rows)
-        edges += [(a, b, 1.0) for a, b in self.store.select_in(
-            "SELECT DISTINCT a, b FROM identity_edges WHERE a IN ({})", rows)]
         position = pd.Series(np.arange(len(rows)), index=rows)
         frame = pd.DataFrame(edges, columns=["a", "b", "match_probability"])
         frame = frame.groupby(["a", "b"], as_index=False)["match_probability"].max()
@@ -530,9 +534,6 @@ class Resolver:
                        [(into, now, old) for old, into in changes.merged])
         db.executemany("UPDATE entities SET status = 'retired', updated_at = ? "
                        "WHERE entity_id = ?", [(now, e) for e in changes.retired])
-        touched = sorted(set(changes.ids.tolist()))
-        self.store.execute_in("UPDATE entities SET updated_at = ? WHERE entity_id IN ({})",
-                              touched, now)
         events: list[tuple[str, int, dict[str, Any]]] = (
             [("entity created", e, {}) for e in changes.created]
             + [("entity merged", old, {"into": into}) for old, into in changes.merged]
@@ -542,9 +543,8 @@ class Resolver:
 
     def _rebuild_golden(self, rows: list[int], ids: pd.Series, changes: IdChanges) -> None:
         entity = changes.ids
-        stale = (sorted(set(entity.tolist())) + changes.retired
-                 + [old for old, _ in changes.merged])
-        self.store.execute_in("DELETE FROM golden WHERE entity_id IN ({})", stale)
+        self.store.execute_in("DELETE FROM golden WHERE entity_id IN ({})",
+                              changes.retired + [old for old, _ in changes.merged])
         if not rows:
             return
         frame = self._frame(rows).reset_index(drop=True)
@@ -557,10 +557,13 @@ class Resolver:
             lineage.drop(columns="entity_id").reset_index(drop=True), starts),
             strict=True))
         records = built.records
-        golden = zip(records["entity_id"].tolist(),
-                     encode_records(records.drop(columns="entity_id")), strict=True)
-        self.store.db.executemany("INSERT INTO golden VALUES (?, ?, ?)", [
-            (int(e), record, provenance.get(e, "[]")) for e, record in golden])
+        stored = [(int(e), record, provenance.get(e, "[]")) for e, record in zip(
+            records["entity_id"].tolist(), encode_records(records.drop(columns="entity_id")),
+            strict=True)]
+        self.store.db.executemany("INSERT OR REPLACE INTO golden VALUES (?, ?, ?)", stored)
+        # an entity the rules built no record for keeps none
+        self.store.execute_in("DELETE FROM golden WHERE entity_id IN ({})",
+                              sorted(set(entity.tolist()) - {e for e, _, _ in stored}))
 
     # Audit -------------------------------------------------------------------------------
 

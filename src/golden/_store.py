@@ -5,7 +5,7 @@ entity), ``prepared`` (each record's comparison inputs, normalised), ``keys`` (k
 hashes of block keys and identifiers, never plaintext),
 ``edges`` (scored pairs at or above the threshold), ``identity_edges`` (pairs tied by a
 shared identifier), ``term_counts`` (keyed hashes of values and their counts, for term
-frequencies), ``entities`` (every id ever given and what became of it), ``golden``
+frequencies), ``entities`` (every id ever given, what became of it and when), ``golden``
 (golden record and provenance per entity), ``audit`` and ``tombstones``.
 
 Deleted content is overwritten (``secure_delete``), and ``compact`` checkpoints the
