@@ -94,3 +94,16 @@ def test_run_list_equals_run(name: str) -> None:
     assert got == [None if pd.isna(v) else v for v in expected]
     many = values * 300  # past SMALL_INPUT: the vectorised kernel
     assert _per_value.run_list(name, many) == got * 300
+
+
+@pytest.mark.parametrize("names", [("lower", "strip_accents", "collapse_spaces"),
+                                   ("clean_text", "metaphone"), ("email", "email_domain")])
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(VALUE, min_size=1, max_size=24))
+def test_run_steps_equals_the_steps_one_after_another(names: tuple, values: list) -> None:
+    series = pd.Series(values, dtype=object)
+    chained = series
+    for name in names:
+        chained = getattr(nz, name)(chained)
+    pd.testing.assert_series_equal(_per_value.run_steps(names, series), chained,
+                                   check_dtype=False)

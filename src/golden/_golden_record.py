@@ -217,10 +217,8 @@ def _folded(values: pd.Series) -> pd.Series:
     """Text compared ignoring case, accents and spacing; other types unchanged."""
     if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
         return values
-    text = _normalise._as_str(values)
-    for step in ("lower", "strip_accents", "collapse_spaces"):
-        text = _per_value.run(step, text)
-    return text
+    return _per_value.run_steps(("lower", "strip_accents", "collapse_spaces"),
+                                _normalise._as_str(values))
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,43 @@ def run(name: str, values: pd.Series, *args: Any) -> pd.Series:
     return getattr(nz, name)(values, *args)
 
 
+def run_steps(names: Sequence[str], values: pd.Series) -> pd.Series:
+    """Argument-free normalisers ``names`` applied in turn, in one pass per value when
+    there are few values.
+
+    Examples
+    --------
+    >>> run_steps(["lower", "collapse_spaces"], pd.Series(["  Ann  LEE ", None])).tolist()
+    ['ann lee', nan]
+    """
+    forms = [_form((name,)) for name in names]
+    if (values.dtype == object or values.dtype == nz._STR) and None not in forms:
+        texts = _by_value_steps(forms, values.tolist())  # type: ignore[arg-type]
+        if texts is not None:
+            return pd.Series(texts, dtype=nz._STR, index=values.index, name=values.name)
+    for name in names:
+        values = run(name, values)
+    return values
+
+
+def _by_value_steps(forms: Sequence[PerValue], values: list[Any]) -> list[str | None] | None:
+    """Each value through ``forms`` in turn (None once a form gives None); None when
+    there are too many values or a form declines one."""
+    if len(values) > SMALL_INPUT:
+        return None
+    out: list[str | None] = []
+    try:
+        for text in map(_text, values):
+            for one in forms:
+                if text is None:
+                    break
+                text = one(text)
+            out.append(text)
+    except Decline:
+        return None
+    return out
+
+
 def run_list(name: str, values: Sequence[Any] | np.ndarray, *args: Any) -> list[Any]:
     """``run`` on plain values, returning a list (None for null) with no Series in between
     when there are few of them.

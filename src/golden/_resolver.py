@@ -367,7 +367,7 @@ class Resolver:
         keys = self.matcher.block_keys(data, row_ids)
         held, sizes = self.matcher.held_keys(keys)
         self.store.db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?, ?)",
-                                  keys[["kind", "key", "row_id"]].itertuples(index=False))
+                                  keys[["kind", "key", "row_id"]].to_numpy().tolist())
         pairs, skipped = self.matcher.candidate_pairs(keys, held, sizes)
         warnings = [f"block key shared by too many records, skipped: {s}" for s in skipped]
         self._score_pairs(pairs)
