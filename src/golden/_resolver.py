@@ -10,6 +10,7 @@ transaction.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -607,9 +608,8 @@ class Resolver:
         rows = sorted(set(candidates) | set(tied))
         info = {row: (uid, entity) for row, uid, entity in self.store.select_in(
             "SELECT row_id, unique_id, entity_id FROM records WHERE row_id IN ({})", rows)}
-        names = [f"mw_{c.name}" for c in self.matcher.comparisons]
         scores = dict(zip(candidates, self._probe_scores(probe, candidates), strict=True))
-        unscored = (np.nan, np.nan, [np.nan] * len(names))
+        unscored = (np.nan, np.nan, [np.nan] * len(self.matcher.comparisons))
         found = [(info[row][1], *scores.get(row, unscored), info[row][0], tied.get(row), row)
                  for row in rows]
         found = [(e, 1.0 if tie else p, w, parts, uid, tie, row)
@@ -623,7 +623,13 @@ class Resolver:
             if candidate[0] not in seen:
                 seen.add(candidate[0])
                 best.append(candidate)
-        return _match_frame(best, names)
+        return _match_frame(best, self._match_columns)
+
+    @functools.cached_property
+    def _match_columns(self) -> pd.Index:
+        """``match``'s columns, made once (an index of text costs more to infer each time)."""
+        return pd.Index(["entity_id", "match_probability", "match_weight", "unique_id",
+                         "identifier", *[f"mw_{c.name}" for c in self.matcher.comparisons]])
 
     def _holders(self, keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], list[int]]:
         """Held rows sharing each of the probe's keys, read in one query; none for a block
@@ -909,10 +915,11 @@ def _json_ready(value: Any) -> Any:
     return None if is_null(value) else value
 
 
-def _match_frame(best: list[tuple[Any, ...]], names: list[str]) -> pd.DataFrame:
+def _match_frame(best: list[tuple[Any, ...]], columns: pd.Index) -> pd.DataFrame:
     """``match``'s result from its candidates ``(entity, probability, weight, parts,
     unique_id, identifier, row)``: plain arrays, one frame construction, ids as objects."""
     index = pd.RangeIndex(len(best))
+    names = columns[5:]
     weights = np.array([f[3] for f in best], dtype=np.float64).reshape(len(best), len(names))
     return pd.DataFrame({
         "entity_id": np.array([f[0] for f in best], dtype=np.int64),
@@ -920,7 +927,8 @@ def _match_frame(best: list[tuple[Any, ...]], names: list[str]) -> pd.DataFrame:
         "match_weight": np.array([f[2] for f in best], dtype=np.float64),
         "unique_id": _objects([f[4] for f in best], index),
         "identifier": _objects([f[5] for f in best], index),
-        **{name: weights[:, j] for j, name in enumerate(names)}}, index=index, copy=False)
+        **{name: weights[:, j] for j, name in enumerate(names)}},
+        index=index, columns=columns, copy=False)
 
 
 def _objects(values: list[Any], index: pd.RangeIndex) -> pd.Series:
