@@ -919,16 +919,17 @@ def _match_frame(best: list[tuple[Any, ...]], columns: pd.Index) -> pd.DataFrame
     """``match``'s result from its candidates ``(entity, probability, weight, parts,
     unique_id, identifier, row)``: plain arrays, one frame construction, ids as objects."""
     index = pd.RangeIndex(len(best))
-    names = columns[5:]
-    weights = np.array([f[3] for f in best], dtype=np.float64).reshape(len(best), len(names))
-    return pd.DataFrame({
-        "entity_id": np.array([f[0] for f in best], dtype=np.int64),
-        "match_probability": np.array([f[1] for f in best], dtype=np.float64),
-        "match_weight": np.array([f[2] for f in best], dtype=np.float64),
-        "unique_id": _objects([f[4] for f in best], index),
-        "identifier": _objects([f[5] for f in best], index),
-        **{name: weights[:, j] for j, name in enumerate(names)}},
-        index=index, columns=columns, copy=False)
+    parts = np.array([f[3] for f in best], dtype=np.float64)
+    weights = parts.reshape(len(best), len(columns) - 5)  # one column per comparison
+    arrays = [np.array([f[0] for f in best], dtype=np.int64),
+              np.array([f[1] for f in best], dtype=np.float64),
+              np.array([f[2] for f in best], dtype=np.float64),
+              _objects([f[4] for f in best], index), _objects([f[5] for f in best], index),
+              *weights.T]
+    # numbered, then named: names of text given as keys are inferred anew, at some cost
+    frame = pd.DataFrame(dict(enumerate(arrays)), index=index, copy=False)
+    frame.columns = columns
+    return frame
 
 
 def _objects(values: list[Any], index: pd.RangeIndex) -> pd.Series:
