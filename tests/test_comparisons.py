@@ -211,3 +211,34 @@ def test_joint_validates_and_round_trips() -> None:
         cmp.Comparison("x", ("a",), (cmp.Exact(),), null_if="some")
     family = cmp.joint("family", ["surname", gd.col("phone").phone()])
     assert spec_from_dict(family.to_dict()) == family
+
+
+@pytest.mark.parametrize("per_chunk", [3, 40])
+def test_gammas_of_a_few_records_equal_those_among_many(per_chunk: int) -> None:
+    from golden._compare import comparison_indexes, gamma_matrix
+    from golden.datasets import make_people
+    from golden.demo import COMPARISONS
+
+    people = make_people(1_500, random_state=4)
+    comparisons = [*COMPARISONS, cmp.postcode("postcode"), cmp.name("surname"),
+                   cmp.exact("city", term_frequency=True)]
+    columns = sorted({c for comparison in comparisons for c in comparison.columns})
+
+    def gammas(frame: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        data = prepare_records(frame.reset_index(drop=True), unique_id="unique_id",
+                               source=None, link_type="dedupe", columns=columns)
+        return gamma_matrix(comparison_indexes(data, comparisons), left, right)
+
+    rng = np.random.default_rng(0)
+    rows = people.groupby("person_id").indices.values()
+    same = [(r[0], r[-1]) for r in rows if len(r) > 1]  # records of one person
+    left = np.r_[[a for a, _ in same], rng.integers(0, len(people), 500)]
+    right = np.r_[[b for _, b in same], rng.integers(0, len(people), 500)]
+    expected = gammas(people, left, right)  # thousands of records and pairs
+    assert len(np.unique(expected, axis=0)) > 20
+    for start in range(0, len(left), per_chunk):
+        chunk = np.r_[left[start:start + per_chunk], right[start:start + per_chunk]]
+        held, position = np.unique(chunk, return_inverse=True)
+        n = len(chunk) // 2
+        got = gammas(people.iloc[held], position[:n], position[n:])
+        np.testing.assert_array_equal(got, expected[start:start + per_chunk])

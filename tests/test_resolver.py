@@ -341,6 +341,71 @@ def test_match_scores_every_candidate_as_the_batch_pipeline_does(
         assert n_candidates > len(probes)  # the probes met real candidates
 
 
+def test_match_shows_the_batch_pipelines_explanation_of_each_entitys_best_record(
+        linker: gd.Linker, people: pd.DataFrame, store: Path) -> None:
+    held, probes = people.iloc[:1_200], people.iloc[1_200:1_300]
+    names = [f"mw_{c.name}" for c in linker.comparisons_]
+    with gd.Resolver(store, linker, term_frequencies=people.iloc[:1_300]) as resolver:
+        resolver.add(held)
+        entity = held_entities(resolver).set_index("unique_id")["entity_id"]
+        order = {uid: i for i, uid in enumerate(held["unique_id"])}  # row ids follow it
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pairs = linker.predict(people.iloc[:1_300])
+        for probe in probes.to_dict("records"):
+            uid = probe["unique_id"]
+            mine = pairs[(pairs["unique_id_l"] == uid) != (pairs["unique_id_r"] == uid)].copy()
+            mine["other"] = np.where(mine["unique_id_l"] == uid, mine["unique_id_r"],
+                                     mine["unique_id_l"])
+            mine = mine[mine["other"].isin(order)]
+            mine["entity_id"] = entity[mine["other"]].to_numpy()
+            mine["order"] = mine["other"].map(order)
+            best = mine.sort_values(["match_probability", "match_weight", "order"],
+                                    ascending=[False, False, True], kind="stable")
+            best = best.drop_duplicates("entity_id").reset_index(drop=True)
+            found = resolver.match(probe)
+            assert found["entity_id"].tolist() == best["entity_id"].tolist()
+            assert found["unique_id"].tolist() == best["other"].tolist()
+            assert found["identifier"].isna().all()
+            for column in ["match_weight", "match_probability", *names]:
+                np.testing.assert_allclose(found[column], best[column], rtol=0, atol=1e-6)
+            threshold = found[found["match_probability"] >= 0.9]
+            pd.testing.assert_frame_equal(resolver.match(probe, threshold=0.9), threshold)
+
+
+def test_match_columns_and_types_hold_for_hits_ties_and_no_candidates(
+        linker: gd.Linker, store: Path) -> None:
+    columns = ["entity_id", "match_probability", "match_weight", "unique_id", "identifier",
+               *[f"mw_{c.name}" for c in linker.comparisons_]]
+    types = ["int64", "float64", "float64", "object", "object"] + ["float64"] * (
+        len(columns) - 5)
+    with gd.Resolver(store, linker, identifiers={"device": "device_id"}) as resolver:
+        resolver.add([person("a1", "Ann", "Lee", "1970-01-01"),
+                      {"unique_id": 7, "device_id": "D-1"}])
+        for probe, expected in [(person(None, "Ann", "Lee", "1970-01-01"), [["a1", None]]),
+                                ({"device_id": "d-1"}, [[7, "device"]]),
+                                (person(None, "Zed", "Quill", "1901-01-01"), [])]:
+            found = resolver.match(probe)
+            assert found.columns.tolist() == columns
+            assert [str(t) for t in found.dtypes] == types
+            assert found.index.equals(pd.RangeIndex(len(expected)))
+            assert found[["unique_id", "identifier"]].values.tolist() == expected
+
+
+def test_a_block_at_its_limit_with_the_probe_is_read_and_one_past_it_is_not(
+        people: pd.DataFrame, store: Path) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        town = gd.Linker(COMPARISONS, [gd.block_on("city", max_block_size=3)],
+                         random_state=0).fit(people)
+    twins = [person(f"t{i}", "Ann", "Lee", "1970-01-01", city="Tinytown") for i in range(4)]
+    with gd.Resolver(store, town) as resolver:
+        resolver.add(twins[:2])
+        assert set(resolver.match(twins[3])["unique_id"]) == {"t0", "t1"}  # three of three
+        resolver.add(twins[2])  # three held: with the probe, four
+        assert resolver.match(twins[3]).empty
+
+
 def test_an_oversized_block_key_stops_pairing_and_is_reported(
         people: pd.DataFrame, store: Path) -> None:
     with warnings.catch_warnings():

@@ -50,11 +50,13 @@ class ComparisonIndex:
         # null_if="all": a pair is null only when no null input is present on both sides.
         self._present_rows = ([encodings[i].codes >= 0 for i in comparison.null_inputs]
                               if comparison.null_if == "all" else None)
-        self._values = [_values_of(e.values, e.codes[first_rows]) for e in encodings]
-        self._present = [e.codes[first_rows] >= 0 for e in encodings]
+        value_codes = [e.codes[first_rows] for e in encodings]
+        self._values = [_values_of(e.values, codes)
+                        for e, codes in zip(encodings, value_codes, strict=True)]
+        self._present = [codes >= 0 for codes in value_codes]
         # Per-value transforms shared by every batch of pairs; value codes are known already.
         self._per_value: dict[tuple[Any, ...], np.ndarray] = {
-            ("code", i): e.codes[first_rows] for i, e in enumerate(encodings)}
+            ("code", i): codes for i, codes in enumerate(value_codes)}
         self._tf_codes = encodings[0].codes
         self.term_values = np.asarray(encodings[0].values, dtype=object)
         self._tf_shares: np.ndarray | None = None
@@ -100,7 +102,7 @@ class ComparisonIndex:
             counts = np.bincount(codes[codes >= 0], minlength=1)
             share = counts / max(int((codes >= 0).sum()), 1)
         else:
-            share = np.r_[self._tf_shares, np.nan]
+            share = np.append(self._tf_shares, np.nan)
         lc = codes[left]
         return np.where(lc >= 0, share[np.maximum(lc, 0)], np.nan)
 
@@ -139,11 +141,23 @@ def _gammas_of(index: ComparisonIndex, left: np.ndarray, right: np.ndarray) -> n
     return index.gammas(left, right)
 
 
-SMALL_KEYS = 1_000  # integer keys up to which sorting them beats pandas' hash table
+FEW_KEYS = 64  # integer keys up to which a dict beats sorting them (one record matched)
+SMALL_KEYS = 1_000  # and up to which sorting them beats pandas' hash table
 
 
 def _factorize(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes and distinct values of integer keys (in any order: callers only gather)."""
+    """Codes and distinct values of integer keys (in any order: callers only gather).
+
+    Examples
+    --------
+    >>> codes, distinct = _factorize(np.array([7, 3, 7]))
+    >>> distinct[codes].tolist()
+    [7, 3, 7]
+    """
+    if len(keys) <= FEW_KEYS:
+        index: dict[int, int] = {}
+        listed = [index.setdefault(k, len(index)) for k in keys.tolist()]
+        return np.array(listed, dtype=np.int64), np.array(list(index), dtype=keys.dtype)
     if len(keys) <= SMALL_KEYS:
         distinct, codes = np.unique(keys, return_inverse=True)
         return codes, distinct
@@ -151,6 +165,24 @@ def _factorize(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _factorize_with_first(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of integer keys, and the first row holding each code.
+
+    Examples
+    --------
+    >>> codes, first = _factorize_with_first(np.array([7, 3, 7]))
+    >>> codes.tolist(), first.tolist()
+    ([0, 1, 0], [0, 1])
+    """
+    if len(keys) <= FEW_KEYS:
+        index: dict[int, int] = {}
+        listed: list[int] = []
+        rows: list[int] = []
+        for row, key in enumerate(keys.tolist()):
+            code = index.setdefault(key, len(index))
+            if code == len(rows):
+                rows.append(row)
+            listed.append(code)
+        return np.array(listed, dtype=np.int64), np.array(rows, dtype=np.int64)
     codes, uniques = _factorize(keys)
     first = np.full(len(uniques), -1, dtype=np.int64)
     order = np.arange(len(keys))[::-1]
@@ -159,8 +191,7 @@ def _factorize_with_first(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _values_of(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    out = np.empty(len(codes), dtype=object)
-    present = codes >= 0
-    out[present] = np.asarray(values, dtype=object)[codes[present]]
-    out[~present] = None
-    return out
+    """``values[codes]``, None where a code is -1."""
+    padded = np.empty(len(values) + 1, dtype=object)  # the last one stays None
+    padded[:-1] = np.asarray(values, dtype=object)
+    return padded[codes]

@@ -51,14 +51,18 @@ class WeightTable:
 
     def level_weights(self, j: int) -> np.ndarray:
         """Weights of comparison ``j``, indexed by gamma + 1 (index 0 is the null level)."""
-        return np.r_[0.0, self.log2_m[j] - self.log2_u[j]]
+        return np.concatenate([[0.0], self.log2_m[j] - self.log2_u[j]])
 
     def comparison_weights(self, j: int, gammas: np.ndarray, index: ComparisonIndex,
                            left: np.ndarray) -> np.ndarray:
         """Weights of comparison ``j`` for pairs with these gammas, term frequencies applied."""
         weights = self.level_weights(j)[gammas.astype(np.int64) + 1]
-        tf = np.isin(gammas, self.tf_gammas[j]) if self.tf_gammas[j] else None
-        if tf is not None and tf.any():
+        if not self.tf_gammas[j]:
+            return weights
+        tf = gammas == self.tf_gammas[j][0]
+        for gamma in self.tf_gammas[j][1:]:
+            tf |= gammas == gamma
+        if tf.any():
             share = np.maximum(index.value_frequencies(left[tf]), TF_MINIMUM)
             weights[tf] = self.log2_m[j][gammas[tf]] - np.log2(share)
         return weights

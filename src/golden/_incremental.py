@@ -243,15 +243,15 @@ class Matcher:
 
     def term_shares(self, j: int, values: np.ndarray) -> np.ndarray:
         """Share of held records with each value (input 0 of comparison ``j``)."""
-        hashes = self.hasher.integers([str(v) for v in values])
+        hashes = [self.hasher.integer(str(v)) for v in values]
         counts = dict(self.store.select_in(
             "SELECT value, count FROM term_counts WHERE comparison = ? AND value IN ({})",
-            np.unique(hashes).tolist(), j))
+            dict.fromkeys(hashes), j))
         row = self.store.db.execute("SELECT total FROM term_totals WHERE comparison = ?",
                                     (j,)).fetchone()
         total = max(row[0] if row else 0, 1)
         # a value not held yet is as rare as one record
-        return np.array([counts.get(int(h), 1) / total for h in hashes], dtype=np.float64)
+        return np.array([counts.get(h, 1) / total for h in hashes], dtype=np.float64)
 
     def count_terms(self, data: Records, sign: int) -> None:
         """Add (``sign=1``) or remove (``-1``) these records' values from the term counts."""

@@ -67,6 +67,15 @@ class ValuePairs:
     def both_present(self, i: int) -> np.ndarray:
         return self.cached(("present", i), lambda: self.left_present(i) & self.right_present(i))
 
+    def same(self, i: int) -> np.ndarray:
+        """Whether each pair's values of input ``i`` are present and equal (computed once,
+        however many levels ask)."""
+        def compute() -> np.ndarray:
+            left, right = self.per_value("code", i, _value_codes)
+            return (left >= 0) & (left == right)
+
+        return self.cached(("same", i), compute)
+
     def per_value(self, key: str, i: int, transform: Callable[[np.ndarray], np.ndarray]
                   ) -> tuple[np.ndarray, np.ndarray]:
         """``transform`` of input ``i``'s distinct values (computed once, and kept in the
@@ -144,8 +153,7 @@ class Agree(Level):
     def evaluate(self, values: ValuePairs) -> np.ndarray:
         mask = np.ones(values.size, dtype=bool)
         for i in self.inputs:
-            left, right = values.per_value("code", i, _value_codes)
-            mask &= (left >= 0) & (left == right)
+            mask &= values.same(i)
         return mask
 
 
@@ -168,8 +176,7 @@ class Exact(Level):
         return self.input == 0
 
     def evaluate(self, values: ValuePairs) -> np.ndarray:
-        left, right = values.per_value("code", self.input, _value_codes)
-        return (left >= 0) & (left == right)
+        return values.same(self.input)
 
 
 @dataclass(frozen=True)
@@ -450,6 +457,7 @@ def _similarity(values: ValuePairs, metric: str, i: int) -> np.ndarray:
 
 
 THREADED_PAIRS = 2_000
+FEW_VALUES = 64  # values up to which checking each in Python beats pandas' inference
 
 
 def _dice(values: ValuePairs, i: int) -> np.ndarray:
@@ -464,6 +472,8 @@ def _dice(values: ValuePairs, i: int) -> np.ndarray:
 
 def _as_text(values: np.ndarray) -> np.ndarray:
     """Object array of str (numbers and other scalars written as text)."""
+    if 0 < len(values) <= FEW_VALUES and all(isinstance(v, str) for v in values):
+        return values  # what infer_dtype says too, at a fraction of its cost for a few
     if pd.api.types.infer_dtype(values, skipna=False) == "string":
         return values
     return np.array([str(v) for v in values], dtype=object)

@@ -10,6 +10,7 @@ transaction.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import os
 import time
@@ -51,6 +52,7 @@ from golden._store import (
 
 STORE_FORMAT = "golden-resolver"
 STORE_VERSION = 1
+HOLDER_QUERY_KEYS = 200  # keys per holders query (3 parameters and one compound term each)
 
 
 @dataclass
@@ -601,17 +603,15 @@ class Resolver:
         comparison added (the explanation). ``threshold`` keeps candidates at or above it.
         """
         probe = self._probe(record)
-        keys = self.matcher.keys_of_one(probe)
-        holders = {(kind, key): self._holders(kind, key) for kind, key in keys}
+        holders = self._holders(self.matcher.keys_of_one(probe))
         candidates = sorted({row for (kind, _), rows in holders.items() if kind >= 0
                              for row in rows})
         tied = self._identifier_hits(holders)
         rows = sorted(set(candidates) | set(tied))
         info = {row: (uid, entity) for row, uid, entity in self.store.select_in(
             "SELECT row_id, unique_id, entity_id FROM records WHERE row_id IN ({})", rows)}
-        names = [f"mw_{c.name}" for c in self.matcher.comparisons]
         scores = dict(zip(candidates, self._probe_scores(probe, candidates), strict=True))
-        unscored = (np.nan, np.nan, [np.nan] * len(names))
+        unscored = (np.nan, np.nan, [np.nan] * len(self.matcher.comparisons))
         found = [(info[row][1], *scores.get(row, unscored), info[row][0], tied.get(row), row)
                  for row in rows]
         found = [(e, 1.0 if tie else p, w, parts, uid, tie, row)
@@ -625,27 +625,31 @@ class Resolver:
             if candidate[0] not in seen:
                 seen.add(candidate[0])
                 best.append(candidate)
-        weights = np.array([f[3] for f in best], dtype=np.float64).reshape(len(best), len(names))
-        return pd.DataFrame({
-            "entity_id": np.array([f[0] for f in best], dtype=np.int64),
-            "match_probability": np.array([f[1] for f in best], dtype=np.float64),
-            "match_weight": np.array([f[2] for f in best], dtype=np.float64),
-            "unique_id": pd.Series([f[4] for f in best], dtype=object),
-            "identifier": pd.Series([f[5] for f in best], dtype=object),
-            **{name: weights[:, j] for j, name in enumerate(names)}})
+        return _match_frame(best, self._match_columns)
 
-    def _holders(self, kind: int, key: int) -> list[int]:
-        """Held rows sharing one of the probe's keys; none for a block key whose block,
-        with the probe, would pass its rule's limit (counted, not read)."""
-        limit = self.matcher.block_limits[kind] if kind >= 0 else np.inf
-        if limit < np.inf:
-            (held,) = self.store.db.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM keys WHERE kind = ? AND key = ? "
-                "LIMIT ?)", (kind, key, int(limit))).fetchone()
-            if held + 1 > limit:
-                return []
-        return [r for (r,) in self.store.db.execute(
-            "SELECT row_id FROM keys WHERE kind = ? AND key = ?", (kind, key))]
+    @functools.cached_property
+    def _match_columns(self) -> pd.Index:
+        """``match``'s columns, made once (an index of text costs more to infer each time)."""
+        return pd.Index(["entity_id", "match_probability", "match_weight", "unique_id",
+                         "identifier", *[f"mw_{c.name}" for c in self.matcher.comparisons]])
+
+    def _holders(self, keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], list[int]]:
+        """Held rows sharing each of the probe's keys, read in one query; none for a block
+        key whose block, with the probe, would pass its rule's limit (no more rows than the
+        limit are read to know)."""
+        limits = [self.matcher.block_limits[kind] if kind >= 0 else np.inf for kind, _ in keys]
+        found: dict[int, list[int]] = {i: [] for i in range(len(keys))}
+        for start in range(0, len(keys), HOLDER_QUERY_KEYS):
+            stop = min(start + HOLDER_QUERY_KEYS, len(keys))
+            sql = " UNION ALL ".join(
+                f"SELECT {i}, row_id FROM (SELECT row_id FROM keys WHERE kind = ? AND key = ? "
+                "LIMIT ?)" for i in range(start, stop))
+            args = [value for i in range(start, stop) for value in
+                    (*keys[i], -1 if limits[i] == np.inf else int(limits[i]))]
+            for i, row in self.store.db.execute(sql, args):
+                found[i].append(row)
+        return {key: [] if len(found[i]) + 1 > limits[i] else found[i]
+                for i, key in enumerate(keys)}
 
     def _probe(self, record: pd.DataFrame | Mapping[str, Any]) -> dict[str, Any]:
         """One record to match, read as a stored record reads back (JSON round trip)."""
@@ -911,6 +915,30 @@ def _json_ready(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return None if is_null(value) else value
+
+
+def _match_frame(best: list[tuple[Any, ...]], columns: pd.Index) -> pd.DataFrame:
+    """``match``'s result from its candidates ``(entity, probability, weight, parts,
+    unique_id, identifier, row)``: plain arrays, one frame construction, ids as objects."""
+    index = pd.RangeIndex(len(best))
+    parts = np.array([f[3] for f in best], dtype=np.float64)
+    weights = parts.reshape(len(best), len(columns) - 5)  # one column per comparison
+    arrays = [np.array([f[0] for f in best], dtype=np.int64),
+              np.array([f[1] for f in best], dtype=np.float64),
+              np.array([f[2] for f in best], dtype=np.float64),
+              _objects([f[4] for f in best], index), _objects([f[5] for f in best], index),
+              *weights.T]
+    # numbered, then named: names of text given as keys are inferred anew, at some cost
+    frame = pd.DataFrame(dict(enumerate(arrays)), index=index, copy=False)
+    frame.columns = columns
+    return frame
+
+
+def _objects(values: list[Any], index: pd.RangeIndex) -> pd.Series:
+    """Values as an object column (not inferred as text, which costs more for a few)."""
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return pd.Series(array, index=index, dtype=object, copy=False)
 
 
 def _events(changes: IdChanges) -> pd.DataFrame:
