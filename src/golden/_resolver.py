@@ -495,13 +495,15 @@ class Resolver:
         seen, frontier = set(seed), list(seed)
         edges: list[tuple[int, int, float]] = []
         while frontier:
+            level: list[tuple[int, int, float]] = []
             for end in ("a", "b"):
-                edges += self.store.select_in(
+                level += self.store.select_in(
                     f"SELECT a, b, probability FROM edges WHERE {end} IN ({{}})", frontier)
-                edges += [(a, b, 1.0) for a, b in self.store.select_in(
+                level += [(a, b, 1.0) for a, b in self.store.select_in(
                     f"SELECT DISTINCT a, b FROM identity_edges WHERE {end} IN ({{}})",
                     frontier)]
-            found = {a for a, _, _ in edges} | {b for _, b, _ in edges}
+            edges += level
+            found = {a for a, _, _ in level} | {b for _, b, _ in level}
             frontier = list(found - seen)
             seen |= found
         return seen, edges
