@@ -87,7 +87,8 @@ def decode_prepared(texts: Sequence[str]) -> list[list[Any]]:
     """The prepared values ``encode_prepared`` wrote, one list per text (lists come back as
     tuples, as ``Records`` holds them)."""
     return [[tuple(v) if isinstance(v, list) else v for v in values]
-            for values in decode_many(texts)]
+            if "[" in text[1:] else values  # a row without lists is read as it is
+            for text, values in zip(texts, decode_many(texts), strict=True)]
 
 
 class Matcher:

@@ -289,6 +289,8 @@ def is_null(value: Any) -> bool:
     """Whether a scalar is missing (None, NaN, NaT, pd.NA); lists never are."""
     if value is None:
         return True
+    if type(value) is str:  # the common case, checked before the slower isinstance
+        return False
     if isinstance(value, str | int | list | tuple | np.ndarray | dict | set):
         return False
     if isinstance(value, float):
@@ -318,6 +320,8 @@ def value_problem(value: Any) -> str | None:
 
 def encode_value(value: Any) -> Any:
     """A value as JSON can hold it (dates and timestamps tagged)."""
+    if type(value) is str:
+        return value
     if isinstance(value, list | tuple | np.ndarray):
         return [None if is_null(v) else encode_value(v) for v in value]
     if isinstance(value, pd.Timestamp | dt.datetime):
