@@ -392,13 +392,23 @@ def test_match_columns_and_types_hold_for_hits_ties_and_no_candidates(
             assert found[["unique_id", "identifier"]].values.tolist() == expected
 
 
-def test_a_block_at_its_limit_with_the_probe_is_read_and_one_past_it_is_not(
-        people: pd.DataFrame, store: Path) -> None:
+@pytest.fixture(scope="module")
+def town(people: pd.DataFrame) -> gd.Linker:
+    """A Linker blocking on the city alone, at most three records to a block."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        town = gd.Linker(COMPARISONS, [gd.block_on("city", max_block_size=3)],
+        return gd.Linker(COMPARISONS, [gd.block_on("city", max_block_size=3)],
                          random_state=0).fit(people)
-    twins = [person(f"t{i}", "Ann", "Lee", "1970-01-01", city="Tinytown") for i in range(4)]
+
+
+def town_twins(n: int) -> list[dict]:
+    """``n`` records of one person in one small town: ids t0, t1, …"""
+    return [person(f"t{i}", "Ann", "Lee", "1970-01-01", city="Tinytown") for i in range(n)]
+
+
+def test_a_block_at_its_limit_with_the_probe_is_read_and_one_past_it_is_not(
+        town: gd.Linker, store: Path) -> None:
+    twins = town_twins(4)
     with gd.Resolver(store, town) as resolver:
         resolver.add(twins[:2])
         assert set(resolver.match(twins[3])["unique_id"]) == {"t0", "t1"}  # three of three
@@ -407,12 +417,8 @@ def test_a_block_at_its_limit_with_the_probe_is_read_and_one_past_it_is_not(
 
 
 def test_an_oversized_block_key_stops_pairing_and_is_reported(
-        people: pd.DataFrame, store: Path) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        town = gd.Linker(COMPARISONS, [gd.block_on("city", max_block_size=3)],
-                         random_state=0).fit(people)
-    twins = [person(f"t{i}", "Ann", "Lee", "1970-01-01", city="Tinytown") for i in range(5)]
+        town: gd.Linker, store: Path) -> None:
+    twins = town_twins(5)
     with gd.Resolver(store, town) as resolver:
         assert not resolver.add(twins[:2]).warnings
         found = resolver.match(twins[4])  # two held and the probe: within the limit

@@ -263,7 +263,8 @@ class Resolver:
             row_of = {uid: held[uid][0] for uid in held} | dict(zip(changed, new_rows,
                                                                       strict=True))
             # an unchanged record keeps its entity unless this batch re-clustered it
-            entity = {uid: entity_of.get(row_of[uid]) or held[uid][1] for uid in encoded}
+            entity = {uid: entity_of[row_of[uid]] if row_of[uid] in entity_of
+                      else held[uid][1] for uid in encoded}
             self._audit([("record updated" if uid in held else "record added", entity[uid],
                           uid, {}) for uid in changed], now)
         return Added(self._outcome(entity, changed, held, changes), rejected,
