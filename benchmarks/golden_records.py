@@ -224,7 +224,7 @@ def summarise(runs: list[dict[str, Any]], tool: str) -> dict[str, Any]:
                                  for s in stages}
     row["wall_s_all"] = [round(r["wall_s"], 2) for r in ok]
     row["warnings"] = sorted({w for r in ok for w in r.get("warnings", [])})
-    for scope in ("household", "person"):
+    for scope in ("household", "person", "household_true_people", "household_ceiling"):
         if scope in ok[0]:
             row[scope] = {k: median([r[scope][k] for r in ok]) for k in ok[0][scope]}
             row[f"{scope}_varies_across_repeats"] = len(
@@ -331,7 +331,33 @@ def households_table(args: argparse.Namespace, row: dict[str, Any]) -> list[str]
         f"| {fmt(row['n_entities'])} ({fmt(row['person']['n_true_clusters'])}) "
         f"| {fmt(row['n_households'])} ({fmt(row['n_true_households'])}) |",
     ]
+    if "household_ceiling" in row:
+        lines += _household_bounds(row)
     return lines
+
+
+def _household_bounds(row: dict[str, Any]) -> list[str]:
+    """Household accuracy end to end, with the true people as entities, and its ceiling."""
+    end, people, ceiling = (row["household"], row["household_true_people"],
+                            row["household_ceiling"])
+    return [
+        "",
+        "Where household accuracy is lost: the same `HouseholdGrouper` given the true "
+        "people as entities (no person-level errors), and the ceiling: "
+        f"{fmt(ceiling['n_unplaceable'])} of {fmt(ceiling['n_people'])} people have no "
+        "street or postcode in any record and share no phone or e-mail address with a "
+        "member of their household, so nothing but a surname could place them; the oracle "
+        "that places every other person in their true household has precision 1 and the "
+        "recall below (`_gr_child.household_ceiling`).",
+        "",
+        "| household grouping | P | R | F1 |",
+        "|---|--:|--:|--:|",
+        *[f"| {label} | {fmt(m.get('pairwise_precision', 1.0), 4)} "
+          f"| {fmt(m['pairwise_recall'], 4)} | {fmt(m['pairwise_f1'], 4)} |"
+          for label, m in (("end to end (the linker's entities)", end),
+                           ("the true people as entities", people),
+                           ("ceiling (oracle)", ceiling))],
+    ]
 
 
 # ---------------------------------------------------------------------------
