@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import golden._address as addr
 import golden._normalise as nz
-from golden._address import standardise_address
+from golden._address import reconcile_streets, standardise_address
 from golden._errors import ConfigError
 from golden.datasets import make_people
 
@@ -509,3 +509,26 @@ def test_every_way_of_writing_a_flat_gives_one_address_key(
     out = standardise_address(pd.Series(lines), pd.Series(["ls6 2qt"] * len(lines)))
     assert out["address_key"].nunique(dropna=False) == 1
     assert _plain(out["unit"])[0] == flat.lower()
+
+
+def test_street_spellings_are_reconciled_per_building_not_across_buildings() -> None:
+    lines = pd.Series(["76 Alexandra Road", "76 Alexanra Rd", "76 Alexandra Rd",  # one house
+                       "9 Alexanra Rd",  # another house: its spelling is its own
+                       "76 Alexanra Rd",  # another postcode
+                       "5 Mill Road", "5 Mill Lane",  # not alike enough
+                       "Flat 1, 8 Oak Road", "8 Oka Road"])  # a block of flats: left alone
+    codes = pd.Series(["SA1 1DA"] * 4 + ["CF10 1AA"] + ["LS1 1AA"] * 2 + ["M1 1AA"] * 2)
+    before = standardise_address(lines, codes)
+    after = reconcile_streets(before)
+    assert after["street"].tolist() == ["alexandra road"] * 3 + ["alexanra road"] * 2 + [
+        "mill road", "mill lane", "oak road", "oka road"]
+    assert after["building_key"].iloc[1] == "76|alexandra road|SA11DA"
+    assert after["address_key"].iloc[1] == "76|alexandra road|SA11DA|"
+    changed = after["street"] != before["street"]
+    assert changed.tolist() == [False, True] + [False] * 7
+    pd.testing.assert_frame_equal(after.loc[~changed], before.loc[~changed])
+
+
+def test_reconciling_nothing_returns_the_addresses_unchanged() -> None:
+    before = standardise_address(pd.Series(["1 A Road", None]), pd.Series(["X1 1XX", None]))
+    pd.testing.assert_frame_equal(reconcile_streets(before), before)

@@ -238,3 +238,13 @@ def test_a_misspelt_street_and_surname_at_the_same_postcode_still_join_the_house
             people.drop(columns="household_id"))
     home = homes.members.set_index("entity_id")["household_id"]
     assert home[people.at[first, "entity_id"]] == home[people.at[second, "entity_id"]]
+
+
+def test_a_misspelt_street_still_groups_a_household() -> None:
+    frame = town()
+    frame.loc[frame["entity_id"] == 8, ["street", "surname"]] = ["14 Acaica Road", "Shah"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        home = household_of(gd.HouseholdGrouper(reference_date=REFERENCE).fit_transform(frame))
+    assert len({home[i] for i in (5, 6, 7, 8)}) == 1
+    assert home[8] != home[1]

@@ -30,9 +30,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.process import cpdist
 
 from golden import _normalise as nz
+from golden._clustering import _components
 from golden._errors import ConfigError
+from golden._pairs import within_group_pairs
 
 __all__ = ["standardise_address"]
 
@@ -417,6 +421,58 @@ def standardise_address(street: pd.Series, postcode: pd.Series | None = None) ->
     columns["building_key"] = columns["building_key"] + columns["postcode"].fillna("")
     columns["address_key"] = columns["building_key"] + columns["address_key"]
     return pd.DataFrame({name: columns[name].array for name in _COLUMNS}, index=street.index)
+
+
+def reconcile_streets(address: pd.DataFrame, *, min_similarity: float = 0.9) -> pd.DataFrame:
+    """``standardise_address``'s output with each street spelt one way per postcode and
+    house number, and the keys rebuilt.
+
+    Records of one building spell its street in more ways than abbreviations cover
+    ("alexandra road", "alexanra road"). At one postcode and house number, spellings at
+    least ``min_similarity`` alike (Jaro–Winkler) are one street, written as most rows
+    write it (the first alphabetically on a tie). Other house numbers and postcodes are
+    left alone, so the same typo on another building is not changed; so are buildings
+    where any row names a flat, since there one spelling would tie the people whose flat
+    is not known to every flat of the block.
+
+    Examples
+    --------
+    >>> lines = pd.Series(["76 Alexandra Road", "76 Alexanra Rd", "76 Alexandra Rd",
+    ...                    "9 Alexanra Rd", "76 Alexandra Road"])
+    >>> codes = pd.Series(["SA1 1DA", "SA1 1DA", "SA1 1DA", "SA1 1DA", "CF10 1AA"])
+    >>> reconcile_streets(standardise_address(lines, codes))["building_key"].tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['76|alexandra road|SA11DA', '76|alexandra road|SA11DA', '76|alexandra road|SA11DA',
+     '9|alexanra road|SA11DA', '76|alexandra road|CF101AA']
+    """
+    place = ["postcode", "house_number"]
+    known = address[[*place, "street"]].dropna()
+    flats = address["unit"].notna().groupby([address[c] for c in place]).transform("any")
+    known = known[~flats.reindex(known.index).fillna(False).to_numpy(dtype=bool)]
+    spellings = known.value_counts(sort=False).rename("rows").reset_index()
+    left, right = within_group_pairs(pd.MultiIndex.from_frame(spellings[place]).factorize()[0])
+    if not left.size:
+        return address
+    streets = spellings["street"].to_numpy(dtype=object)
+    alike = cpdist(streets[left], streets[right], scorer=JaroWinkler.normalized_similarity,
+                   workers=-1) >= min_similarity
+    spellings["street_as"] = spellings.assign(
+        one=_components(left[alike], right[alike], len(spellings))).sort_values(
+        ["one", "rows", "street"], ascending=[True, False, True]).groupby("one")[
+        "street"].transform("first")
+    rewritten = spellings[spellings["street"] != spellings["street_as"]]
+    if rewritten.empty:
+        return address
+    where = pd.MultiIndex.from_frame(rewritten[[*place, "street"]]).get_indexer(
+        pd.MultiIndex.from_frame(address[[*place, "street"]]))
+    out = address.copy()
+    hit = where >= 0
+    out.loc[hit, "street"] = rewritten["street_as"].to_numpy()[where[hit]]
+    out.loc[hit, "building_key"] = (out.loc[hit, "house_number"] + "|" + out.loc[hit, "street"]
+                                    + "|" + out.loc[hit, "postcode"])
+    out.loc[hit, "address_key"] = (out.loc[hit, "building_key"] + "|"
+                                   + out.loc[hit, "unit"].fillna(""))
+    return out
 
 
 def _compact_postcode(postcode: pd.Series) -> pd.Series:

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from golden import _normalise
 from golden import comparisons as cmp
-from golden._address import standardise_address
+from golden._address import reconcile_streets, standardise_address
 from golden._blocking import block_on, block_on_any
 from golden._clustering import cluster_pairs
 from golden._engine import checked_engine
@@ -261,8 +261,8 @@ class HouseholdGrouper(Estimator):
     def _evidence(self, entities: pd.DataFrame) -> pd.DataFrame:
         """One row per entity with the standardised columns the household model compares."""
         self._check(entities)
-        address = standardise_address(_first_values(entities[self.street]),
-                                      _first_values(entities[self.postcode]))
+        address = reconcile_streets(standardise_address(_first_values(entities[self.street]),
+                                                        _first_values(entities[self.postcode])))
         unit = _units(address)
         evidence = pd.DataFrame({
             self.entity_id: entities[self.entity_id].to_numpy(),
