@@ -248,3 +248,15 @@ def test_a_misspelt_street_still_groups_a_household() -> None:
         home = household_of(gd.HouseholdGrouper(reference_date=REFERENCE).fit_transform(frame))
     assert len({home[i] for i in (5, 6, 7, 8)}) == 1
     assert home[8] != home[1]
+
+
+def test_two_known_flats_of_one_building_are_never_one_household() -> None:
+    frame = town()
+    shared = {"surname": "Cole", "phone": "0113 496 0999", "email": "coles@x.org"}
+    for person in (11, 13):  # Ben in flat 1, Dan in flat 2: same surname, phone and e-mail
+        for column, value in shared.items():
+            frame.loc[frame["entity_id"] == person, column] = value
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        home = household_of(gd.HouseholdGrouper(reference_date=REFERENCE).fit_transform(frame))
+    assert home[11] == home[10] != home[13] == home[14]

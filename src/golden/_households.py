@@ -213,7 +213,9 @@ class HouseholdGrouper(Estimator):
     def _households(self, entities: pd.DataFrame, evidence: pd.DataFrame, pairs: pd.DataFrame
                     ) -> Households:
         """Cluster the scored pairs (and the dwellings) into households; roles and labels."""
-        pairs = pd.concat([pairs[["unique_id_l", "unique_id_r", "match_probability"]],
+        # two known flats of one building are two dwellings: never one household
+        apart = pairs["gamma_address"].to_numpy() == _gamma_of("same building, other flat")
+        pairs = pd.concat([pairs.loc[~apart, ["unique_id_l", "unique_id_r", "match_probability"]],
                            _same_dwelling_pairs(evidence, self.entity_id)], ignore_index=True)
         ids = evidence[[self.entity_id]].rename(columns={self.entity_id: "unique_id"})
         clusters = cluster_pairs(pairs, ids, threshold=self.threshold, warn_size=None)
@@ -301,14 +303,7 @@ class HouseholdGrouper(Estimator):
     def _comparisons(self) -> list[cmp.Comparison]:
         comparisons = [cmp.custom(
             "address", ["hh_located", "hh_postcode_code", "hh_building_code", "hh_unit_code",
-                        "hh_street_code"],
-            [("same dwelling", same_dwelling),
-             ("same street address, postcode unknown", same_street_postcode_unknown),
-             ("same building, flat unknown", same_building_unit_unknown),
-             ("same postcode, street unknown", same_postcode_street_unknown),
-             ("same building, other flat", same_building_other_unit),
-             ("same postcode", same_postcode)],
-        )]
+                        "hh_street_code"], _address_levels())]
         if self.surname:
             comparisons.append(cmp.name("hh_surname", name="surname"))
         if self.phone:
@@ -395,6 +390,23 @@ class HouseholdGrouper(Estimator):
 
 # Inputs: 0 any address, then codes (NaN for null) of 1 postcode, 2 building, 3 flat
 # (code 0: a flat not given in a block of flats) and 4 house number, street and town.
+
+
+def _address_levels() -> list[tuple[str, Any]]:
+    """The address comparison's levels, the most alike first."""
+    return [("same dwelling", same_dwelling),
+            ("same street address, postcode unknown", same_street_postcode_unknown),
+            ("same building, flat unknown", same_building_unit_unknown),
+            ("same postcode, street unknown", same_postcode_street_unknown),
+            ("same building, other flat", same_building_other_unit),
+            ("same postcode", same_postcode)]
+
+
+def _gamma_of(level: str) -> int:
+    """The address comparison's gamma for ``level`` (0 is "else", the first level is
+    the highest)."""
+    names = [name for name, _ in _address_levels()]
+    return len(names) - names.index(level)
 
 
 def same_dwelling(left: list[np.ndarray], right: list[np.ndarray]) -> np.ndarray:
