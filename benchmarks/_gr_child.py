@@ -34,7 +34,6 @@ from typing import Any
 import _gr_baseline
 import _proc
 import _scale_data
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -194,35 +193,29 @@ def household_ceiling(people: pd.DataFrame) -> dict[str, Any]:
     """How much of the household truth the records reveal at all.
 
     A person is *placeable* when one of their records has a street or a postcode, or
-    shares a phone number or an e-mail address with another member of their household;
-    nothing but a surname could place anyone else. The oracle puts every placeable person
-    in their true household and leaves the others alone: its pairwise recall over records
-    (precision is 1) bounds what any grouping of these records can recover.
+    shares a phone number or an e-mail address (normalised as the household stage does)
+    with another member of their household; nothing but a surname could place anyone
+    else. The oracle puts every placeable person in their true household and each of the
+    others in a household of their own: its pairwise recall over records (its precision
+    is 1) bounds what any grouping of these records can recover.
     """
-    person = people["person_id"].to_numpy()
+    import golden as gd
+
+    person = people["person_id"]
     located = (people["street"].notna() | people["postcode"].notna()).groupby(person).any()
-    shared = pd.Index([], dtype=person.dtype)
-    digits = people["phone"].str.replace(r"\D", "", regex=True).str.replace(r"^44", "0",
-                                                                              regex=True)
-    for contact in (digits, people["email"].str.strip().str.lower()):
-        held = pd.DataFrame({"contact": contact, "household": people["household_id"],
-                             "person": person}).dropna()
+    placeable = set(located.index[located.to_numpy()])
+    for contact in (gd.col("phone").phone(), gd.col("email").email()):
+        held = pd.DataFrame({"contact": contact.evaluate(people), "person": person,
+                             "household": people["household_id"]}).dropna()
         holders = held.groupby(["contact", "household"])["person"].transform("nunique")
-        shared = shared.union(pd.Index(held.loc[holders > 1, "person"].unique()))
-    placeable = located.index[located.to_numpy()].union(shared)
-    home = people["household_id"].to_numpy()
-    # a refinement of the truth (the unplaceable get labels of their own, all negative),
-    # so every pair it makes is right
-    oracle = np.where(np.isin(person, placeable), home, -1 - person)
-    recall = _pairs(pd.Series(oracle)) / _pairs(pd.Series(home))
-    return {"n_people": int(located.size), "n_unplaceable": int(located.size - placeable.size),
-            "pairwise_recall": float(recall), "pairwise_f1": float(2 * recall / (1 + recall))}
-
-
-def _pairs(labels: pd.Series) -> int:
-    """Record pairs sharing a label."""
-    counts = labels.value_counts().to_numpy(dtype=np.int64)
-    return int((counts * (counts - 1) // 2).sum())
+        placeable.update(held.loc[holders > 1, "person"])
+    oracle = people["household_id"].astype(str).where(person.isin(placeable),
+                                                      "alone " + person.astype(str))
+    scores = gd.evaluate.cluster_metrics(
+        pd.DataFrame({"unique_id": people["unique_id"], "entity_id": oracle}),
+        people.set_index("unique_id")["household_id"])
+    return {"n_people": len(located), "n_unplaceable": len(located) - len(placeable),
+            **{k: scores[k] for k in ("pairwise_precision", "pairwise_recall", "pairwise_f1")}}
 
 
 def write_records(out: Path, table: pd.DataFrame) -> None:

@@ -352,7 +352,7 @@ def _household_bounds(row: dict[str, Any]) -> list[str]:
         "",
         "| household grouping | P | R | F1 |",
         "|---|--:|--:|--:|",
-        *[f"| {label} | {fmt(m.get('pairwise_precision', 1.0), 4)} "
+        *[f"| {label} | {fmt(m['pairwise_precision'], 4)} "
           f"| {fmt(m['pairwise_recall'], 4)} | {fmt(m['pairwise_f1'], 4)} |"
           for label, m in (("end to end (the linker's entities)", end),
                            ("the true people as entities", people),

@@ -527,6 +527,8 @@ def test_street_spellings_are_reconciled_per_building_not_across_buildings() -> 
     changed = after["street"] != before["street"]
     assert changed.tolist() == [False, True] + [False] * 7
     pd.testing.assert_frame_equal(after.loc[~changed], before.loc[~changed])
+    repeated = before.set_axis([0] * len(before))  # any index, repeated labels too
+    assert reconcile_streets(repeated)["street"].tolist() == after["street"].tolist()
 
 
 def test_reconciling_nothing_returns_the_addresses_unchanged() -> None:

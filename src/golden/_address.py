@@ -446,9 +446,11 @@ def reconcile_streets(address: pd.DataFrame, *, min_similarity: float = 0.9) -> 
      '9|alexanra road|SA11DA', '76|alexandra road|CF101AA']
     """
     place = ["postcode", "house_number"]
-    known = address[[*place, "street"]].dropna()
-    flats = address["unit"].notna().groupby([address[c] for c in place]).transform("any")
-    known = known[~flats.reindex(known.index).fillna(False).to_numpy(dtype=bool)]
+    rows = address[[*place, "street"]].notna().all(axis=1).to_numpy()
+    known = address.loc[rows, [*place, "street"]]
+    flats = address.loc[rows, "unit"].notna().groupby(
+        [known[c].to_numpy() for c in place]).transform("any")
+    known = known[~flats.to_numpy(dtype=bool)]
     spellings = known.value_counts(sort=False).rename("rows").reset_index()
     left, right = within_group_pairs(pd.MultiIndex.from_frame(spellings[place]).factorize()[0])
     if not left.size:
