@@ -78,12 +78,11 @@ def cluster_pairs(
     check_min_density(min_density)
     nodes, left, right, sort_key = _node_codes(pairs, records)
     scores = pairs[score].to_numpy(dtype=np.float64)
-    ties = pair_ranks(sort_key[left], sort_key[right])
     out = nodes.copy()
     for t in thresholds:
         keep = scores >= t
-        labels = component_labels(left[keep], right[keep], scores[keep], ties[keep],
-                                  len(nodes), min_density=min_density, one_to_one=one_to_one)
+        labels = component_labels(left[keep], right[keep], scores[keep], sort_key,
+                                  min_density=min_density, one_to_one=one_to_one)
         column = "entity_id" if len(thresholds) == 1 else f"entity_id_{t:g}"
         out[column] = _canonical_labels(labels, sort_key)
         if warn_size is not None:
@@ -92,27 +91,35 @@ def cluster_pairs(
 
 
 def component_labels(left: np.ndarray, right: np.ndarray, scores: np.ndarray,
-                     ties: np.ndarray, n: int, *, min_density: float | None,
+                     node_keys: np.ndarray, *, min_density: float | None,
                      one_to_one: bool) -> np.ndarray:
     """A component label per node 0..n-1 from links already above the threshold, with the
-    one-to-one and chaining refinements. Components never interact, so this gives the same
-    labels whether it sees every component or any subset of whole components (which is how
-    the Spark engine runs it, on groups of components)."""
+    one-to-one and chaining refinements; ``node_keys`` (one per node, distinct) break score
+    ties, so that the order and direction of the links never change the result. Components
+    never interact, so this gives the same labels whether it sees every component or any
+    subset of whole components (which is how the Spark engine runs it, on groups of
+    components)."""
+    n = len(node_keys)
     if one_to_one:
-        left, right, scores, ties = _mutual_best(left, right, scores, ties, n)
+        left, right, scores = _mutual_best(left, right, scores, node_keys)
     labels = _components(left, right, n)
     if min_density is not None:
-        labels = _dense_components(left, right, scores, ties, labels, n, min_density)
+        labels = _dense_components(left, right, scores, node_keys, labels, min_density)
     return labels
 
 
-def pair_ranks(key_l: np.ndarray, key_r: np.ndarray) -> np.ndarray:
-    """Rank of each pair by its records' keys, whichever way round: breaks score ties so
-    that the order and direction of the pairs never change the result."""
-    ranks = np.empty(key_l.size, dtype=np.int64)
-    ranks[np.lexsort((np.maximum(key_l, key_r), np.minimum(key_l, key_r)))] = np.arange(
-        key_l.size)
-    return ranks
+def score_order(scores: np.ndarray, key_l: np.ndarray, key_r: np.ndarray) -> np.ndarray:
+    """The order of links by score, from the lowest up; equal scores are ordered by their
+    records' keys, whichever way round, so the order and direction of the links never
+    change it (pass ``-scores`` for the strongest first).
+
+    Examples
+    --------
+    >>> order = score_order(np.array([0.9, 0.5, 0.5]), np.array([1, 7, 2]), np.array([2, 3, 4]))
+    >>> order.tolist()
+    [2, 1, 0]
+    """
+    return np.lexsort((np.maximum(key_l, key_r), np.minimum(key_l, key_r), scores))
 
 
 def check_min_density(min_density: float | None) -> None:
@@ -169,15 +176,22 @@ def _node_codes(pairs: pd.DataFrame, records: pd.DataFrame | None
     stacked = pd.concat(ends, ignore_index=True)
     codes = np.zeros(len(stacked), dtype=np.int64)
     for key in keys:
-        key_codes, uniques = pd.factorize(stacked[key], sort=True)
-        codes = codes * (len(uniques) + 1) + key_codes
-    sort_key = codes
-    codes, _ = pd.factorize(codes)
-    first = np.unique(codes, return_index=True)[1]
+        codes = codes * (len(stacked) + 1) + _sorting_codes(stacked[key])
+    codes, sort_key = pd.factorize(codes)
+    first = np.empty(len(sort_key), dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]
     nodes = stacked.iloc[first].reset_index(drop=True)
     n_pairs = len(pairs)
     end_codes = codes[len(stacked) - 2 * n_pairs:]
-    return nodes, end_codes[:n_pairs], end_codes[n_pairs:], sort_key[first]
+    return nodes, end_codes[:n_pairs], end_codes[n_pairs:], np.asarray(sort_key)
+
+
+def _sorting_codes(values: pd.Series) -> np.ndarray:
+    """Integer codes that sort as the values do (hashing every value once, sorting only the
+    distinct ones)."""
+    codes, uniques = pd.factorize(values)
+    rank = np.append(pd.factorize(uniques, sort=True)[0], -1)  # a null stays -1
+    return rank[codes]
 
 
 def _components(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
@@ -186,30 +200,42 @@ def _components(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
 
 
 def _dense_components(left: np.ndarray, right: np.ndarray, scores: np.ndarray,
-                      ties: np.ndarray, labels: np.ndarray, n: int, min_density: float
+                      node_keys: np.ndarray, labels: np.ndarray, min_density: float
                       ) -> np.ndarray:
     """Drop the weakest links of sparse clusters until every cluster is dense enough.
 
-    Only the sparse clusters' links are worked on, renumbered into a small graph.
+    Only the sparse clusters' links are worked on, renumbered into a small graph, sorted
+    once from the weakest up; a cluster that is dense enough is final (its links are never
+    dropped, and no other link reaches it), so its links leave the work of later rounds.
     """
+    n = len(labels)
     sparse = _sparse_clusters(labels, left, n, min_density)
     if not sparse.any():
         return labels
     inside = sparse[labels[left]]
     nodes, ends = np.unique(np.r_[left[inside], right[inside]], return_inverse=True)
-    sub_left, sub_right = ends[: inside.sum()], ends[inside.sum():]
-    sub_scores, sub_ties = scores[inside], ties[inside]
-    sub_labels = _components(sub_left, sub_right, len(nodes))
-    for _ in range(MAX_ROUNDS):
-        sparse = _sparse_clusters(sub_labels, sub_left, len(nodes), min_density)
-        if not sparse.any():
-            break
-        drop = _weakest_links(sub_labels[sub_left], sub_scores, sub_ties, sparse)
-        sub_left, sub_right = sub_left[~drop], sub_right[~drop]
-        sub_scores, sub_ties = sub_scores[~drop], sub_ties[~drop]
+    n_inside = int(inside.sum())
+    order = score_order(scores[inside], node_keys[left[inside]], node_keys[right[inside]])
+    sub_left, sub_right = ends[:n_inside][order], ends[n_inside:][order]
+    final = np.full(len(nodes), -1, dtype=np.int64)
+    next_label = int(labels.max()) + 1
+    for round_number in range(MAX_ROUNDS + 1):
         sub_labels = _components(sub_left, sub_right, len(nodes))
+        cluster = sub_labels[sub_left]
+        sparse = _sparse_clusters(sub_labels, sub_left, len(nodes), min_density)
+        settled = ~sparse[cluster] if round_number < MAX_ROUNDS else np.ones_like(cluster, bool)
+        for ends_of_settled in (sub_left[settled], sub_right[settled]):
+            final[ends_of_settled] = next_label + sub_labels[ends_of_settled]
+        next_label += len(nodes)
+        if settled.all():
+            break
+        sub_left, sub_right, cluster = sub_left[~settled], sub_right[~settled], cluster[~settled]
+        keep = ~_weakest_links(cluster)
+        sub_left, sub_right = sub_left[keep], sub_right[keep]
+    alone = final < 0  # every link of these records was dropped
+    final[alone] = next_label + np.arange(int(alone.sum()))
     out = labels.copy()
-    out[nodes] = labels.max() + 1 + sub_labels
+    out[nodes] = int(labels.max()) + 1 + np.unique(final, return_inverse=True)[1]
     return out
 
 
@@ -222,27 +248,30 @@ def _sparse_clusters(labels: np.ndarray, left: np.ndarray, n: int, min_density: 
     return (sizes > 2) & (edges < min_density * np.maximum(possible, 1))
 
 
-def _weakest_links(cluster: np.ndarray, scores: np.ndarray, ties: np.ndarray,
-                   sparse: np.ndarray) -> np.ndarray:
-    """The lowest-scoring tenth (at least one) of each sparse cluster's links."""
-    order = np.lexsort((ties, scores, cluster))
+def _weakest_links(cluster: np.ndarray) -> np.ndarray:
+    """The lowest-scoring tenth (at least one) of each cluster's links, given the links
+    from the weakest up."""
+    order = np.argsort(cluster, kind="stable")
     starts, counts = group_starts(cluster[order])
     rank = np.arange(len(order)) - np.repeat(starts, counts)
     cut = np.maximum(1, np.ceil(PRUNE_SHARE * np.repeat(counts, counts))).astype(np.int64)
     drop = np.zeros(len(cluster), dtype=bool)
-    drop[order] = (rank < cut) & sparse[cluster[order]]
+    drop[order] = rank < cut
     return drop
 
 
-def _mutual_best(left: np.ndarray, right: np.ndarray, scores: np.ndarray, ties: np.ndarray,
-                 n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _mutual_best(left: np.ndarray, right: np.ndarray, scores: np.ndarray,
+                 node_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Greedy one-to-one matching: repeatedly accept pairs that are each end's best."""
+    n = len(node_keys)
+    preference = np.empty(len(left), dtype=np.int64)  # 0 for the strongest link, no ties
+    preference[score_order(-scores, node_keys[left], node_keys[right])] = np.arange(len(left))
     chosen = np.zeros(len(left), dtype=bool)
     alive = np.ones(len(left), dtype=bool)
     while alive.any():
         idx = np.flatnonzero(alive)
-        best_l = _best_edge(left[idx], scores[idx], ties[idx], n)
-        best_r = _best_edge(right[idx], scores[idx], ties[idx], n)
+        best_l = _best_edge(left[idx], preference[idx], n)
+        best_r = _best_edge(right[idx], preference[idx], n)
         mutual = idx[(best_l[left[idx]] == np.arange(len(idx)))
                      & (best_r[right[idx]] == np.arange(len(idx)))]
         if len(mutual) == 0:
@@ -251,12 +280,12 @@ def _mutual_best(left: np.ndarray, right: np.ndarray, scores: np.ndarray, ties: 
         used = np.zeros(n, dtype=bool)
         used[left[mutual]] = used[right[mutual]] = True
         alive &= ~(used[left] | used[right])
-    return left[chosen], right[chosen], scores[chosen], ties[chosen]
+    return left[chosen], right[chosen], scores[chosen]
 
 
-def _best_edge(ends: np.ndarray, scores: np.ndarray, ties: np.ndarray, n: int) -> np.ndarray:
-    """For each node, the position of its highest-scoring edge (-1 if none)."""
-    order = np.lexsort((ties, -scores, ends))
+def _best_edge(ends: np.ndarray, preference: np.ndarray, n: int) -> np.ndarray:
+    """For each node, the position of its most preferred edge (-1 if none)."""
+    order = np.lexsort((preference, ends))
     best = np.full(n, -1, dtype=np.int64)
     first = np.r_[True, ends[order][1:] != ends[order][:-1]]
     best[ends[order][first]] = order[first]

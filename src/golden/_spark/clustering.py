@@ -24,7 +24,6 @@ from golden._clustering import (
     check_columns,
     check_min_density,
     component_labels,
-    pair_ranks,
     thresholds_of,
     warn_large_sizes,
 )
@@ -146,8 +145,8 @@ def _refined(edges: DataFrame, components: DataFrame, score: str, min_density: f
         left, right = frame["l"].to_numpy(np.int64), frame["r"].to_numpy(np.int64)
         nodes, ends = np.unique(np.r_[left, right], return_inverse=True)
         labels = component_labels(ends[: len(left)], ends[len(left):],
-                                  frame[score].to_numpy(np.float64), pair_ranks(left, right),
-                                  len(nodes), min_density=min_density, one_to_one=one_to_one)
+                                  frame[score].to_numpy(np.float64), nodes,
+                                  min_density=min_density, one_to_one=one_to_one)
         smallest = np.full(int(labels.max(initial=-1)) + 1, np.iinfo(np.int64).max)
         np.minimum.at(smallest, labels, nodes)
         return pd.DataFrame({NODE: nodes, LABEL: smallest[labels]})
