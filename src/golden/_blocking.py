@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import warnings
 from abc import abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -159,7 +159,7 @@ class BlockOn(BlockingRule):
     def index(self, records: Records) -> RuleIndex:
         codes = combine_codes(*(records.encode(k).codes for k in self.keys))
         codes = _guard_blocks(codes, self, lambda row: _key_text(records, self.keys, row),
-                              records.id_rank)
+                              lambda: records.id_rank)
         return EqualityIndex(self, records, codes)
 
     def block_keys(self, records: Records) -> tuple[np.ndarray, np.ndarray]:
@@ -243,7 +243,7 @@ class BlockOnAny(BlockingRule):
         unique_pairs = np.unique(rows * (len(uniques) + 1) + codes)
         rows, codes = unique_pairs // (len(uniques) + 1), unique_pairs % (len(uniques) + 1)
         codes = _guard_blocks(codes, self, lambda i: repr(uniques[codes[i]]),
-                              records.id_rank[rows])
+                              lambda: records.id_rank[rows])
         return MultiValueIndex(self, records, rows, codes, np.asarray(uniques))
 
     def block_keys(self, records: Records) -> tuple[np.ndarray, np.ndarray]:
@@ -440,11 +440,12 @@ def _isin_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
 
 
 def _guard_blocks(codes: np.ndarray, rule: BlockOn | BlockOnAny, describe: object,
-                  id_rank: np.ndarray) -> np.ndarray:
+                  id_rank: Callable[[], np.ndarray]) -> np.ndarray:
     """Skip, cap or refuse blocks larger than the rule's ``max_block_size``.
 
-    ``id_rank`` orders the rows by unique id; capping splits an oversized block into runs
-    of ``max_block_size`` records in that order, so input row order never matters.
+    ``id_rank()`` orders the rows by unique id (computed only when a block is capped);
+    capping splits an oversized block into runs of ``max_block_size`` records in that
+    order, so input row order never matters.
     """
     if rule.max_block_size is None or len(codes) == 0:
         return codes
@@ -474,7 +475,7 @@ def _guard_blocks(codes: np.ndarray, rule: BlockOn | BlockOnAny, describe: objec
         out[inside] = -1
         return out
     rows = np.flatnonzero(inside)
-    rows = rows[np.lexsort((id_rank[rows], codes[rows]))]
+    rows = rows[np.lexsort((id_rank()[rows], codes[rows]))]
     starts, counts = group_starts(codes[rows])
     position = np.arange(len(rows)) - np.repeat(starts, counts)
     out[rows] = codes.max() + 1 + rows_to_runs(codes[rows], position, rule.max_block_size)
