@@ -34,12 +34,16 @@ import psutil
 
 SAMPLE_INTERVAL_S = 0.1
 CLUSTER_THRESHOLD = 0.5
+# how golden is called on the records it learns from: ``fit_predict`` (one pass, as golden's
+# docs do) or ``fit`` then ``predict`` (the records prepared and compared twice)
+FIT_PREDICT, SEPARATE = "fit_predict", "separate"
+CALLS = (FIT_PREDICT, SEPARATE)
 _MIB = 2**20
 
 
 def parse_args(modes: tuple[str, ...], variants: tuple[str, ...] = ()) -> argparse.Namespace:
-    """The child's arguments; ``--variant`` (default: the first of ``variants``) only when
-    the tool has configuration variants."""
+    """The child's arguments; ``--variant`` (default: the first of ``variants``) and
+    ``--calls`` only when the tool has configuration variants (golden)."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dataset", required=True,
                         choices=[_scale_data.PEOPLE, *_scale_data.FEBRL])
@@ -53,6 +57,8 @@ def parse_args(modes: tuple[str, ...], variants: tuple[str, ...] = ()) -> argpar
     if variants:
         parser.add_argument("--variant", choices=variants, default=variants[0],
                             help="configuration variant")
+        parser.add_argument("--calls", choices=CALLS, default=FIT_PREDICT,
+                            help="fit_predict, or fit then predict (separate)")
     return parser.parse_args()
 
 

@@ -8,9 +8,10 @@ one matched to Splink's) or, on people only, ``demo`` (golden.demo's current one
 
 Modes:
 
-* ``run``: timed ``fit``, ``predict`` (every candidate pair), ``cluster(threshold=0.5)``,
-  with wall time and peak RSS per public call; with ``--model`` the fitted model is then
-  saved there (``Linker.save``, timed separately, outside the timed region);
+* ``run``: timed ``fit_predict`` (every candidate pair; with ``--calls separate``, ``fit``
+  then ``predict``), ``cluster(threshold=0.5)``, with wall time and peak RSS per public
+  call; with ``--model`` the fitted model is then saved there (``Linker.save``, timed
+  separately, outside the timed region);
 * ``saved``: timed ``Linker.load(--model)``, ``predict``, ``cluster`` in this fresh process;
 * ``profile``: the same calls as ``run`` under cProfile (one profile per public call); the
   report holds cumulative times of golden's private functions per call site and an
@@ -42,7 +43,8 @@ FUNCTIONS = {
     "Records.encode": "golden._prepare:Records.encode",
     "Records._normalised": "golden._prepare:Records._normalised",
     "comparison_indexes": "golden._compare:comparison_indexes",
-    "estimate_u": "golden._training:estimate_u",
+    "random_patterns": "golden._linker:LocalTrainingPairs.random_patterns",
+    "rule_patterns": "golden._linker:LocalTrainingPairs.rule_patterns",
     "candidate_pairs": "golden._blocking:candidate_pairs",
     "Linker._gammas": "golden._linker:Linker._gammas",
     "gamma_matrix": "golden._compare:gamma_matrix",
@@ -60,13 +62,14 @@ FUNCTIONS = {
 # Stages, highest priority first, and the functions that open them. Time spent under a
 # stage's function belongs to that stage unless a higher-priority stage claims it: value
 # normalisation and encoding count as "prepare & normalise" wherever they happen (inside
-# blocking, say), and the comparisons of the random pairs count as "u estimation".
+# blocking, say), the comparisons of the random pairs count as "u estimation", and the
+# sampling and comparing of the training rules' pairs as "EM training".
 STAGES = (
     ("prepare & normalise", ("prepare_records", "Records._normalised", "Records.encode",
                              "Records.values", "comparison_indexes")),
-    ("u estimation", ("estimate_u",)),
+    ("u estimation", ("random_patterns",)),
     ("blocking", ("candidate_pairs",)),
-    ("EM training", ("fit_em", "fit_session_m", "expectation_maximisation",
+    ("EM training", ("rule_patterns", "fit_em", "fit_session_m", "expectation_maximisation",
                      "Patterns.from_gammas", "agreement_correlations", "posterior")),
     ("comparing candidate pairs", ("Linker._gammas", "gamma_matrix")),
     ("scoring", ("score_pairs", "probability")),
@@ -75,10 +78,10 @@ STAGES = (
 )
 OTHER = "other"
 # functions listed per call in the report's raw table
-LISTED = ("estimate_u", "candidate_pairs", "Linker._gammas", "gamma_matrix", "fit_em",
-          "fit_session_m", "expectation_maximisation", "Records.values",
-          "Records._normalised", "Records.encode", "comparison_indexes", "score_pairs",
-          "_pairs_frame", "cluster_pairs")
+LISTED = ("random_patterns", "rule_patterns", "candidate_pairs", "Linker._gammas",
+          "gamma_matrix", "fit_em", "fit_session_m", "expectation_maximisation",
+          "Records.values", "Records._normalised", "Records.encode", "comparison_indexes",
+          "score_pairs", "_pairs_frame", "cluster_pairs")
 
 Key = tuple[str, int, str]
 
@@ -203,10 +206,15 @@ def main() -> None:
                 linker = golden.Linker.load(args.model)
         else:
             linker = config.linker
-            with meter.phase("fit"):
-                call("fit", linker.fit, records)
-        with meter.phase("predict"):
-            pairs = call("predict", linker.predict, records)
+        if args.mode != "saved" and args.calls == _scale_child.FIT_PREDICT:
+            with meter.phase("fit_predict"):
+                pairs = call("fit_predict", linker.fit_predict, records)
+        else:
+            if args.mode != "saved":
+                with meter.phase("fit"):
+                    call("fit", linker.fit, records)
+            with meter.phase("predict"):
+                pairs = call("predict", linker.predict, records)
         with meter.phase("cluster"):
             clusters = call("cluster", linker.cluster, pairs, records,
                             threshold=_scale_child.CLUSTER_THRESHOLD)
@@ -240,6 +248,7 @@ def main() -> None:
         **extra,
         "mode": args.mode,
         "variant": args.variant,
+        "calls": args.calls,
         "overrides": overrides,
         "version": golden.__version__,
         "golden_file": golden.__file__,

@@ -5,7 +5,10 @@
 
 Each run is a fresh child process (``_scale_golden.py`` / ``_scale_splink.py``) that loads
 the data (not timed), then times fit + predict (every candidate pair) + cluster at 0.5 and
-measures its own RSS per phase. The tool order alternates from one repeat to the next.
+measures its own RSS per phase. golden fits and predicts the same records with one
+``fit_predict`` call, as its documentation does (``--golden-calls separate``: ``fit`` then
+``predict``, which prepares and compares the records twice). The tool order alternates
+from one repeat to the next.
 Tools: ``splink``; ``golden``, the configuration matched to Splink's; ``golden_demo`` (people
 only), golden's current demo configuration (surname, postcode and phone compared jointly),
 which Splink cannot express: a different configuration, not like for like.
@@ -56,6 +59,7 @@ LABEL = {"splink": "Splink", "golden": "golden",
          "golden_demo_saved": "golden demo config (saved model)"}
 ROWS = ("splink", *GOLDEN_VARIANT, *(tool + SAVED for tool in GOLDEN_VARIANT))
 DEFAULT_TIMEOUT = {"100k": 900, "1m": 3600, "5m": 14_400}  # seconds per child
+PUBLIC_CALLS = ("fit", "fit_predict", "predict", "cluster")  # golden's timed calls, in order
 PACKAGES = ("golden", "splink", "duckdb", "pandas", "numpy", "pyarrow", "rapidfuzz")
 
 
@@ -91,6 +95,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--golden-set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a golden Linker parameter in every golden run, e.g. "
                              "max_pairs=400000000 (reported with the results)")
+    parser.add_argument("--golden-calls", choices=_scale_child.CALLS,
+                        default=_scale_child.FIT_PREDICT,
+                        help="fit_predict (default: one call, the records prepared and "
+                             "compared once) or separate (fit, then predict)")
     parser.add_argument("--golden-src", default=None,
                         help="folder holding a golden package to benchmark (e.g. a copy of "
                              "src/ made for several runs); default: a snapshot of src/golden")
@@ -148,7 +156,7 @@ def run_child(args: argparse.Namespace, tool: str, mode: str, out: Path | None,
     if model is not None:
         command += ["--model", str(model)]
     if tool in GOLDEN_VARIANT:
-        command += ["--variant", GOLDEN_VARIANT[tool]]
+        command += ["--variant", GOLDEN_VARIANT[tool], "--calls", args.golden_calls]
         for item in args.golden_set:
             command += ["--set", item]
     report = _harness.run_json_child(command, args.golden_path, args.timeout)
@@ -332,7 +340,7 @@ STAGE_NOTE = (
     "golden stage by stage. 'time s' of the public calls is measured (median of the "
     "timed runs); the split inside each call is **approximate**: in a separate cProfile "
     "run, every function's own time is attributed to the stage of its closest "
-    "enclosing golden private function (estimate_u, candidate_pairs, _gammas, fit_em, "
+    "enclosing golden private function (random_patterns, candidate_pairs, gamma_matrix, fit_em, "
     "…; normalisation wherever it happens counts as 'prepare & normalise'), and each "
     "stage's share of the profiled call is applied to the measured time (profiling "
     "slows Python-level code more than NumPy kernels). Peak RSS per public call: max "
@@ -349,9 +357,12 @@ def markdown(args: argparse.Namespace, summary: list[dict[str, Any]],
     lines = [
         f"**{args.label}** ({n_records:,} records): median of {args.repeats} run(s); "
         "time = fit + predict (all candidate pairs) + cluster at 0.5, end to end in a fresh "
-        "process (Splink: incl. its DuckDB normalisation and the export of results to "
-        "pandas); peak RSS = the tool process's peak during that region (data loaded "
-        "before it: 'start' column). Accuracy at match probability ≥ 0.5; best F1 over "
+        "process (golden: " + (
+            "`fit_predict`, then `cluster`" if args.golden_calls == _scale_child.FIT_PREDICT
+            else "`fit`, `predict`, then `cluster`") + "; Splink: incl. its DuckDB "
+        "normalisation and the export of results to pandas); peak RSS = the tool "
+        "process's peak during that region (data loaded before it: 'start' column). "
+        "Accuracy at match probability ≥ 0.5; best F1 over "
         "all thresholds; B³ F1 of the clusters at 0.5; λ = the fitted prior probability "
         "that two random records match." + overrides,
         "",
@@ -450,13 +461,27 @@ def markdown(args: argparse.Namespace, summary: list[dict[str, Any]],
                 f"| {fmt(row['phases_s'].get('cluster'), 2)} | {fmt(row['wall_s'], 2)} "
                 f"| {fmt(row['peak_rss_mib'])} | {fmt(row['n_pairs'])} "
                 f"| {fmt(row['f1'], 4)} | {fmt(row['bcubed_f1'], 4)} |",
-                f"| {LABEL[tool]} | fit + predict + cluster | – "
-                f"| {fmt(fitted['phases_s'].get('predict'), 2)} "
+                f"| {LABEL[tool]} | {' + '.join(_timed_calls(fitted))} | – "
+                f"| {_predicting(fitted)} "
                 f"| {fmt(fitted['phases_s'].get('cluster'), 2)} | {fmt(fitted['wall_s'], 2)} "
                 f"| {fmt(fitted['peak_rss_mib'])} | {fmt(fitted['n_pairs'])} "
                 f"| {fmt(fitted['f1'], 4)} | {fmt(fitted['bcubed_f1'], 4)} |",
             ]
     return "\n".join(lines)
+
+
+def _timed_calls(row: dict[str, Any]) -> list[str]:
+    """golden's public calls in a run, in order."""
+    return [call for call in PUBLIC_CALLS if call in row["phases_s"]]
+
+
+def _predicting(row: dict[str, Any]) -> str:
+    """Seconds of the call that predicted, named when it is ``fit_predict`` (which also
+    fitted)."""
+    phases = row["phases_s"]
+    if "predict" in phases:
+        return fmt(phases["predict"], 2)
+    return f"{fmt(phases.get('fit_predict'), 2)} (fit_predict)"
 
 
 def _peak(row: dict[str, Any], phase: str) -> Any:
@@ -472,7 +497,8 @@ def _stage_table(golden: dict[str, Any], profile: dict[str, Any] | None) -> list
         "| stage | time s | share (cProfile) | cProfile s | peak RSS MiB (sampled / exact) |",
         "|---|--:|--:|--:|--:|",
     ]
-    for call in ("fit", "predict", "cluster"):
+    calls = _timed_calls(golden)
+    for call in calls:
         measured = golden["phases_s"].get(call)
         split = stages.get(call, {})
         total = sum(v for k, v in split.items() if k != "total") or None
@@ -493,10 +519,11 @@ def _stage_table(golden: dict[str, Any], profile: dict[str, Any] | None) -> list
         names = list(next(iter(functions.values())))
         lines += ["", "cProfile cumulative seconds (calls) of golden's private functions, per "
                   "public call (profiled run; functions nest, so rows overlap):", "",
-                  "| function | fit | predict | cluster |", "|---|--:|--:|--:|"]
+                  "| function | " + " | ".join(calls) + " |",
+                  "|---|" + "--:|" * len(calls)]
         for name in names:
             cells = []
-            for call in ("fit", "predict", "cluster"):
+            for call in calls:
                 item = functions.get(call, {}).get(name, {})
                 cells.append(f"{item['cumulative_s']:.2f} ({item['calls']})"
                              if item.get("calls") else "–")
@@ -590,6 +617,7 @@ def _main(args: argparse.Namespace, source_state: dict[str, Any]) -> int:
         "repeats": args.repeats,
         "timeout_s": args.timeout,
         "golden_overrides": args.golden_set,
+        "golden_calls": args.golden_calls,
         "normalisation_mismatches": normalisation,
         "candidate_pairs": pair_checks,  # per golden tool, vs Splink
         "summary": summary,
