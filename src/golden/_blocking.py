@@ -70,6 +70,11 @@ class BlockingRule(Spec):
     def index(self, records: Records) -> RuleIndex:
         """Precompute what the rule needs to enumerate and recognise its pairs."""
 
+    @property
+    def encoded(self) -> tuple[Expr, ...]:
+        """Expressions ``index`` reads as ``Records.encode`` codes (to encode ahead)."""
+        return ()
+
     def block_keys(self, records: Records) -> tuple[np.ndarray, np.ndarray]:
         """Each record's block keys as text, for looking records up one at a time:
         ``(rows, keys)``, a row once per key it holds. Two records are a pair of the rule
@@ -115,6 +120,11 @@ class Blocking(Spec):
         """Every input column the rules read."""
         return tuple(dict.fromkeys(c for r in self.rules for c in r.columns))
 
+    @property
+    def encoded(self) -> tuple[Expr, ...]:
+        """Every expression the rules' indexes encode."""
+        return tuple(dict.fromkeys(e for r in self.rules for e in r.encoded))
+
 
 @dataclass(frozen=True)
 class BlockOn(BlockingRule):
@@ -155,6 +165,10 @@ class BlockOn(BlockingRule):
     @property
     def columns(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(k.column for k in self.keys))
+
+    @property
+    def encoded(self) -> tuple[Expr, ...]:
+        return self.keys
 
     def index(self, records: Records) -> RuleIndex:
         codes = combine_codes(*(records.encode(k).codes for k in self.keys))

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from golden._levels import ValuePairs
-from golden._parallel import thread_map
+from golden._parallel import PARALLEL_WORK, thread_map
 from golden._progress import progress
 
 if TYPE_CHECKING:
@@ -115,7 +115,6 @@ def comparison_indexes(records: EncodedRecords, comparisons: Sequence[Comparison
 
 
 CHUNK_PAIRS = 500_000
-PARALLEL_WORK = 20_000  # records or pairs below which threads cost more than they save
 
 
 def gamma_matrix(indexes: Sequence[ComparisonIndex], left: np.ndarray, right: np.ndarray,

@@ -46,6 +46,7 @@ from golden.comparisons import Comparison
 
 if TYPE_CHECKING:
     from golden._engine import Engine
+    from golden._expressions import Expr
 
 MODEL_FORMAT = "golden.linker"
 MODEL_VERSION = 1
@@ -271,6 +272,8 @@ class Linker(Estimator):
              ) -> tuple[list[ComparisonIndex], CandidatePairs, np.ndarray]:
         """Learn the parameters in this process; return what scoring the candidates again
         would need."""
+        data.encode_all(_encoded(comparisons, blocking, self.training_blocking,
+                                 self.deterministic_rules))
         training = LocalTrainingPairs(data, comparisons, self.link_type, blocking,
                                       self.max_pairs, self.progress)
         self._learn(training, comparisons, blocking, labels)
@@ -397,6 +400,7 @@ class Linker(Estimator):
             return engine.predict(self, records, threshold, threshold_weight, pairs)
         comparisons, blocking = self.comparisons_, self.blocking_
         data = self._records(records, comparisons, blocking)
+        data.encode_all(_encoded(comparisons, blocking if pairs is None else None))
         indexes = comparison_indexes(data, comparisons)
         if pairs is None:
             found = candidate_pairs(data, blocking, self.link_type, self.max_pairs,
@@ -627,6 +631,17 @@ class LocalTrainingPairs:
 
     def total_pairs(self) -> int:
         return total_pairs(self.data, self.link_type)
+
+
+def _encoded(comparisons: list[Comparison],
+             *rules: BlockingRule | Blocking | Sequence[BlockingRule] | None) -> list[Expr]:
+    """The expressions the comparisons and the given rules (each None, a rule or rules)
+    read as codes: what ``Records.encode_all`` prepares ahead."""
+    exprs = [expr for comparison in comparisons for expr in comparison.inputs]
+    for given in rules:
+        if given is not None:
+            exprs.extend(as_blocking(given, "rules").encoded)
+    return exprs
 
 
 def _warn_dependence(table: pd.DataFrame) -> None:

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
+PARALLEL_WORK = 20_000  # records or pairs below which threads cost more than they save
+
 T = TypeVar("T")
 R = TypeVar("R")
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from golden._errors import ConfigError, DataWarning, SchemaError
 from golden._expressions import Expr, expand
+from golden._parallel import PARALLEL_WORK, thread_map
 
 LINK_TYPES = ("dedupe", "link", "link_and_dedupe")
 DEFAULT_SOURCE = "source_dataset"
@@ -178,6 +179,17 @@ class Records:
         if expr not in self._values:
             self._values[expr] = expand(*reversed(self._normalised(expr)))
         return self._values[expr]
+
+    def encode_all(self, exprs: Iterable[Expr]) -> None:
+        """Encode several expressions ahead of use, one input column per thread (a column's
+        expressions in turn, so each reuses its parent's values); PyArrow's string kernels
+        and the hash tables release the GIL, so columns normalise side by side."""
+        by_column: dict[str, list[Expr]] = {}
+        for expr in dict.fromkeys(exprs):
+            by_column.setdefault(expr.column, []).append(expr)
+        work = sorted(by_column.values(), key=len, reverse=True)
+        thread_map(lambda column: [self.encode(expr) for expr in column], work,
+                   n_jobs=None if self.n >= PARALLEL_WORK else 1)
 
     def encode(self, expr: Expr) -> Encoded:
         """Integer codes of the expression's values (cached); nulls are -1."""
