@@ -188,9 +188,21 @@ def _node_codes(pairs: pd.DataFrame, records: pd.DataFrame | None
 
 def _sorting_codes(values: pd.Series) -> np.ndarray:
     """Integer codes that sort as the values do (hashing every value once, sorting only the
-    distinct ones)."""
+    distinct ones).
+
+    Examples
+    --------
+    >>> _sorting_codes(pd.Series(["b", "a", "b", None])).tolist()
+    [1, 0, 1, -1]
+    """
     codes, uniques = pd.factorize(values)
-    rank = np.append(pd.factorize(uniques, sort=True)[0], -1)  # a null stays -1
+    rank = np.full(len(uniques) + 1, -1, dtype=np.int64)  # the last one: a null stays -1
+    try:
+        order = np.asarray(uniques.argsort())
+    except TypeError:  # values of several types that do not compare (ints and text)
+        rank[:-1] = pd.factorize(uniques, sort=True)[0]
+    else:
+        rank[order] = np.arange(len(order))
     return rank[codes]
 
 
