@@ -891,8 +891,9 @@ _GMAIL_DOMAINS = ("gmail.com", "googlemail.com")
 def _email_parts(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = _lower(_trim(_as_str(s)))
     text = text.where(text.str.fullmatch(_EMAIL_RE, na=False).to_numpy(dtype=bool))
-    # valid values hold exactly one "@" and no whitespace (so no newline for "." to miss)
-    local = text.str.replace("@.*", "", regex=True).str.replace(r"\+.*", "", regex=True)
+    # valid values hold exactly one "@" and no whitespace (so no newline for "." to miss);
+    # the local part ends at the "@" or at a "+tag" before it
+    local = text.str.replace("[+@].*", "", regex=True)
     domain = text.str.replace("^[^@]*@", "", regex=True)
     gmail = domain.isin(_GMAIL_DOMAINS).to_numpy(dtype=bool)
     if gmail.any():
