@@ -8,14 +8,13 @@ distinct (left code, right code) pairs, levels run on those, and gammas are gath
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
 
 from golden._levels import ValuePairs
-from golden._parallel import PARALLEL_WORK, thread_map
+from golden._parallel import PARALLEL_WORK, thread_map, thread_results
 from golden._progress import progress
 
 if TYPE_CHECKING:
@@ -123,21 +122,21 @@ def gamma_matrix(indexes: Sequence[ComparisonIndex], left: np.ndarray, right: np
     """Gammas of every comparison for the given pairs, shape (n_pairs, n_comparisons), int8.
 
     Pairs are compared in chunks of ``chunk_pairs``, so the working memory of the
-    similarity kernels stays bounded whatever the number of pairs.
+    similarity kernels stays bounded whatever the number of pairs; each (chunk, comparison)
+    is one piece of work for the threads, so a slow comparison never holds the others up.
     """
     out = np.empty((len(left), len(indexes)), dtype=np.int8)
-    for start in progress(range(0, len(left), chunk_pairs), "comparing", show_progress):
+    work = [(start, j) for start in range(0, len(left), chunk_pairs) for j in range(len(indexes))]
+
+    def compare(piece: tuple[int, int]) -> None:
+        start, j = piece
         stop = start + chunk_pairs
-        chunk_left, chunk_right = left[start:stop], right[start:stop]
-        columns = thread_map(partial(_gammas_of, left=chunk_left, right=chunk_right), indexes,
-                             n_jobs=None if len(chunk_left) >= PARALLEL_WORK else 1)
-        for j, column in enumerate(columns):
-            out[start:stop, j] = column
+        out[start:stop, j] = indexes[j].gammas(left[start:stop], right[start:stop])
+
+    done = thread_results(compare, work, n_jobs=None if len(left) >= PARALLEL_WORK else 1)
+    for _ in progress(done, "comparing", show_progress, total=len(work)):
+        pass
     return out
-
-
-def _gammas_of(index: ComparisonIndex, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    return index.gammas(left, right)
 
 
 FEW_KEYS = 64  # integer keys up to which a dict beats sorting them (one record matched)
