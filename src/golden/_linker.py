@@ -23,7 +23,7 @@ from golden._blocking import (
     count_pairs,
     sample_rule_pairs,
 )
-from golden._compare import ComparisonIndex, comparison_indexes, gamma_matrix
+from golden._compare import CHUNK_PAIRS, ComparisonIndex, comparison_indexes, gamma_matrix
 from golden._dependence import agreement_correlations, posterior, strong_dependencies
 from golden._em import EMResult, Patterns, expectation_maximisation, level_shares
 from golden._engine import checked_engine, engine_problems
@@ -417,16 +417,35 @@ class Linker(Estimator):
     def _score(self, data: Records, indexes: list[ComparisonIndex], left: np.ndarray,
                right: np.ndarray, rule: pd.Categorical, gammas: np.ndarray,
                threshold: float | None, threshold_weight: float | None) -> pd.DataFrame:
-        """Weights and probabilities of compared pairs, filtered, as the output frame."""
-        weight, parts = score_pairs(self.weight_table(), indexes, gammas, left)
-        keep = np.ones(len(left), dtype=bool)
-        if threshold_weight is not None:
-            keep &= weight >= threshold_weight
-        prob = probability(weight)
-        if threshold is not None:
-            keep &= prob >= threshold
-        return _pairs_frame(data, left[keep], right[keep], weight[keep], prob[keep],
-                            rule[keep], gammas[keep], parts[keep], self.comparisons_)
+        """Weights and probabilities of compared pairs, filtered, as the output frame.
+
+        Pairs are scored in chunks; with a threshold only the pairs kept are gathered, so
+        the memory beyond the output is bounded by the chunk, not by the candidate pairs.
+        """
+        table = self.weight_table()
+        chunks = [slice(start, start + CHUNK_PAIRS) for start in range(0, len(left), CHUNK_PAIRS)]
+        if threshold is None and threshold_weight is None:
+            weight = np.empty(len(left))
+            parts = np.empty(gammas.shape, dtype=np.float32)
+            for chunk in chunks:
+                weight[chunk], parts[chunk] = score_pairs(table, indexes, gammas[chunk],
+                                                          left[chunk])
+            return _pairs_frame(data, left, right, weight, probability(weight), rule, gammas,
+                                parts, self.comparisons_)
+        kept: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for chunk in chunks:
+            weight, parts = score_pairs(table, indexes, gammas[chunk], left[chunk])
+            keep = np.ones(len(weight), dtype=bool)
+            if threshold_weight is not None:
+                keep &= weight >= threshold_weight
+            if threshold is not None:
+                keep &= probability(weight) >= threshold
+            kept.append((np.flatnonzero(keep) + chunk.start, weight[keep], parts[keep]))
+        rows = np.concatenate([k[0] for k in kept])
+        weight = np.concatenate([k[1] for k in kept])
+        parts = np.concatenate([k[2] for k in kept])
+        return _pairs_frame(data, left[rows], right[rows], weight, probability(weight),
+                            rule[rows], gammas[rows], parts, self.comparisons_)
 
     # Explanations -----------------------------------------------------------------------
 
@@ -722,10 +741,12 @@ def _label_rows(data: Records, labels: pd.DataFrame, need_label: bool = True
 def _pairs_frame(data: Records, left: np.ndarray, right: np.ndarray, weight: np.ndarray,
                  prob: np.ndarray, rule: pd.Categorical, gammas: np.ndarray,
                  parts: np.ndarray, comparisons: list[Comparison]) -> pd.DataFrame:
-    columns: dict[str, Any] = dict(data.pair_ids(left, right))
-    columns |= {"match_weight": weight, "match_probability": prob, "blocking_rule": rule}
-    for j, comparison in enumerate(comparisons):
-        columns[f"gamma_{comparison.name}"] = gammas[:, j]
-    for j, comparison in enumerate(comparisons):
-        columns[f"mw_{comparison.name}"] = parts[:, j]
-    return pd.DataFrame(columns)
+    """The pairs as a frame; ``gammas`` and ``parts`` (one column per comparison) become
+    its gamma and weight columns without being copied."""
+    names = [comparison.name for comparison in comparisons]
+    scores = pd.DataFrame({**data.pair_ids(left, right), "match_weight": weight,
+                           "match_probability": prob, "blocking_rule": rule})
+    return pd.concat([scores,
+                      pd.DataFrame(gammas, columns=[f"gamma_{n}" for n in names], copy=False),
+                      pd.DataFrame(parts, columns=[f"mw_{n}" for n in names], copy=False)],
+                     axis=1)
