@@ -567,8 +567,8 @@ def candidate_pairs(
     dtype = np.int32 if records.n < 2**31 else np.int64
     lefts, rights, tags = [], [], []
     for number, left, right in iter_rule_pairs(records, blocking, link_type, indexes):
-        lefts.append(left.astype(dtype))
-        rights.append(right.astype(dtype))
+        lefts.append(left.astype(dtype, copy=False))
+        rights.append(right.astype(dtype, copy=False))
         tags.append(np.full(len(left), number, dtype=np.int16))
     return CandidatePairs(
         np.concatenate(lefts), np.concatenate(rights), np.concatenate(tags),

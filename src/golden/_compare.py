@@ -180,12 +180,12 @@ def _factorize_with_first(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             if code == len(rows):
                 rows.append(row)
             listed.append(code)
-        return np.array(listed, dtype=np.int64), np.array(rows, dtype=np.int64)
+        return np.array(listed, dtype=np.int32), np.array(rows, dtype=np.int64)
     codes, uniques = _factorize(keys)
     first = np.full(len(uniques), -1, dtype=np.int64)
     order = np.arange(len(keys))[::-1]
     first[codes[::-1]] = order
-    return codes.astype(np.int64), first
+    return codes.astype(np.int32), first
 
 
 def _values_of(values: np.ndarray, codes: np.ndarray) -> np.ndarray:

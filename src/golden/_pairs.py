@@ -36,12 +36,16 @@ def within_group_pairs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     order, sorted_codes = sort_by_group(codes)
     starts, sizes = group_starts(sorted_codes)
-    position = np.arange(len(order), dtype=np.int64)
-    partners = np.repeat(starts + sizes, sizes) - position - 1
+    n_pairs = int((sizes * (sizes - 1) // 2).sum())
+    # row numbers and positions as int32 when they fit: half the memory per pair
+    dtype = np.int32 if max(len(codes), n_pairs) < 2**31 else np.int64
+    position = np.arange(len(order), dtype=dtype)
+    partners = (np.repeat(starts + sizes, sizes) - position - 1).astype(dtype)
     left_pos = np.repeat(position, partners)
-    first_of_run = np.cumsum(partners) - partners
-    right_pos = left_pos + 1 + (np.arange(len(left_pos), dtype=np.int64)
+    first_of_run = (np.cumsum(partners, dtype=np.int64) - partners).astype(dtype)
+    right_pos = left_pos + 1 + (np.arange(n_pairs, dtype=dtype)
                                 - np.repeat(first_of_run, partners))
+    order = order.astype(dtype)
     return ordered(order[left_pos], order[right_pos])
 
 

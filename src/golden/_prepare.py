@@ -154,7 +154,7 @@ class Records:
             except TypeError:  # lists of values (multi-valued attributes) are not hashable
                 values = values.map(lambda v: tuple(v) if isinstance(v, list | np.ndarray) else v)
                 codes, uniques = pd.factorize(values, use_na_sentinel=True)
-            self._columns[column] = (codes.astype(np.int64), pd.Series(uniques))
+            self._columns[column] = (codes.astype(np.int32), pd.Series(uniques))
         return self._columns[column]
 
     def _normalised(self, expr: Expr) -> tuple[np.ndarray, pd.Series]:
