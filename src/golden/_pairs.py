@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 
 def group_starts(sorted_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -90,7 +91,8 @@ def count_group_pairs(codes: np.ndarray, source_codes: np.ndarray, cross_source_
 
 
 def combine_codes(*code_arrays: np.ndarray) -> np.ndarray:
-    """One code per distinct combination of the inputs' codes; -1 where any input is null.
+    """One code per distinct combination of the inputs' codes (numbered in order of first
+    appearance); -1 where any input is null.
 
     Examples
     --------
@@ -102,13 +104,11 @@ def combine_codes(*code_arrays: np.ndarray) -> np.ndarray:
     null = combined < 0
     for codes in code_arrays[1:]:
         null |= codes < 0
-        combined = combined * (int(codes.max(initial=0)) + 1) + codes
-        combined[null] = -1
-        _, combined = np.unique(combined, return_inverse=True)
-        combined = combined.astype(np.int64) - int(null.any())
-        combined[null] = -1
+        keys = combined * (int(codes.max(initial=0)) + 1) + codes
+        combined = np.full(len(keys), -1, dtype=np.int64)
+        combined[~null] = pd.factorize(keys[~null])[0]
     combined[null] = -1
-    return combined.astype(np.int64)
+    return combined
 
 
 def pair_keys(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
