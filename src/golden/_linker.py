@@ -140,7 +140,7 @@ class Linker(Estimator):
         deterministic_rules: BlockingRule | Blocking | Sequence[BlockingRule] | None = None,
         recall: float = 0.8,
         u_max_pairs: int = 1_000_000,
-        training_max_pairs: int = 1_000_000,
+        training_max_pairs: int = 300_000,
         max_pairs: int | None = 200_000_000,
         max_iter: int = 100,
         tol: float = 1e-5,
