@@ -41,6 +41,7 @@ FUNCTIONS = {
     "prepare_records": "golden._prepare:prepare_records",
     "Records.values": "golden._prepare:Records.values",
     "Records.encode": "golden._prepare:Records.encode",
+    "Records.encode_all": "golden._prepare:Records.encode_all",
     "Records._normalised": "golden._prepare:Records._normalised",
     "comparison_indexes": "golden._compare:comparison_indexes",
     "random_patterns": "golden._linker:LocalTrainingPairs.random_patterns",
@@ -66,7 +67,7 @@ FUNCTIONS = {
 # sampling and comparing of the training rules' pairs as "EM training".
 STAGES = (
     ("prepare & normalise", ("prepare_records", "Records._normalised", "Records.encode",
-                             "Records.values", "comparison_indexes")),
+                             "Records.encode_all", "Records.values", "comparison_indexes")),
     ("u estimation", ("random_patterns",)),
     ("blocking", ("candidate_pairs",)),
     ("EM training", ("rule_patterns", "fit_em", "fit_session_m", "expectation_maximisation",
@@ -80,7 +81,8 @@ OTHER = "other"
 # functions listed per call in the report's raw table
 LISTED = ("random_patterns", "rule_patterns", "candidate_pairs", "Linker._gammas",
           "gamma_matrix", "fit_em", "fit_session_m", "expectation_maximisation",
-          "Records.values", "Records._normalised", "Records.encode", "comparison_indexes",
+          "Records.values", "Records._normalised", "Records.encode", "Records.encode_all",
+          "comparison_indexes",
           "score_pairs", "_pairs_frame", "cluster_pairs")
 
 Key = tuple[str, int, str]
