@@ -581,3 +581,30 @@ def test_date_round_trips(day: dt.date) -> None:
     out = nz.date_iso(pd.Series(texts))
     assert out.tolist() == [day.isoformat()] * len(texts)
     assert nz.date_iso(out).tolist() == out.tolist()
+
+
+# --------------------------------------------------------------------------- #
+# steps that take a shorter path after another step
+# --------------------------------------------------------------------------- #
+
+_EMAIL_TEXT = st.text(alphabet="aAbB.+-_@ \t0éxy", max_size=16) | st.sampled_from(
+    ["x@gmail.com", "J.Smith+news@GoogleMail.com", "a+b@c.d", "a@b@c.com", "@b.com", "a@b",
+     "a@.b.c", " A@B.CO ", "+@x.com", "a.b+@x.com"])
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_EMAIL_TEXT, min_size=1, max_size=40))
+def test_email_parts_after_email_equal_the_full_normalisers(raw: list[str]) -> None:
+    from golden import col
+
+    # more distinct values than the per-value forms take, so the vectorised steps run
+    values = pd.Series([*raw, *(f"User{i}.X+t@Example{i % 7}.com" for i in range(1_500))],
+                       dtype=object)
+    frame = pd.DataFrame({"email": values})
+    canonical = nz.email(values)
+    for step, full in (("email_user", nz.email_user), ("email_domain", nz.email_domain)):
+        expr = getattr(col("email").email(), step)()
+        pd.testing.assert_series_equal(expr.evaluate(frame), full(canonical),
+                                       check_names=False, check_index=False)
+        pd.testing.assert_series_equal(expr.evaluate(frame), full(values),
+                                       check_names=False, check_index=False)

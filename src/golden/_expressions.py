@@ -38,6 +38,14 @@ STEP_NAMES = frozenset(
 )  # fmt: skip
 
 
+# Steps with a shorter path after another step: the parts of canonical e-mail addresses
+# (``email()``'s output: valid, one "@") are split off rather than validated again.
+_AFTER: dict[tuple[tuple[Any, ...] | None, tuple[Any, ...]], Any] = {
+    (("email",), ("email_user",)): _normalise.canonical_email_user,
+    (("email",), ("email_domain",)): _normalise.canonical_email_domain,
+}
+
+
 @dataclass(frozen=True)
 class Expr(Spec):
     """A column and the normalisers applied to it, in order.
@@ -97,16 +105,22 @@ class Expr(Spec):
         ``DataWarning`` that counts the rows and shows examples.
         """
         weights = np.bincount(codes[codes >= 0], minlength=len(distinct))
+        previous = None
         for step in self.steps:
-            distinct = self.apply_step(step, distinct, weights)
+            distinct = self.apply_step(step, distinct, weights, previous)
+            previous = step
         return distinct
 
-    def apply_step(self, step: tuple[Any, ...], distinct: pd.Series, weights: np.ndarray
-                   ) -> pd.Series:
-        """Apply one step to distinct values, each held by ``weights`` rows."""
+    def apply_step(self, step: tuple[Any, ...], distinct: pd.Series, weights: np.ndarray,
+                   previous: tuple[Any, ...] | None = None) -> pd.Series:
+        """Apply one step to distinct values, each held by ``weights`` rows; ``previous``
+        is the step that made them, if any (some steps are cheaper after another)."""
         name, *args = step
         if name in DATE_STEPS:
             _warn_unparseable_dates(distinct, weights, self.column, kept=name == "date_text")
+        shorter = _AFTER.get((previous, step))
+        if shorter is not None and len(distinct) > _per_value.SMALL_INPUT:
+            return shorter(distinct)
         return _per_value.run(name, distinct, *args)
 
     @property

@@ -979,6 +979,31 @@ def email_domain(s: pd.Series) -> pd.Series:
     return _finish(_email_parts(s)[1])
 
 
+def canonical_email_user(s: pd.Series) -> pd.Series:
+    """``email_user`` of addresses already in ``email``'s canonical form: the part before
+    the "@", without validating again.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> canonical_email_user(email(pd.Series(["J.Smith+x@GMAIL.com", "bad", None]))).tolist()
+    ['jsmith', nan, nan]
+    """
+    return _finish(_as_str(s).str.replace("@.*", "", regex=True))
+
+
+def canonical_email_domain(s: pd.Series) -> pd.Series:
+    """``email_domain`` of addresses already in ``email``'s canonical form.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> canonical_email_domain(email(pd.Series(["J.Smith+x@GMAIL.com", None]))).tolist()
+    ['gmail.com', nan]
+    """
+    return _finish(_as_str(s).str.replace("^[^@]*@", "", regex=True))
+
+
 # --------------------------------------------------------------------------- #
 # dates
 # --------------------------------------------------------------------------- #

@@ -171,7 +171,9 @@ class Records:
         if expr not in self._distinct_values:
             _, base = self._normalised(expr.parent)
             weights = np.bincount(codes[codes >= 0], minlength=len(base))
-            self._distinct_values[expr] = expr.apply_step(expr.steps[-1], base, weights)
+            previous = expr.steps[-2] if len(expr.steps) > 1 else None
+            self._distinct_values[expr] = expr.apply_step(expr.steps[-1], base, weights,
+                                                          previous)
         return codes, self._distinct_values[expr]
 
     def values(self, expr: Expr) -> pd.Series:
