@@ -183,15 +183,18 @@ class Records:
         return self._values[expr]
 
     def encode_all(self, exprs: Iterable[Expr]) -> None:
-        """Encode several expressions ahead of use, one input column per thread (a column's
-        expressions in turn, so each reuses its parent's values); PyArrow's string kernels
-        and the hash tables release the GIL, so columns normalise side by side."""
+        """Encode several expressions ahead of use, on threads: first each input column's
+        distinct values, then one column's expressions per thread (in turn, so each reuses
+        its parent's values), the largest work first. PyArrow's string kernels and the hash
+        tables release the GIL, so columns normalise side by side."""
         by_column: dict[str, list[Expr]] = {}
         for expr in dict.fromkeys(exprs):
             by_column.setdefault(expr.column, []).append(expr)
-        work = sorted(by_column.values(), key=len, reverse=True)
-        thread_map(lambda column: [self.encode(expr) for expr in column], work,
-                   n_jobs=None if self.n >= PARALLEL_WORK else 1)
+        n_jobs = None if self.n >= PARALLEL_WORK else 1
+        thread_map(self._distinct, by_column, n_jobs=n_jobs)
+        work = sorted(by_column.values(), reverse=True,
+                      key=lambda column: len(column) * len(self._distinct(column[0].column)[1]))
+        thread_map(lambda column: [self.encode(expr) for expr in column], work, n_jobs=n_jobs)
 
     def encode(self, expr: Expr) -> Encoded:
         """Integer codes of the expression's values (cached); nulls are -1."""
