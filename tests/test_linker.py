@@ -216,3 +216,20 @@ def test_fit_predict_equals_fit_then_predict(febrl3, febrl3_fitted) -> None:
     pd.testing.assert_frame_equal(together, pairs)
     with pytest.raises(ConfigError, match="threshold"):
         febrl_linker().fit_predict(febrl3, threshold=2)
+
+
+def test_too_many_pairs_are_refused_before_any_pair_is_drawn_or_compared(monkeypatch) -> None:
+    import golden._linker
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("work started before the max_pairs guard")
+
+    monkeypatch.setattr(golden._linker, "random_pairs", no_work)
+    monkeypatch.setattr(golden._linker, "comparison_indexes", no_work)
+    people = gd.datasets.make_people(300, random_state=2).assign(country="uk")
+    linker = gd.Linker([cmp.name("first_name")], [gd.block_on("surname"), gd.block_on("country")],
+                       max_pairs=1_000)
+    with pytest.raises(ConfigError, match="rule 'country' alone gives"):
+        linker.fit(people)
+    with pytest.raises(ConfigError, match="rule 'country' alone gives"):
+        linker.fit_predict(people)

@@ -555,15 +555,27 @@ def orient(records: Records, left: np.ndarray, right: np.ndarray, link_type: str
     return np.where(swap, right, left), np.where(swap, left, right)
 
 
-def candidate_pairs(
+def rule_indexes(
     records: Records, blocking: Blocking, link_type: str, max_pairs: int | None = None,
     show_progress: bool | None = False,
-) -> CandidatePairs:
-    """All candidate pairs of the OR-ed rules, each once, tagged with its first rule."""
+) -> list[RuleIndex]:
+    """Each rule's index; ``ConfigError`` (before any pair is built) when the rules would
+    produce more than ``max_pairs`` pairs."""
     indexes = [rule.index(records)
                for rule in progress(blocking.rules, "blocking", show_progress)]
     if max_pairs is not None:
         guard_pair_count(indexes, link_type, max_pairs)
+    return indexes
+
+
+def candidate_pairs(
+    records: Records, blocking: Blocking, link_type: str, max_pairs: int | None = None,
+    show_progress: bool | None = False, indexes: Sequence[RuleIndex] | None = None,
+) -> CandidatePairs:
+    """All candidate pairs of the OR-ed rules, each once, tagged with its first rule (from
+    the rules' ``indexes`` when already made)."""
+    if indexes is None:
+        indexes = rule_indexes(records, blocking, link_type, max_pairs, show_progress)
     dtype = np.int32 if records.n < 2**31 else np.int64
     lefts, rights, tags = [], [], []
     for number, left, right in iter_rule_pairs(records, blocking, link_type, indexes):

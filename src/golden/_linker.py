@@ -21,6 +21,7 @@ from golden._blocking import (
     as_blocking,
     candidate_pairs,
     count_pairs,
+    rule_indexes,
     sample_rule_pairs,
 )
 from golden._compare import CHUNK_PAIRS, ComparisonIndex, comparison_indexes, gamma_matrix
@@ -612,6 +613,8 @@ class LocalTrainingPairs:
                  ) -> None:
         self.data, self.link_type, self.blocking = data, link_type, blocking
         self.max_pairs, self.show_progress = max_pairs, show_progress
+        # the rules' indexes first: too many pairs are refused before any other work
+        self.rules = rule_indexes(data, blocking, link_type, max_pairs, show_progress)
         self.indexes = comparison_indexes(data, comparisons)
 
     @property
@@ -623,15 +626,14 @@ class LocalTrainingPairs:
         return Patterns.from_gammas(gamma_matrix(self.indexes, left, right))
 
     def candidate_patterns(self) -> Patterns:
-        self.pairs = candidate_pairs(self.data, self.blocking, self.link_type, self.max_pairs,
-                                     self.show_progress)
+        self.pairs = candidate_pairs(self.data, self.blocking, self.link_type,
+                                     indexes=self.rules)
         self.gammas = gamma_matrix(self.indexes, self.pairs.left, self.pairs.right,
                                    show_progress=self.show_progress)
         return Patterns.from_gammas(self.gammas)
 
     def covered_patterns(self, rule_number: int) -> Patterns:
-        rule = self.blocking.rules[rule_number]
-        covered = rule.index(self.data).covers(self.pairs.left, self.pairs.right)
+        covered = self.rules[rule_number].covers(self.pairs.left, self.pairs.right)
         return Patterns.from_gammas(self.gammas[covered])
 
     def rule_patterns(self, rule: BlockingRule, max_pairs: int, rng: np.random.Generator

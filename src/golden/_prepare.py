@@ -296,6 +296,8 @@ def _id_problems(frame: pd.DataFrame, unique_id: str, source: str | None) -> lis
     if n_null:
         problems.append(f"unique id column {unique_id!r} has {n_null} null value(s); every "
                         "record needs an id")
+    if ids.is_unique:  # the usual case, and unique overall is unique within each source
+        return problems
     keys = [unique_id] if source is None or source not in frame.columns else [source, unique_id]
     duplicated = frame.duplicated(subset=keys, keep=False) & ids.notna()
     if duplicated.any():
