@@ -58,12 +58,12 @@ class ComparisonIndex:
             ("code", i): codes for i, codes in enumerate(value_codes)}
         self._tf_codes = encodings[0].codes
         self.term_values = np.asarray(encodings[0].values, dtype=object)
-        self._tf_shares: np.ndarray | None = None
+        self._tf_shares: np.ndarray | None = None  # per value code, counted once
 
     def use_term_shares(self, shares: np.ndarray) -> None:
         """Score term frequencies with these shares, one per value of ``term_values`` (e.g.
         counted over every record held), instead of counting the records indexed here."""
-        self._tf_shares = np.asarray(shares, dtype=np.float64)
+        self._tf_shares = np.append(np.asarray(shares, dtype=np.float64), np.nan)
 
     def gammas(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """Gamma per pair (int8): -1 null, 0 else, K for the most similar level."""
@@ -99,11 +99,9 @@ class ComparisonIndex:
         codes = self._tf_codes
         if self._tf_shares is None:
             counts = np.bincount(codes[codes >= 0], minlength=1)
-            share = counts / max(int((codes >= 0).sum()), 1)
-        else:
-            share = np.append(self._tf_shares, np.nan)
+            self._tf_shares = counts / max(int((codes >= 0).sum()), 1)
         lc = codes[left]
-        return np.where(lc >= 0, share[np.maximum(lc, 0)], np.nan)
+        return np.where(lc >= 0, self._tf_shares[np.maximum(lc, 0)], np.nan)
 
 
 def comparison_indexes(records: EncodedRecords, comparisons: Sequence[Comparison]
