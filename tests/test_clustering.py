@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import golden as gd
 from golden import ConfigError, DataWarning, SchemaError
+from golden import comparisons as cmp
 
 
 def pairs(edges: list[tuple[int, int, float]]) -> pd.DataFrame:
@@ -92,3 +93,21 @@ def test_pair_order_and_direction_never_change_clusters(edges, seed) -> None:
     got = gd.cluster_pairs(shuffled, records.sample(frac=1, random_state=seed), min_density=0.5)
     assert got.sort_values("unique_id")["entity_id"].tolist() == \
         expected.sort_values("unique_id")["entity_id"].tolist()
+
+
+def test_repeated_records_are_refused_not_merged() -> None:
+    records = pd.DataFrame({"unique_id": [1, 2, 2, 3]})
+    with pytest.raises(SchemaError, match="2 rows repeat a unique_id"):
+        gd.cluster_pairs(pairs([(1, 2, 0.9)]), records)
+    people = gd.datasets.make_people(200, random_state=3)
+    linker = gd.Linker([cmp.name("first_name")], gd.block_on("surname"), random_state=0)
+    scored = linker.fit_predict(people)
+    twice = pd.concat([people, people.head(2)], ignore_index=True)
+    with pytest.raises(SchemaError, match="repeat a unique_id"):
+        linker.cluster(scored, twice)
+    sources = pd.DataFrame({"source": ["a", "b", "a"], "unique_id": [1, 1, 1]})
+    linked = pd.DataFrame({"source_l": ["a"], "unique_id_l": [1], "source_r": ["b"],
+                           "unique_id_r": [1], "match_probability": [0.9]})
+    with pytest.raises(SchemaError, match="repeat a source and unique_id"):
+        gd.cluster_pairs(linked, sources)
+    assert len(gd.cluster_pairs(linked, sources.head(2))) == 2  # one id in two sources

@@ -174,16 +174,26 @@ def _node_codes(pairs: pd.DataFrame, records: pd.DataFrame | None
             raise SchemaError(f"records: columns {missing} are missing")
         ends.insert(0, records[keys])
     stacked = pd.concat(ends, ignore_index=True)
-    codes = np.zeros(len(stacked), dtype=np.int64)
-    for key in keys:
-        codes = codes * (len(stacked) + 1) + _sorting_codes(stacked[key])
-    codes, sort_key = pd.factorize(codes)
-    first = np.empty(len(sort_key), dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(codes))[::-1]
-    nodes = stacked.iloc[first].reset_index(drop=True)
+    rank = _sorting_codes(stacked[keys[0]])
+    for key in keys[1:]:
+        rank = pd.factorize(rank * (len(stacked) + 1) + _sorting_codes(stacked[key]),
+                            sort=True)[0]
+    rank[rank < 0] = rank.max(initial=-1) + 1  # a null id sorts last
+    # nodes numbered in order of first appearance: the records' own order first
+    first = np.empty(int(rank.max(initial=-1)) + 1, dtype=np.int64)
+    first[rank[::-1]] = np.arange(len(rank) - 1, -1, -1)
+    sort_key = np.argsort(first)  # per node, its rank
+    node_of_rank = np.empty(len(sort_key), dtype=np.int64)
+    node_of_rank[sort_key] = np.arange(len(sort_key))
+    codes = node_of_rank[rank]
+    if records is not None and len(records) and codes[:len(records)].max() != len(records) - 1:
+        repeated = records.loc[records.duplicated(keys, keep=False), keys]
+        raise SchemaError(f"records: {len(repeated)} rows repeat a {' and '.join(keys)}, e.g. "
+                          f"{repeated.head(3).to_dict('records')}; give each record once")
+    nodes = stacked.iloc[first[sort_key]].reset_index(drop=True)
     n_pairs = len(pairs)
     end_codes = codes[len(stacked) - 2 * n_pairs:]
-    return nodes, end_codes[:n_pairs], end_codes[n_pairs:], np.asarray(sort_key)
+    return nodes, end_codes[:n_pairs], end_codes[n_pairs:], sort_key
 
 
 def _sorting_codes(values: pd.Series) -> np.ndarray:

@@ -547,8 +547,8 @@ class Linker(Estimator):
         ids = None
         if records is not None:
             data = prepare_records(records, unique_id=self.unique_id, source=self.source,
-                                   link_type=self.link_type, columns=[])
-            ids = _id_frame(data)
+                                   link_type=self.link_type, columns=[], check_repeats=False)
+            ids = _id_frame(data)  # cluster_pairs refuses repeated ids
         return _clustering.cluster_pairs(pairs, ids, threshold=threshold,
                                          min_density=min_density, one_to_one=one_to_one)
 

@@ -214,11 +214,13 @@ def prepare_records(
     source: str | None,
     link_type: str,
     columns: Iterable[str],
+    check_repeats: bool = True,
 ) -> Records:
     """Validate ``data`` and wrap it as ``Records``; report every problem at once.
 
     ``data`` is one DataFrame, a list of DataFrames (one per source) or a mapping of
-    source name to DataFrame.
+    source name to DataFrame. ``check_repeats=False`` leaves repeated ids to a caller that
+    finds them on its own way (clustering numbers every id anyway).
 
     Examples
     --------
@@ -234,7 +236,7 @@ def prepare_records(
     """
     frame, source = _combine_sources(data, source)
     needed = [unique_id, *([source] if source else []), *columns]
-    problems = _schema_problems(frame, needed, unique_id, source)
+    problems = _schema_problems(frame, needed, unique_id, source, check_repeats)
     if problems:
         raise SchemaError(problems)
     if link_type in ("link", "link_and_dedupe") and (
@@ -270,7 +272,8 @@ def _combine_sources(data: RecordsInput, source: str | None) -> tuple[pd.DataFra
 
 
 def _schema_problems(
-    frame: pd.DataFrame, needed: list[str], unique_id: str, source: str | None
+    frame: pd.DataFrame, needed: list[str], unique_id: str, source: str | None,
+    check_repeats: bool = True,
 ) -> list[str]:
     present = [str(c) for c in frame.columns]
     problems = []
@@ -285,18 +288,19 @@ def _schema_problems(
     if frame.empty:
         problems.append("the input has no rows: pass at least one record")
     if unique_id in frame.columns and not frame.empty:
-        problems.extend(_id_problems(frame, unique_id, source))
+        problems.extend(_id_problems(frame, unique_id, source, check_repeats))
     return problems
 
 
-def _id_problems(frame: pd.DataFrame, unique_id: str, source: str | None) -> list[str]:
+def _id_problems(frame: pd.DataFrame, unique_id: str, source: str | None,
+                 check_repeats: bool = True) -> list[str]:
     ids = frame[unique_id]
     problems = []
     n_null = int(ids.isna().sum())
     if n_null:
         problems.append(f"unique id column {unique_id!r} has {n_null} null value(s); every "
                         "record needs an id")
-    if ids.is_unique:  # the usual case, and unique overall is unique within each source
+    if not check_repeats or ids.is_unique:  # unique overall is unique within each source
         return problems
     keys = [unique_id] if source is None or source not in frame.columns else [source, unique_id]
     duplicated = frame.duplicated(subset=keys, keep=False) & ids.notna()
