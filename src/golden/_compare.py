@@ -39,10 +39,15 @@ class ComparisonIndex:
         self.comparison = comparison
         encodings = [records.encode(e) for e in comparison.inputs]
         shifted = [e.codes.astype(np.int64) + 1 for e in encodings]  # 0 = null
-        combined = shifted[0]
-        for codes in shifted[1:]:
-            combined = combined * (int(codes.max(initial=0)) + 1) + codes
-        self.codes, first_rows = _factorize_with_first(combined)
+        if len(shifted) == 1:  # one input's codes are dense already: nothing to hash
+            self.codes = shifted[0].astype(np.int32)
+            first_rows = np.zeros(len(encodings[0].values) + 1, dtype=np.int64)
+            first_rows[self.codes[::-1]] = np.arange(records.n - 1, -1, -1)
+        else:
+            combined = shifted[0]
+            for codes in shifted[1:]:
+                combined = combined * (int(codes.max(initial=0)) + 1) + codes
+            self.codes, first_rows = _factorize_with_first(combined)
         self.null = np.zeros(records.n, dtype=bool)
         for i in comparison.null_inputs:
             self.null |= encodings[i].codes < 0
