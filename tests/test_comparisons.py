@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import golden as gd
 from golden import ConfigError
@@ -242,3 +244,37 @@ def test_gammas_of_a_few_records_equal_those_among_many(per_chunk: int) -> None:
         n = len(chunk) // 2
         got = gammas(people.iloc[held], position[:n], position[n:])
         np.testing.assert_array_equal(got, expected[start:start + per_chunk])
+
+
+@st.composite
+def _typo_pairs(draw: st.DrawFn) -> tuple[str | None, str | None]:
+    """A value and another, often one edit away (swap, substitution, insertion, deletion)."""
+    text = draw(st.text(alphabet="ab1-é", min_size=1, max_size=6) | st.none())
+    if text is None or draw(st.booleans()):
+        return text, draw(st.text(alphabet="ab1-é", min_size=1, max_size=6) | st.none())
+    i = draw(st.integers(0, len(text) - 1))
+    edit = draw(st.sampled_from(["swap", "substitute", "insert", "delete"]))
+    if edit == "swap" and i + 1 < len(text):
+        return text, text[:i] + text[i + 1] + text[i] + text[i + 2:]
+    if edit == "substitute":
+        return text, text[:i] + draw(st.sampled_from("ab1-é")) + text[i + 1:]
+    if edit == "insert":
+        return text, text[:i] + draw(st.sampled_from("ab1-é")) + text[i:]
+    return text, (text[:i] + text[i + 1:]) or None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_typo_pairs(), min_size=1, max_size=30))
+def test_typo_levels_equal_rapidfuzz_edit_distances(pairs: list) -> None:
+    from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
+
+    left = [a for a, _ in pairs]
+    right = [b for _, b in pairs]
+    for metric, scorer in (("levenshtein", Levenshtein.distance),
+                           ("damerau_levenshtein", DamerauLevenshtein.distance)):
+        comparison = cmp.Comparison("x", ("x",), (cmp.Similarity(metric, 0),
+                                                  cmp.Similarity(metric, 1)))
+        expected = [-1 if a is None or b is None
+                    else 2 if scorer(a, b) == 0 else 1 if scorer(a, b) == 1 else 0
+                    for a, b in pairs]
+        assert gammas(comparison, left, right) == expected, metric

@@ -59,7 +59,7 @@ class ComparisonIndex:
                         for e, codes in zip(encodings, value_codes, strict=True)]
         self._present = [codes >= 0 for codes in value_codes]
         # Per-value transforms shared by every batch of pairs; value codes are known already.
-        self._per_value: dict[tuple[Any, ...], np.ndarray] = {
+        self._per_value: dict[tuple[Any, ...], Any] = {
             ("code", i): codes for i, codes in enumerate(value_codes)}
         self._tf_codes = encodings[0].codes
         self.term_values = np.asarray(encodings[0].values, dtype=object)

@@ -44,7 +44,7 @@ class ValuePairs:
 
     def __init__(self, values: list[np.ndarray], present: list[np.ndarray],
                  left_codes: np.ndarray, right_codes: np.ndarray,
-                 per_value_cache: dict[tuple[Any, ...], np.ndarray] | None = None) -> None:
+                 per_value_cache: dict[tuple[Any, ...], Any] | None = None) -> None:
         self._values, self._present = values, present
         self._left_codes, self._right_codes = left_codes, right_codes
         self._cache: dict[tuple[Any, ...], Any] = {}
@@ -80,10 +80,21 @@ class ValuePairs:
                   ) -> tuple[np.ndarray, np.ndarray]:
         """``transform`` of input ``i``'s distinct values (computed once, and kept in the
         shared per-value cache), for the left and the right value of each pair."""
-        if (key, i) not in self._per_value:
-            self._per_value[(key, i)] = np.asarray(transform(self._values[i]))
-        per_value = self._per_value[(key, i)]
+        per_value = self.per_value_table((key, i), i,
+                                         lambda values: np.asarray(transform(values)))
         return per_value[self._left_codes], per_value[self._right_codes]
+
+    def per_value_table(self, key: tuple[Any, ...], i: int,
+                        transform: Callable[[np.ndarray], Any]) -> Any:
+        """``transform`` of input ``i``'s distinct values as a whole, computed once and kept
+        in the shared per-value cache under ``key``; index it with ``codes``."""
+        if key not in self._per_value:
+            self._per_value[key] = transform(self._values[i])
+        return self._per_value[key]
+
+    def codes(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The left and the right value codes of the pairs selected by ``mask``."""
+        return self._left_codes[mask], self._right_codes[mask]
 
     def cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
         if key not in self._cache:
@@ -208,6 +219,10 @@ class Similarity(Level):
         return f"{self.metric} {op} {self.threshold}"
 
     def evaluate(self, values: ValuePairs) -> np.ndarray:
+        if self.metric in DISTANCES and self.threshold <= 1:  # typos: the common case
+            edits = values.cached(("edits up to 2", self.metric, self.input),
+                                  lambda: _edits_up_to_two(values, self.metric, self.input))
+            return edits <= self.threshold
         score = values.cached(("similarity", self.metric, self.input),
                               lambda: _similarity(values, self.metric, self.input))
         if self.metric in DISTANCES:
@@ -454,6 +469,58 @@ def _similarity(values: ValuePairs, metric: str, i: int) -> np.ndarray:
         workers = -1 if len(left) >= THREADED_PAIRS else 1  # threads cost more for a few
         out[present] = process.cpdist(left, right, scorer=scorer, workers=workers)
     return out
+
+
+def _edits_up_to_two(values: ValuePairs, metric: str, i: int) -> np.ndarray:
+    """The edit distance capped at 2 (0, 1, or 2 for "two or more"; 2 where a value is
+    missing). Values of equal length differ by one edit exactly when one character
+    differs, or (Damerau) two adjacent characters are swapped: compared in numpy, a
+    character per column; other pairs one character apart in length go to rapidfuzz.
+
+    Examples
+    --------
+    >>> pairs = ValuePairs([np.array(["1980-01-02", "1980-01-20", "1908-01-02", "1980-1-2"],
+    ...                              dtype=object)], [np.ones(4, dtype=bool)],
+    ...                    np.zeros(4, dtype=np.int64), np.arange(4))
+    >>> _edits_up_to_two(pairs, "damerau_levenshtein", 0).tolist()  # two swaps of digits
+    [0, 1, 1, 2]
+    >>> _edits_up_to_two(pairs, "levenshtein", 0).tolist()
+    [0, 2, 2, 2]
+    """
+    present = values.both_present(i)
+    out = np.full(values.size, 2, dtype=np.int8)
+    if not present.any():
+        return out
+    chars, lengths = values.per_value_table(("characters", i), i, _characters)
+    left, right = values.codes(present)
+    same_length = lengths[left] == lengths[right]
+    lc, rc = chars[left[same_length]], chars[right[same_length]]
+    differ = lc != rc
+    n_differ = differ.sum(axis=1)
+    edits = np.minimum(n_differ, 2).astype(np.int8)
+    if metric == "damerau_levenshtein":
+        swapped = (differ[:, :-1] & differ[:, 1:] & (lc[:, :-1] == rc[:, 1:])
+                   & (lc[:, 1:] == rc[:, :-1])).any(axis=1)
+        edits[(n_differ == 2) & swapped] = 1
+    rows = np.flatnonzero(present)
+    out[rows[same_length]] = edits
+    one_apart = np.abs(lengths[left] - lengths[right]) == 1
+    if one_apart.any():
+        scorer = DISTANCES[metric]
+        pairs_left = _as_text(values.left(i)[rows[one_apart]])
+        pairs_right = _as_text(values.right(i)[rows[one_apart]])
+        out[rows[one_apart]] = process.cpdist(pairs_left, pairs_right, scorer=scorer,
+                                              score_cutoff=1, dtype=np.int8)
+    return out
+
+
+def _characters(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's characters as a row of code points (zero-padded), and its length."""
+    texts = _as_text(np.array([v if v is not None else "" for v in values], dtype=object))
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    width = int(lengths.max(initial=0)) or 1
+    chars = np.array(texts, dtype=f"<U{width}").view(np.uint32).reshape(len(texts), width)
+    return chars, lengths
 
 
 THREADED_PAIRS = 2_000
