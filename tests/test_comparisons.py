@@ -278,3 +278,15 @@ def test_typo_levels_equal_rapidfuzz_edit_distances(pairs: list) -> None:
                     else 2 if scorer(a, b) == 0 else 1 if scorer(a, b) == 1 else 0
                     for a, b in pairs]
         assert gammas(comparison, left, right) == expected, metric
+
+
+def test_typo_levels_on_long_text_equal_rapidfuzz() -> None:
+    base = "Flat 12, 148 Saint Bartholomew's Road, Little Snoring"  # longer than 32 characters
+    left = [base, base, base, base, "short"]
+    right = [base, base.replace("Road", "Raod"), base.replace("148", "149"),
+             base.replace("Road", "Rd"), "shrot"]
+    for metric, expected in (("damerau_levenshtein", [2, 1, 1, 0, 1]),
+                             ("levenshtein", [2, 0, 1, 0, 0])):
+        comparison = cmp.Comparison("x", ("x",), (cmp.Similarity(metric, 0),
+                                                  cmp.Similarity(metric, 1)))
+        assert gammas(comparison, left, right) == expected, metric

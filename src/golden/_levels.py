@@ -493,6 +493,10 @@ def _edits_up_to_two(values: ValuePairs, metric: str, i: int) -> np.ndarray:
         return out
     chars, lengths = values.per_value_table(("characters", i), i, _characters)
     left, right = values.codes(present)
+    rows = np.flatnonzero(present)
+    if chars is None:  # long text: a row of characters per pair would cost too much memory
+        out[rows] = _edit_distances(values, metric, i, rows)
+        return out
     same_length = lengths[left] == lengths[right]
     lc, rc = chars[left[same_length]], chars[right[same_length]]
     differ = lc != rc
@@ -502,23 +506,31 @@ def _edits_up_to_two(values: ValuePairs, metric: str, i: int) -> np.ndarray:
         swapped = (differ[:, :-1] & differ[:, 1:] & (lc[:, :-1] == rc[:, 1:])
                    & (lc[:, 1:] == rc[:, :-1])).any(axis=1)
         edits[(n_differ == 2) & swapped] = 1
-    rows = np.flatnonzero(present)
     out[rows[same_length]] = edits
     one_apart = np.abs(lengths[left] - lengths[right]) == 1
     if one_apart.any():
-        scorer = DISTANCES[metric]
-        pairs_left = _as_text(values.left(i)[rows[one_apart]])
-        pairs_right = _as_text(values.right(i)[rows[one_apart]])
-        out[rows[one_apart]] = process.cpdist(pairs_left, pairs_right, scorer=scorer,
-                                              score_cutoff=1, dtype=np.int8)
+        out[rows[one_apart]] = _edit_distances(values, metric, i, rows[one_apart])
     return out
 
 
-def _characters(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each value's characters as a row of code points (zero-padded), and its length."""
+def _edit_distances(values: ValuePairs, metric: str, i: int, rows: np.ndarray) -> np.ndarray:
+    """rapidfuzz's edit distance of the given pairs, capped at 2."""
+    return process.cpdist(_as_text(values.left(i)[rows]), _as_text(values.right(i)[rows]),
+                          scorer=DISTANCES[metric], score_cutoff=1, dtype=np.int8,
+                          workers=-1 if len(rows) >= THREADED_PAIRS else 1)
+
+
+MAX_CHARACTER_COLUMNS = 32  # longer values are left to rapidfuzz
+
+
+def _characters(values: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+    """Each value's characters as a row of code points (zero-padded), and its length;
+    None instead of the rows when a value is longer than ``MAX_CHARACTER_COLUMNS``."""
     texts = _as_text(np.array([v if v is not None else "" for v in values], dtype=object))
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     width = int(lengths.max(initial=0)) or 1
+    if width > MAX_CHARACTER_COLUMNS:
+        return None, lengths
     chars = np.array(texts, dtype=f"<U{width}").view(np.uint32).reshape(len(texts), width)
     return chars, lengths
 
