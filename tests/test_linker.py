@@ -233,3 +233,16 @@ def test_too_many_pairs_are_refused_before_any_pair_is_drawn_or_compared(monkeyp
         linker.fit(people)
     with pytest.raises(ConfigError, match="rule 'country' alone gives"):
         linker.fit_predict(people)
+
+
+def test_progress_bars_name_each_long_stage_and_stay_off_when_asked(capsys) -> None:
+    people = gd.datasets.make_people(2_000, random_state=4)
+    config = dict(comparisons=[cmp.name("first_name"), cmp.date_of_birth("dob")],
+                  blocking=[gd.block_on("surname"), gd.block_on("dob")],
+                  training_blocking=[gd.block_on("postcode")], random_state=0)
+    gd.Linker(**config, progress=True).fit_predict(people)
+    shown = capsys.readouterr().err
+    for stage in ("preparing", "blocking", "comparing", "training"):
+        assert stage in shown, stage
+    gd.Linker(**config, progress=False).fit_predict(people)
+    assert capsys.readouterr().err == ""

@@ -274,7 +274,7 @@ class Linker(Estimator):
         """Learn the parameters in this process; return what scoring the candidates again
         would need."""
         data.encode_all(_encoded(comparisons, blocking, self.training_blocking,
-                                 self.deterministic_rules))
+                                 self.deterministic_rules), self.progress)
         training = LocalTrainingPairs(data, comparisons, self.link_type, blocking,
                                       self.max_pairs, self.progress)
         self._learn(training, comparisons, blocking, labels)
@@ -401,7 +401,8 @@ class Linker(Estimator):
             return engine.predict(self, records, threshold, threshold_weight, pairs)
         comparisons, blocking = self.comparisons_, self.blocking_
         data = self._records(records, comparisons, blocking)
-        data.encode_all(_encoded(comparisons, blocking if pairs is None else None))
+        data.encode_all(_encoded(comparisons, blocking if pairs is None else None),
+                        self.progress)
         indexes = comparison_indexes(data, comparisons)
         if pairs is None:
             found = candidate_pairs(data, blocking, self.link_type, self.max_pairs,

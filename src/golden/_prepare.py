@@ -17,7 +17,8 @@ import pandas as pd
 
 from golden._errors import ConfigError, DataWarning, SchemaError
 from golden._expressions import Expr, expand
-from golden._parallel import PARALLEL_WORK, thread_map
+from golden._parallel import PARALLEL_WORK, thread_map, thread_results
+from golden._progress import progress
 
 LINK_TYPES = ("dedupe", "link", "link_and_dedupe")
 DEFAULT_SOURCE = "source_dataset"
@@ -182,7 +183,7 @@ class Records:
             self._values[expr] = expand(*reversed(self._normalised(expr)))
         return self._values[expr]
 
-    def encode_all(self, exprs: Iterable[Expr]) -> None:
+    def encode_all(self, exprs: Iterable[Expr], show_progress: bool | None = False) -> None:
         """Encode several expressions ahead of use, on threads: first each input column's
         distinct values, then one column's expressions per thread (in turn, so each reuses
         its parent's values), the largest work first. PyArrow's string kernels and the hash
@@ -194,7 +195,10 @@ class Records:
         thread_map(self._distinct, by_column, n_jobs=n_jobs)
         work = sorted(by_column.values(), reverse=True,
                       key=lambda column: len(column) * len(self._distinct(column[0].column)[1]))
-        thread_map(lambda column: [self.encode(expr) for expr in column], work, n_jobs=n_jobs)
+        done = thread_results(lambda column: [self.encode(expr) for expr in column], work,
+                              n_jobs=n_jobs)
+        for _ in progress(done, "preparing", show_progress, total=len(work)):
+            pass
 
     def encode(self, expr: Expr) -> Encoded:
         """Integer codes of the expression's values (cached); nulls are -1."""
