@@ -82,8 +82,7 @@ OTHER = "other"
 LISTED = ("random_patterns", "rule_patterns", "candidate_pairs", "Linker._gammas",
           "gamma_matrix", "fit_em", "fit_session_m", "expectation_maximisation",
           "Records.values", "Records._normalised", "Records.encode", "Records.encode_all",
-          "comparison_indexes",
-          "score_pairs", "_pairs_frame", "cluster_pairs")
+          "comparison_indexes", "score_pairs", "_pairs_frame", "cluster_pairs")
 
 Key = tuple[str, int, str]
 

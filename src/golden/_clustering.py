@@ -23,7 +23,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from golden._errors import ConfigError, DataWarning, SchemaError
-from golden._pairs import group_starts
+from golden._pairs import first_positions, group_starts
 
 LARGE_CLUSTER = 100
 DEFAULT_MIN_DENSITY = 0.5
@@ -180,8 +180,7 @@ def _node_codes(pairs: pd.DataFrame, records: pd.DataFrame | None
                             sort=True)[0]
     rank[rank < 0] = rank.max(initial=-1) + 1  # a null id sorts last
     # nodes numbered in order of first appearance: the records' own order first
-    first = np.empty(int(rank.max(initial=-1)) + 1, dtype=np.int64)
-    first[rank[::-1]] = np.arange(len(rank) - 1, -1, -1)
+    first = first_positions(rank, int(rank.max(initial=-1)) + 1)
     sort_key = np.argsort(first)  # per node, its rank
     node_of_rank = np.empty(len(sort_key), dtype=np.int64)
     node_of_rank[sort_key] = np.arange(len(sort_key))

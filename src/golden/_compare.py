@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from golden._levels import ValuePairs
+from golden._pairs import first_positions
 from golden._parallel import PARALLEL_WORK, thread_map, thread_results
 from golden._progress import progress
 
@@ -41,8 +42,9 @@ class ComparisonIndex:
         shifted = [e.codes.astype(np.int64) + 1 for e in encodings]  # 0 = null
         if len(shifted) == 1:  # one input's codes are dense already: nothing to hash
             self.codes = shifted[0].astype(np.int32)
-            first_rows = np.zeros(len(encodings[0].values) + 1, dtype=np.int64)
-            first_rows[self.codes[::-1]] = np.arange(records.n - 1, -1, -1)
+            # code 0 (null) may not occur; no pair then reads its row
+            first_rows = np.maximum(first_positions(self.codes, len(encodings[0].values) + 1),
+                                    0)
         else:
             combined = shifted[0]
             for codes in shifted[1:]:
@@ -185,10 +187,7 @@ def _factorize_with_first(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             listed.append(code)
         return np.array(listed, dtype=np.int32), np.array(rows, dtype=np.int64)
     codes, uniques = _factorize(keys)
-    first = np.full(len(uniques), -1, dtype=np.int64)
-    order = np.arange(len(keys))[::-1]
-    first[codes[::-1]] = order
-    return codes.astype(np.int32), first
+    return codes.astype(np.int32), first_positions(codes, len(uniques))
 
 
 def _values_of(values: np.ndarray, codes: np.ndarray) -> np.ndarray:

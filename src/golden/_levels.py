@@ -463,11 +463,9 @@ def _similarity(values: ValuePairs, metric: str, i: int) -> np.ndarray:
     if metric == "jaccard":
         out[present] = _jaccard(values.left(i)[present], values.right(i)[present])
         return out
-    scorer = SIMILARITIES.get(metric) or DISTANCES[metric]
-    left, right = _as_text(values.left(i)[present]), _as_text(values.right(i)[present])
-    if len(left):
-        workers = -1 if len(left) >= THREADED_PAIRS else 1  # threads cost more for a few
-        out[present] = process.cpdist(left, right, scorer=scorer, workers=workers)
+    if present.any():
+        out[present] = _scores(values, i, np.flatnonzero(present),
+                               SIMILARITIES.get(metric) or DISTANCES[metric])
     return out
 
 
@@ -495,7 +493,7 @@ def _edits_up_to_two(values: ValuePairs, metric: str, i: int) -> np.ndarray:
     left, right = values.codes(present)
     rows = np.flatnonzero(present)
     if chars is None:  # long text: a row of characters per pair would cost too much memory
-        out[rows] = _edit_distances(values, metric, i, rows)
+        out[rows] = _scores(values, i, rows, DISTANCES[metric], score_cutoff=1, dtype=np.int8)
         return out
     same_length = lengths[left] == lengths[right]
     lc, rc = chars[left[same_length]], chars[right[same_length]]
@@ -509,15 +507,18 @@ def _edits_up_to_two(values: ValuePairs, metric: str, i: int) -> np.ndarray:
     out[rows[same_length]] = edits
     one_apart = np.abs(lengths[left] - lengths[right]) == 1
     if one_apart.any():
-        out[rows[one_apart]] = _edit_distances(values, metric, i, rows[one_apart])
+        out[rows[one_apart]] = _scores(values, i, rows[one_apart], DISTANCES[metric],
+                                       score_cutoff=1, dtype=np.int8)  # 2 for "two or more"
     return out
 
 
-def _edit_distances(values: ValuePairs, metric: str, i: int, rows: np.ndarray) -> np.ndarray:
-    """rapidfuzz's edit distance of the given pairs, capped at 2."""
+def _scores(values: ValuePairs, i: int, rows: np.ndarray, scorer: Any, **options: Any
+            ) -> np.ndarray:
+    """rapidfuzz's ``scorer`` on input ``i`` of the given pairs (on threads when there are
+    enough pairs to pay for them)."""
+    workers = -1 if len(rows) >= THREADED_PAIRS else 1
     return process.cpdist(_as_text(values.left(i)[rows]), _as_text(values.right(i)[rows]),
-                          scorer=DISTANCES[metric], score_cutoff=1, dtype=np.int8,
-                          workers=-1 if len(rows) >= THREADED_PAIRS else 1)
+                          scorer=scorer, workers=workers, **options)
 
 
 MAX_CHARACTER_COLUMNS = 32  # longer values are left to rapidfuzz

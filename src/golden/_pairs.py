@@ -16,6 +16,20 @@ def group_starts(sorted_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, sizes
 
 
+def first_positions(codes: np.ndarray, size: int) -> np.ndarray:
+    """The position of each code's first occurrence in ``codes`` (codes 0..size-1); -1 for
+    a code that does not occur.
+
+    Examples
+    --------
+    >>> first_positions(np.array([2, 0, 2, 0]), 4).tolist()
+    [1, -1, 0, -1]
+    """
+    first = np.full(size, -1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    return first
+
+
 def sort_by_group(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Row numbers of non-null codes sorted by code, and the sorted codes."""
     rows = np.flatnonzero(codes >= 0)
