@@ -10,7 +10,8 @@ Modes:
 * ``households``: raw records → ``Linker`` (golden's demo configuration) ``fit_predict`` +
   ``cluster`` → golden records → ``HouseholdGrouper.fit_transform``, then (not timed)
   household and person accuracy against the truth, the household accuracy of the same
-  grouping given the true people as entities, and the ceiling (``household_ceiling``).
+  grouping given the true people as entities, the ceiling (``household_ceiling``), and the
+  missed household pairs by cause (``household_misses``).
 
 The data are read and the libraries imported before the timed region. The child prints
 one JSON line (the last line of its stdout) with wall time, CPU time and peak RSS (of the
@@ -180,25 +181,24 @@ def run_households(people: pd.DataFrame) -> dict[str, Any]:
     people_as_entities = true_entities(people)
     true_homes = gd.HouseholdGrouper(reference_date=REFERENCE_DATE).fit_transform(
         builder().build(records, people_as_entities).records)
+    placeable = placeable_people(people)
     return {**report, "n_pairs": len(pairs), "n_entities": len(golden.records),
             "n_households": len(homes.households),
             "n_true_households": int(people["household_id"].nunique()),
             "household": household, "person": person,
             "household_true_people": gd.evaluate.household_metrics(
                 true_homes.members, people_as_entities, by_id["household_id"]),
-            "household_ceiling": household_ceiling(people)}
+            "household_ceiling": household_ceiling(people, placeable),
+            "household_misses": household_misses(people, clusters, homes.members, placeable),
+            "household_misses_true_people": household_misses(
+                people, people_as_entities, true_homes.members, placeable)}
 
 
-def household_ceiling(people: pd.DataFrame) -> dict[str, Any]:
-    """How much of the household truth the records reveal at all.
-
-    A person is *placeable* when one of their records has a street or a postcode, or
-    shares a phone number or an e-mail address (normalised as the household stage does)
-    with another member of their household; nothing but a surname could place anyone
-    else. The oracle puts every placeable person in their true household and each of the
-    others in a household of their own: its pairwise recall over records (its precision
-    is 1) bounds what any grouping of these records can recover.
-    """
+def placeable_people(people: pd.DataFrame) -> set[Any]:
+    """The people the records can place at all: one of their records has a street or a
+    postcode, or shares a phone number or an e-mail address (normalised as the household
+    stage does) with another member of their household. Nothing but a surname could place
+    anyone else."""
     import golden as gd
 
     person = people["person_id"]
@@ -209,13 +209,61 @@ def household_ceiling(people: pd.DataFrame) -> dict[str, Any]:
                              "household": people["household_id"]}).dropna()
         holders = held.groupby(["contact", "household"])["person"].transform("nunique")
         placeable.update(held.loc[holders > 1, "person"])
+    return placeable
+
+
+def household_ceiling(people: pd.DataFrame, placeable: set[Any]) -> dict[str, Any]:
+    """How much of the household truth the records reveal at all.
+
+    The oracle puts every placeable person (``placeable_people``) in their true household
+    and each of the others in a household of their own: its pairwise recall over records
+    (its precision is 1) bounds what any grouping of these records can recover.
+    """
+    import golden as gd
+
+    person = people["person_id"]
     oracle = people["household_id"].astype(str).where(person.isin(placeable),
                                                       "alone " + person.astype(str))
     scores = gd.evaluate.cluster_metrics(
         pd.DataFrame({"unique_id": people["unique_id"], "entity_id": oracle}),
         people.set_index("unique_id")["household_id"])
-    return {"n_people": len(located), "n_unplaceable": len(located) - len(placeable),
+    n_people = int(person.nunique())
+    return {"n_people": n_people, "n_unplaceable": n_people - len(placeable),
             **{k: scores[k] for k in ("pairwise_precision", "pairwise_recall", "pairwise_f1")}}
+
+
+MISS_CAUSES = ("unplaceable", "person split", "split-off part", "grouping")
+
+
+def household_misses(people: pd.DataFrame, clusters: pd.DataFrame, members: pd.DataFrame,
+                     placeable: set[Any]) -> dict[str, int]:
+    """The true household record pairs a grouping put in two households, each counted
+    under the first of ``MISS_CAUSES`` that explains it:
+
+    * ``unplaceable``: a record of a person ``placeable_people`` cannot place;
+    * ``person split``: two records of one person in two entities;
+    * ``split-off part``: a record in an entity other than its person's largest one (a
+      fragment the person linker did not join, with an old address or none);
+    * ``grouping``: two records in their people's main entities, grouped apart.
+    """
+    frame = people[["unique_id", "person_id", "household_id"]].merge(clusters, on="unique_id")
+    frame["home"] = frame["entity_id"].map(members.set_index("entity_id")["household_id"])
+    largest = (frame.groupby(["person_id", "entity_id"]).size().rename("n").reset_index()
+               .sort_values(["person_id", "n"], ascending=[True, False])
+               .drop_duplicates("person_id").set_index("person_id")["entity_id"])
+    frame["fragment"] = frame["entity_id"] != frame["person_id"].map(largest)
+    frame["unplaceable"] = ~frame["person_id"].isin(placeable)
+    frame["row"] = range(len(frame))
+    pairs = frame.merge(frame, on="household_id", suffixes=("_l", "_r"))
+    pairs = pairs[pairs["row_l"] < pairs["row_r"]]
+    missed = pairs[pairs["home_l"] != pairs["home_r"]]
+    unplaceable = missed["unplaceable_l"] | missed["unplaceable_r"]
+    split = ~unplaceable & (missed["person_id_l"] == missed["person_id_r"])
+    fragment = ~unplaceable & ~split & (missed["fragment_l"] | missed["fragment_r"])
+    counts = dict(zip(MISS_CAUSES, (unplaceable, split, fragment,
+                                    ~unplaceable & ~split & ~fragment), strict=True))
+    return {"true_pairs": len(pairs), "missed": len(missed),
+            **{cause: int(mask.sum()) for cause, mask in counts.items()}}
 
 
 def write_records(out: Path, table: pd.DataFrame) -> None:
