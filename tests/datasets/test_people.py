@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import golden as gd
 from golden import ConfigError
 from golden.datasets import make_people
 
@@ -198,6 +199,18 @@ def test_generic_phone_is_shared_by_many_people(people: pd.DataFrame) -> None:
 def test_generic_email_is_shared_by_several_people(people: pd.DataFrame) -> None:
     email = people["email"].str.lower()
     assert people.loc[email == "noemail@example.com", "person_id"].nunique() >= 5
+
+
+def test_only_placeholders_are_shared_across_households(people: pd.DataFrame) -> None:
+    """A mailbox is one person's or one family's, also as Gmail reads it (dots ignored,
+    googlemail.com is gmail.com), including a person's address at another domain."""
+    mailbox = gd.col("email").email().evaluate(people)
+    holders = (pd.DataFrame({"mailbox": mailbox, "household": people["household_id"]})
+               .dropna().groupby("mailbox")["household"].nunique())
+    assert set(holders.index[holders > 1]) == {"noemail@example.com", "none@example.com",
+                                               "no.email@example.com"}
+    other_domain = mailbox.str.split("@").str[1].groupby(people["person_id"]).nunique()
+    assert (other_domain > 1).sum() > 100
 
 
 def test_records_of_a_person_vary(people: pd.DataFrame) -> None:

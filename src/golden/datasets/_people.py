@@ -104,6 +104,7 @@ _INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # letters used in the inward half of U
 
 _GENERIC_PHONE = "07000 000000"
 _GENERIC_EMAILS = ("noemail@example.com", "none@example.com", "no.email@example.com")
+_GMAIL_DOMAINS = ("gmail.com", "googlemail.com")  # one mailbox; dots in the user are ignored
 _PLACEHOLDER_DOB = np.datetime64("1900-01-01", "D").astype(np.int64)
 _UPDATED_FROM = np.datetime64("2015-01-01T00:00:00", "s").astype(np.int64)
 _UPDATED_TO = np.datetime64("2026-12-31T23:59:59", "s").astype(np.int64)
@@ -446,7 +447,9 @@ class _Population:
     mobile: np.ndarray  # national number without the 0, 0 when none
     landline: np.ndarray  # per household, 0 when none
     landline_area_digits: np.ndarray  # per household
-    email_local: pa.Array  # pool: people's own addresses, then households' family addresses
+    # pool: people's own addresses, households' family addresses, then each of those at
+    # another domain (its second half)
+    email_local: pa.Array
     email_domain: np.ndarray  # domain code of each pool entry
     email: np.ndarray  # per person, position in the pool, -1 when none
 
@@ -680,8 +683,10 @@ def _emails(
     """Pool of email local parts with domains, and each person's position in the pool.
 
     The pool holds one address per person followed by one family address per
-    household; addresses are made unique by appending a number. Children
-    often have no address of their own and use the family's or the head's.
+    household, then the same addresses at another domain (an old or second
+    account). No two entries share a mailbox: a number is appended where one
+    is taken. Children often have no address of their own and use the
+    family's or the head's.
     """
     n_people, n_households = first.size, households.size.size
     own = _own_email_locals(rng, vocab, first, surname, dob)
@@ -691,8 +696,9 @@ def _emails(
         s=vocab.surnames.key.take(surname[households.head]),
     )
     local = pa.concat_arrays([own, family])
-    domain = vocab.domains.draw(rng, len(local))
-    local = _unique_locals(local, vocab.domains.text.take(domain))
+    primary = vocab.domains.draw(rng, len(local))
+    domain = np.concatenate([primary, _other_domains(rng, vocab, primary)])
+    local = _unique_mailboxes(pa.concat_arrays([local, local]), vocab.domains.text.take(domain))
 
     household = households.of_person
     young = dob >= _year_start(np.array(2006))
@@ -727,12 +733,38 @@ def _own_email_locals(
     )
 
 
-def _unique_locals(local: pa.Array, domain: pa.Array) -> pa.Array:
-    """Append 1, 2, ... to local parts whose full address was already taken."""
-    email = _fill("{local}@{domain}", local=local, domain=domain)
-    repeat = _rank_within(pc.dictionary_encode(email).indices.to_numpy())
-    again = repeat > 0
-    return _apply(lambda v: _fill("{v}{n}", v=v, n=_text(repeat[again])), local, again)
+def _other_domains(rng: np.random.Generator, vocab: _Vocab, domain: np.ndarray) -> np.ndarray:
+    """A domain drawn for each entry, never the entry's own `domain`."""
+    other = vocab.domains.draw(rng, domain.size)
+    same = other == domain
+    while same.any():
+        other[same] = vocab.domains.draw(rng, int(same.sum()))
+        same = other == domain
+    return other
+
+
+def _unique_mailboxes(local: pa.Array, domain: pa.Array) -> pa.Array:
+    """Append 1, 2, ... to local parts whose mailbox an earlier entry already holds.
+
+    A mailbox is an address as its provider sees it: Gmail ignores dots in the local
+    part, and googlemail.com is gmail.com, so ``john.smith@gmail.com`` and
+    ``johnsmith@googlemail.com`` are one mailbox and one person's.
+    """
+    while True:
+        repeat = _rank_within(pc.dictionary_encode(_mailbox(local, domain)).indices.to_numpy())
+        again = repeat > 0
+        if not again.any():
+            return local
+        suffix = _text(repeat[again])
+        local = _apply(lambda v, n=suffix: _fill("{v}{n}", v=v, n=n), local, again)
+
+
+def _mailbox(local: pa.Array, domain: pa.Array) -> pa.Array:
+    """``user@domain`` in lower case, with Gmail's dots dropped and its two domains one."""
+    gmail = pc.is_in(domain, value_set=pa.array(_GMAIL_DOMAINS))
+    user = pc.if_else(gmail, pc.replace_substring(local, ".", ""), local)
+    domain = pc.if_else(gmail, pa.scalar(_GMAIL_DOMAINS[0]), domain)
+    return pc.utf8_lower(_fill("{user}@{domain}", user=user, domain=domain))
 
 
 # --- records ------------------------------------------------------------------------------------
@@ -1004,16 +1036,16 @@ def _email_column(
     person: np.ndarray,
     generic: np.ndarray,
 ) -> pa.Array:
-    """Each record's email: the person's, sometimes at another domain, or a placeholder."""
+    """Each record's email: the person's, sometimes their address at another domain, or a
+    placeholder."""
     pool = population.email[person]
     missing = pool < 0
-    domain = population.email_domain[np.maximum(pool, 0)]
     other = rng.random(person.size) < 0.06
-    domain = np.where(other, vocab.domains.draw(rng, person.size), domain)
+    pool = np.where(other & ~missing, pool + len(population.email_local) // 2, pool)
     email = _fill(
         "{local}@{domain}",
         local=population.email_local.take(pa.array(pool, mask=missing)),
-        domain=vocab.domains.text.take(domain),
+        domain=vocab.domains.text.take(population.email_domain[np.maximum(pool, 0)]),
     )
     placeholder = rng.random(person.size) < generic
     choice = rng.integers(len(_GENERIC_EMAILS), size=int(placeholder.sum()))
