@@ -6,6 +6,7 @@ import warnings
 
 import pytest
 
+import golden as gd
 from golden import demo
 
 
@@ -28,3 +29,12 @@ def test_main_parses_the_record_count(capsys) -> None:
         warnings.simplefilter("ignore")
         assert demo.main(["3000"]) == 0
     assert "3,000 customer records" in capsys.readouterr().out
+
+
+def test_the_demo_warns_of_no_unconverged_model(capsys) -> None:
+    """At its default size the demo's person and household models both converge: a user's
+    first run shows no ConvergenceWarning."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        demo.run()
+    assert not [w for w in caught if issubclass(w.category, gd.ConvergenceWarning)]

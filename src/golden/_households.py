@@ -44,6 +44,7 @@ _NO_UNIT = "-"  # no flat given, in a building where none is seen: a house
 _GENERATION_GAP = 16  # years between consecutive members' ages that mark a new generation
 _SEP = "|"
 _PLACEHOLDER_HOLDERS = 50  # a phone or e-mail held by more entities is a placeholder
+_EM_MAX_ITER = 300  # the household model's EM takes over 100 passes on some data
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,7 @@ class HouseholdGrouper(Estimator):
 
     def _linker(self) -> Linker:
         return Linker(self._comparisons(), self._blocking(), unique_id=self.entity_id,
-                      random_state=self.random_state, progress=False)
+                      max_iter=_EM_MAX_ITER, random_state=self.random_state, progress=False)
 
     def _households(self, entities: pd.DataFrame, evidence: pd.DataFrame, pairs: pd.DataFrame
                     ) -> Households:
