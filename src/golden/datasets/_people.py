@@ -755,8 +755,8 @@ def _unique_mailboxes(local: pa.Array, domain: pa.Array) -> pa.Array:
         again = repeat > 0
         if not again.any():
             return local
-        suffix = _text(repeat[again])
-        local = _apply(lambda v, n=suffix: _fill("{v}{n}", v=v, n=n), local, again)
+        local = _replace(local, again,
+                         _fill("{v}{n}", v=local.filter(again), n=_text(repeat[again])))
 
 
 def _mailbox(local: pa.Array, domain: pa.Array) -> pa.Array:
