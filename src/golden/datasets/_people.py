@@ -232,7 +232,10 @@ def make_people(
     Households share an address, usually a surname, sometimes a landline and
     sometimes a family email address. Several unrelated households may share
     a building (same street address, different flat number). A person with
-    several records sometimes has an older address on their earliest record.
+    several records sometimes has an older address on their earliest record,
+    and sometimes an address at another e-mail provider. An e-mail mailbox
+    belongs to one person or one family (as providers see it: Gmail ignores
+    dots), apart from the placeholders.
 
     Examples
     --------
