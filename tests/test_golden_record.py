@@ -391,6 +391,15 @@ def test_group_gaps_are_completed_from_an_agreeing_record_only() -> None:
     assert prov.loc["city", "rule"] == "most_recent"
 
 
+def test_a_postcode_written_without_its_space_still_agrees() -> None:
+    records = frame(street=[None, "12 Acacia Road"], city=["leeds", "Leeds"],
+                    postcode=["LS62QT", "LS6 2QT"], ts=["2025-01-01", "2020-01-01"])
+    result = build(records, [1, 1], groups=ADDRESS, rules={"address": sv.most_recent()},
+                   timestamp="ts")
+    assert result.records[["street", "postcode"]].iloc[0].tolist() == [
+        "12 Acacia Road", "LS62QT"]  # completed; the winner keeps its own spelling
+
+
 def test_completion_never_mixes_two_disagreeing_records() -> None:
     records = frame(street=[None, "1 A Road", "2 B Road"], city=[None, "Leeds", "York"],
                     postcode=["LS1 1AA", "LS1 1AA", "LS1 1AA"],

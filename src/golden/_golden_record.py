@@ -176,7 +176,7 @@ class _Context:
         return self._codes[key]
 
     def folded_codes(self, column: str) -> np.ndarray:
-        """Codes of one column's values after case, accent and space folding (cached)."""
+        """Codes of one column's values after case, accent and whitespace folding (cached)."""
         key = (f"column:{column}", None)
         if key not in self._codes:
             self._codes[key] = _folded_codes(self.records[column])
@@ -214,10 +214,11 @@ def _folded_codes(values: pd.Series) -> np.ndarray:
 
 
 def _folded(values: pd.Series) -> pd.Series:
-    """Text compared ignoring case, accents and spacing; other types unchanged."""
+    """Text compared ignoring case, accents and whitespace (``"LS6 2QT"`` is
+    ``"ls62qt"``); other types unchanged."""
     if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
         return values
-    return _per_value.run_steps(("lower", "strip_accents", "collapse_spaces"),
+    return _per_value.run_steps(("lower", "strip_accents", "remove_spaces"),
                                 _normalise._as_str(values))
 
 
@@ -604,7 +605,7 @@ def _compatible_filler(context: _Context, target: Target, candidates: Candidates
     """Per entity, the record completing the winner's missing group values (-1 if none).
 
     It must agree with the winner on every value both hold (after case, accent and
-    space folding), so the completed group still describes one address, not a mix.
+    whitespace folding), so the completed group still describes one address, not a mix.
     Among those, the record filling the most gaps wins, then the rule's order.
     """
     rows, entity = candidates.rows, candidates.entity

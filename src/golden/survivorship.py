@@ -130,7 +130,7 @@ def _check_normalise(value: object) -> None:
     if value is not None and not isinstance(value, Expr):
         raise ConfigError(
             f"normalise: got {value!r}, expected an expression such as "
-            "gd.col('email').lower(), or None for case, accent and space folding"
+            "gd.col('email').lower(), or None for case, accent and whitespace folding"
         )
 
 
@@ -180,7 +180,7 @@ class Earliest(Rule):
 class MostFrequent(Rule):
     """The value held by the most records of the entity, compared after ``normalise``.
 
-    Without ``normalise`` text is compared ignoring case, accents and extra spaces.
+    Without ``normalise`` text is compared ignoring case, accents and whitespace.
     The winning record's own spelling is kept.
     """
 
@@ -328,7 +328,7 @@ class AllValues(Rule):
     """Every distinct value of the entity, as a list (emails, phones, loyalty cards).
 
     Values are deduplicated after ``normalise`` (default: ignoring case, accents and
-    extra spaces) and ordered by ``order``: ``"frequency"`` (held by the most records
+    whitespace) and ordered by ``order``: ``"frequency"`` (held by the most records
     first), ``"recent"`` (most recently seen first) or ``"first"`` (input order).
     """
 
@@ -400,7 +400,7 @@ def most_frequent(normalise: Expr | None = None) -> MostFrequent:
     ----------
     normalise : Expr, optional
         How values are compared, e.g. ``gd.col("phone").phone()``. Default: text
-        ignoring case, accents and extra spaces; other types as they are.
+        ignoring case, accents and whitespace; other types as they are.
 
     Examples
     --------
