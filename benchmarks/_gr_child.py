@@ -10,8 +10,9 @@ Modes:
 * ``households``: raw records → ``Linker`` (golden's demo configuration) ``fit_predict`` +
   ``cluster`` → golden records → ``HouseholdGrouper.fit_transform``, then (not timed)
   household and person accuracy against the truth, the household accuracy of the same
-  grouping given the true people as entities, the ceiling (``household_ceiling``), and the
-  missed household pairs by cause (``household_misses``).
+  grouping given the true people as entities, the ceiling (``household_ceiling``), the
+  evidence bound (``_evidence_bound.household_evidence_bound``) and the missed household
+  pairs by cause (``household_misses``).
 
 The data are read and the libraries imported before the timed region. The child prints
 one JSON line (the last line of its stdout) with wall time, CPU time and peak RSS (of the
@@ -32,6 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import _evidence_bound
 import _gr_baseline
 import _proc
 import _scale_data
@@ -189,6 +191,7 @@ def run_households(people: pd.DataFrame) -> dict[str, Any]:
             "household_true_people": gd.evaluate.household_metrics(
                 true_homes.members, people_as_entities, by_id["household_id"]),
             "household_ceiling": household_ceiling(people, placeable),
+            "household_evidence_bound": _evidence_bound.household_evidence_bound(people),
             "household_misses": household_misses(people, clusters, homes.members, placeable),
             "household_misses_true_people": household_misses(
                 people, people_as_entities, true_homes.members, placeable)}

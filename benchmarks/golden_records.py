@@ -226,7 +226,8 @@ def summarise(runs: list[dict[str, Any]], tool: str) -> dict[str, Any]:
     row["wall_s_all"] = [round(r["wall_s"], 2) for r in ok]
     row["warnings"] = sorted({w for r in ok for w in r.get("warnings", [])})
     for scope in ("household", "person", "household_true_people", "household_ceiling",
-                  "household_misses", "household_misses_true_people"):
+                  "household_evidence_bound", "household_misses",
+                  "household_misses_true_people"):
         if scope in ok[0]:
             row[scope] = {k: median([r[scope][k] for r in ok]) for k in ok[0][scope]}
             row[f"{scope}_varies_across_repeats"] = len(
@@ -342,6 +343,7 @@ def _household_bounds(row: dict[str, Any]) -> list[str]:
     """Household accuracy end to end, with the true people as entities, and its ceiling."""
     end, people, ceiling = (row["household"], row["household_true_people"],
                             row["household_ceiling"])
+    bound = row.get("household_evidence_bound")
     return [
         "",
         "Where household accuracy is lost: the same `HouseholdGrouper` given the true "
@@ -350,7 +352,11 @@ def _household_bounds(row: dict[str, Any]) -> list[str]:
         "street or postcode in any record and share no phone or e-mail address with a "
         "member of their household, so nothing but a surname could place them; the oracle "
         "that places every other person in their true household has precision 1 and the "
-        "recall below (`_gr_child.household_ceiling`).",
+        "recall below (`_gr_child.household_ceiling`). The evidence bound is the same "
+        "oracle end to end: it must also find the people, and joins two records of a "
+        "person, or places a part of a person, only where the records hold evidence for it "
+        "(`_evidence_bound.py`); it never errs and never guesses, so its recall estimates "
+        "the best any method can reach on these records.",
         "",
         "| household grouping | P | R | F1 |",
         "|---|--:|--:|--:|",
@@ -358,7 +364,8 @@ def _household_bounds(row: dict[str, Any]) -> list[str]:
           f"| {fmt(m['pairwise_recall'], 4)} | {fmt(m['pairwise_f1'], 4)} |"
           for label, m in (("end to end (the linker's entities)", end),
                            ("the true people as entities", people),
-                           ("ceiling (oracle)", ceiling))],
+                           ("ceiling (oracle, the people given)", ceiling),
+                           ("evidence bound (oracle, end to end)", bound)) if m],
         *(_household_misses(row) if "household_misses" in row else []),
     ]
 
@@ -373,6 +380,7 @@ MISS_LABELS = {"unplaceable": "a record of a person the records cannot place (th
 def _household_misses(row: dict[str, Any]) -> list[str]:
     """The missed household pairs by cause, and how many F1 ≥ HOUSEHOLD_TARGET_F1 allows."""
     end, people = row["household_misses"], row["household_misses_true_people"]
+    bound = row.get("household_evidence_bound")
     precision = row["household"]["pairwise_precision"]
     recall = HOUSEHOLD_TARGET_F1 * precision / (2 * precision - HOUSEHOLD_TARGET_F1)
     allowed = end["true_pairs"] * (1 - recall)
@@ -382,7 +390,9 @@ def _household_misses(row: dict[str, Any]) -> list[str]:
         "households, each under the first cause that explains it "
         f"(`_gr_child.household_misses`). F1 {HOUSEHOLD_TARGET_F1} at the end-to-end "
         f"precision ({precision:.4f}) needs recall {recall:.4f}: at most "
-        f"{fmt(allowed)} missed pairs of {fmt(end['true_pairs'])}.",
+        f"{fmt(allowed)} missed pairs of {fmt(end['true_pairs'])}."
+        + (f" The evidence bound misses {fmt(end['true_pairs'] * (1 - bound['pairwise_recall']))}."
+           if bound else ""),
         "",
         "| missed true household record pairs | end to end | the true people as entities |",
         "|---|--:|--:|",
