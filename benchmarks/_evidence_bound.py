@@ -77,7 +77,7 @@ class _Values:
         self.email = self._without_placeholders(normalised(gd.col("email").email()))
         self.phone = self._without_placeholders(normalised(gd.col("phone").phone()))
         self.dob = self._without_placeholders(normalised(gd.col("dob").date()))
-        self.user = normalised(gd.col("email").email().email_user())
+        self.user = self.email.str.split("@").str[0]  # placeholders' users left out too
         self.postcode = normalised(gd.col("postcode").upper().remove_spaces())
         self.street = normalised(gd.col("street").clean().remove_spaces())
         self.first = normalised(gd.col("first_name").clean())
