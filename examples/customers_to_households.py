@@ -23,10 +23,10 @@ records = people.drop(columns=["person_id", "household_id"])  # the truth stays 
 # 1. Entities: who is the same person?
 linker = gd.Linker(
     comparisons=[
-        cmp.name("first_name"), cmp.date_of_birth("dob"), cmp.email("email"),
-        # relatives share these: compared jointly, they are not counted three times over
+        cmp.name("first_name"), cmp.date_of_birth("dob"),
+        # relatives share these: compared jointly, they are not counted four times over
         cmp.joint("family", ["surname", gd.col("postcode").remove_spaces().upper(),
-                             gd.col("phone").phone()]),
+                             gd.col("phone").phone(), gd.col("email").email()]),
     ],
     blocking=[
         gd.block_on(gd.col("first_name").clean(), gd.col("dob").date()),

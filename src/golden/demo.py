@@ -16,17 +16,18 @@ from golden import survivorship as sv
 from golden.datasets import make_people
 from golden.evaluate import cluster_metrics, household_metrics, pairwise_metrics
 
-# A household shares a surname, an address and a landline: compared one by one, each would
-# add its own large weight and relatives would look like one person, so they are compared
-# jointly (each combination of agreeing columns is one level, weighed as learned).
+# A household shares a surname, an address, a landline and often an e-mail address: compared
+# one by one, each would add its own large weight and relatives would look like one person,
+# so they are compared jointly (each combination of agreeing columns is one level, weighed
+# as learned).
 COMPARISONS = [
     cmp.name("first_name"),
     cmp.date_of_birth("dob"),
-    cmp.email("email"),
     cmp.joint("family", [
         "surname",
         gd.col("postcode").upper().strip_punctuation().remove_spaces(),
         gd.col("phone").phone(),
+        gd.col("email").email(),
     ]),
 ]
 # EM learns what a match looks like from pairs that share a person-level key: sharing a
