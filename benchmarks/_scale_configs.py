@@ -5,7 +5,7 @@ golden has two variants (the scale child's ``--variant``):
 * ``equivalent`` (``golden_people``): six independent comparisons, the closest match to
   what Splink is given, written out here so the two sides can be read next to each other;
 * ``demo`` (``golden_demo_people``): golden's current demo configuration, imported from
-  ``golden.demo``: surname, postcode and phone compared jointly (which Splink's
+  ``golden.demo``: surname, postcode, phone and e-mail compared jointly (which Splink's
   comparisons cannot express) and a surname + postcode blocking key without spaces. Not
   like for like with Splink; ``golden_matches_demo`` reports whether the two variants are
   the same.

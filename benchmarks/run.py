@@ -10,8 +10,8 @@ measures its own RSS per phase. golden fits and predicts the same records with o
 ``predict``, which prepares and compares the records twice). The tool order alternates
 from one repeat to the next.
 Tools: ``splink``; ``golden``, the configuration matched to Splink's; ``golden_demo`` (people
-only), golden's current demo configuration (surname, postcode and phone compared jointly),
-which Splink cannot express: a different configuration, not like for like.
+only), golden's current demo configuration (surname, postcode, phone and e-mail compared
+jointly), which Splink cannot express: a different configuration, not like for like.
 Besides the timed runs, each golden tool gets:
 
 * a "saved model" run per repeat: a fresh process that only ``Linker.load``\\s the model
@@ -332,10 +332,10 @@ def _delta(value: Any, base: Any) -> str:
     return "–" if value is None or base is None else f"{value - base:+.4f}"
 
 
-DEMO_NOTE = (" The demo configuration is **not like for like**: it compares surname, postcode "
-             "and phone jointly (Splink's comparison library cannot express that) and blocks "
-             "on a postcode key without spaces; its row shows what golden's own demo "
-             "configuration costs and gains against the same Splink runs.")
+DEMO_NOTE = (" The demo configuration is **not like for like**: it compares surname, "
+             "postcode, phone and e-mail jointly (Splink's comparison library cannot express "
+             "that) and blocks on a postcode key without spaces; its row shows what golden's "
+             "own demo configuration costs and gains against the same Splink runs.")
 STAGE_NOTE = (
     "golden stage by stage. 'time s' of the public calls is measured (median of the "
     "timed runs); the split inside each call is **approximate**: in a separate cProfile "
