@@ -170,11 +170,11 @@ def test_golden_command_dispatches(tmp_path, capsys) -> None:
 
 
 @pytest.mark.parametrize(("arguments", "min_f1"), [
-    (["--dataset", "people-5k", "--config", str(CONFIGS / "people.toml")], 0.88),
+    (["--dataset", "people-5k", "--config", str(CONFIGS / "people.toml")], 0.9),
     (["--dataset", "febrl3", "--config", str(CONFIGS / "febrl3.toml")], 0.99),
 ])
 def test_golden_itself_passes_its_accuracy_gates(tmp_path, arguments, min_f1) -> None:
-    # Measured: people-5k pairwise F1 0.912, FEBRL3 0.998 (golden/configs).
+    # Measured: people-5k pairwise F1 0.924, FEBRL3 0.998 (golden/configs).
     code, result = run_cli(tmp_path, *arguments, "--min-f1", str(min_f1))
     assert code == 0, result
 
