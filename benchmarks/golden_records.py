@@ -340,7 +340,8 @@ def households_table(args: argparse.Namespace, row: dict[str, Any]) -> list[str]
 
 
 def _household_bounds(row: dict[str, Any]) -> list[str]:
-    """Household accuracy end to end, with the true people as entities, and its ceiling."""
+    """Household accuracy end to end, with the true people as entities, its ceiling and
+    the evidence bound."""
     end, people, ceiling = (row["household"], row["household_true_people"],
                             row["household_ceiling"])
     bound = row.get("household_evidence_bound")
