@@ -44,23 +44,47 @@ PLACEHOLDER_HOLDERS = 5  # a value held by more people says nothing about who is
 def household_evidence_bound(people: pd.DataFrame) -> dict[str, Any]:
     """Precision, recall and F1 over records of the evidence oracle (module docstring),
     and how many records it leaves apart from their person's largest part."""
-    import golden as gd
-
     values = _Values(people)
     part = _parts(values)
     placed = _placed(values, part)
+    split_off = ~in_largest_part(values.person, part)
+    return {"n_records_split_off": int(split_off.sum()),
+            "n_records_unplaced": int((~placed).sum()),
+            **oracle_scores(people, placed, part)}
+
+
+def oracle_scores(people: pd.DataFrame, placed: np.ndarray, alone: np.ndarray
+                  ) -> dict[str, float]:
+    """Pairwise precision, recall and F1 over records of an oracle that puts each record
+    where ``placed`` in its true household, and the others in households of their own,
+    one per value of ``alone``."""
+    import golden as gd
+
     household = people["household_id"].astype(str).to_numpy()
-    oracle = np.where(placed, household, "alone " + part.astype(str))
+    oracle = np.where(placed, household, "alone " + np.asarray(alone).astype(str))
     scores = gd.evaluate.cluster_metrics(
         pd.DataFrame({"unique_id": people["unique_id"], "entity_id": oracle}),
         people.set_index("unique_id")["household_id"])
-    largest = (pd.Series(part).groupby([values.person, part]).size().rename("n").reset_index()
-               .sort_values("n", ascending=False).drop_duplicates("level_0")
-               .set_index("level_0")["level_1"])
-    split_off = part != pd.Series(values.person).map(largest).to_numpy()
-    return {"n_records_split_off": int(split_off.sum()),
-            "n_records_unplaced": int((~placed).sum()),
-            **{k: scores[k] for k in ("pairwise_precision", "pairwise_recall", "pairwise_f1")}}
+    return {k: scores[k] for k in ("pairwise_precision", "pairwise_recall", "pairwise_f1")}
+
+
+def in_largest_part(person: np.ndarray, part: np.ndarray) -> np.ndarray:
+    """Per record, whether its part is its person's largest (on a tie, the first part)."""
+    sizes = (pd.DataFrame({"person": person, "part": part}).groupby(["person", "part"]).size()
+             .rename("n").reset_index().sort_values(["person", "n"], ascending=[True, False]))
+    largest = sizes.drop_duplicates("person").set_index("person")["part"]
+    return np.asarray(part) == pd.Series(person).map(largest).to_numpy()
+
+
+def shared_in_household(values: pd.Series, person: np.ndarray, household: np.ndarray
+                        ) -> np.ndarray:
+    """Per record, whether another member of its household holds its value."""
+    held = pd.DataFrame({"value": np.asarray(values, dtype=object), "person": person,
+                         "household": household}).dropna()
+    holders = held.groupby(["value", "household"])["person"].transform("nunique")
+    shared = np.zeros(len(person), dtype=bool)
+    shared[held.index[holders.to_numpy() > 1]] = True
+    return shared
 
 
 class _Values:
@@ -87,9 +111,7 @@ class _Values:
         self.town = normalised(gd.col("city").clean())
 
     def _without_placeholders(self, values: pd.Series) -> pd.Series:
-        held = pd.DataFrame({"value": values, "person": self.person}).dropna().drop_duplicates()
-        holders = held["value"].value_counts()
-        return values.where(~values.isin(holders.index[holders > PLACEHOLDER_HOLDERS]))
+        return values.where(_holders(values, self.person) <= PLACEHOLDER_HOLDERS)
 
 
 def _joined(*parts: pd.Series) -> pd.Series:
@@ -127,9 +149,13 @@ def _parts(v: _Values) -> np.ndarray:
 
 
 def _held_by_one_person(key: pd.Series, person: np.ndarray) -> pd.Series:
-    held = pd.DataFrame({"key": key, "person": person}).dropna().drop_duplicates()
-    holders = held["key"].value_counts()
-    return key.where(key.map(holders) == 1)
+    return key.where(_holders(key, person) == 1)
+
+
+def _holders(values: pd.Series, person: np.ndarray) -> pd.Series:
+    """Per record, how many people hold its value (null where the value is)."""
+    held = pd.DataFrame({"value": values, "person": person}).dropna().drop_duplicates()
+    return values.map(held["value"].value_counts())
 
 
 def _placed(v: _Values, part: np.ndarray) -> np.ndarray:
@@ -142,9 +168,7 @@ def _placed(v: _Values, part: np.ndarray) -> np.ndarray:
         at_home | (v.postcode.isna() & v.town.eq(household.map(home_town))))
     evidence = street_at_home.to_numpy().copy()
     for contact in (v.email, v.phone):
-        held = pd.DataFrame({"value": contact, "person": v.person, "household": v.household})
-        shared = held.dropna().groupby(["value", "household"])["person"].transform("nunique") > 1
-        evidence[shared.index[shared.to_numpy()]] = True
+        evidence |= shared_in_household(contact, v.person, v.household)
     located = pd.DataFrame({"postcode": v.postcode, "household": v.household,
                             "surname": v.surname})[street_at_home.to_numpy()]
     households_there = v.postcode.map(located.groupby("postcode")["household"].nunique())

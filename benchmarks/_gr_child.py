@@ -208,10 +208,9 @@ def placeable_people(people: pd.DataFrame) -> set[Any]:
     located = (people["street"].notna() | people["postcode"].notna()).groupby(person).any()
     placeable = set(located.index[located.to_numpy()])
     for contact in (gd.col("phone").phone(), gd.col("email").email()):
-        held = pd.DataFrame({"contact": contact.evaluate(people), "person": person,
-                             "household": people["household_id"]}).dropna()
-        holders = held.groupby(["contact", "household"])["person"].transform("nunique")
-        placeable.update(held.loc[holders > 1, "person"])
+        shared = _evidence_bound.shared_in_household(
+            contact.evaluate(people), person.to_numpy(), people["household_id"].to_numpy())
+        placeable.update(person[shared])
     return placeable
 
 
@@ -222,17 +221,11 @@ def household_ceiling(people: pd.DataFrame, placeable: set[Any]) -> dict[str, An
     and each of the others in a household of their own: its pairwise recall over records
     (its precision is 1) bounds what any grouping of these records can recover.
     """
-    import golden as gd
-
     person = people["person_id"]
-    oracle = people["household_id"].astype(str).where(person.isin(placeable),
-                                                      "alone " + person.astype(str))
-    scores = gd.evaluate.cluster_metrics(
-        pd.DataFrame({"unique_id": people["unique_id"], "entity_id": oracle}),
-        people.set_index("unique_id")["household_id"])
     n_people = int(person.nunique())
     return {"n_people": n_people, "n_unplaceable": n_people - len(placeable),
-            **{k: scores[k] for k in ("pairwise_precision", "pairwise_recall", "pairwise_f1")}}
+            **_evidence_bound.oracle_scores(people, person.isin(placeable).to_numpy(),
+                                            person.to_numpy())}
 
 
 MISS_CAUSES = ("unplaceable", "person split", "split-off part", "grouping")
@@ -251,10 +244,8 @@ def household_misses(people: pd.DataFrame, clusters: pd.DataFrame, members: pd.D
     """
     frame = people[["unique_id", "person_id", "household_id"]].merge(clusters, on="unique_id")
     frame["home"] = frame["entity_id"].map(members.set_index("entity_id")["household_id"])
-    largest = (frame.groupby(["person_id", "entity_id"]).size().rename("n").reset_index()
-               .sort_values(["person_id", "n"], ascending=[True, False])
-               .drop_duplicates("person_id").set_index("person_id")["entity_id"])
-    frame["fragment"] = frame["entity_id"] != frame["person_id"].map(largest)
+    frame["fragment"] = ~_evidence_bound.in_largest_part(frame["person_id"].to_numpy(),
+                                                         frame["entity_id"].to_numpy())
     frame["unplaceable"] = ~frame["person_id"].isin(placeable)
     frame["row"] = range(len(frame))
     pairs = frame.merge(frame, on="household_id", suffixes=("_l", "_r"))
