@@ -100,7 +100,7 @@ def golden(dataset: str, variant: str = EQUIVALENT) -> _configs.GoldenConfig:
 
 
 # ---------------------------------------------------------------------------
-# Splink: normalisation in DuckDB SQL, mirroring golden._normalise
+# Splink: normalisation in DuckDB SQL, mirroring golden.values.normalise
 # ---------------------------------------------------------------------------
 
 _WS = "[:space:]"  # the synthetic data holds ASCII spaces only; checked by --check-normalisation
@@ -223,7 +223,7 @@ NORMALISED_COLUMNS = ("first_name", "surname", "dob", "email", "phone", "postcod
 def golden_normalised(frame: Any) -> dict[str, Any]:
     """golden's own normalisation of the same columns (for ``--check-normalisation``)."""
     import golden as gd
-    from golden._prepare import Records
+    from golden.records import Records
 
     records = Records(frame, "unique_id", None)
     exprs = {

@@ -157,11 +157,11 @@ def main() -> None:
 def _blocking(linker: gd.Linker, data: Any, blocking: Any) -> int:
     """Candidate pairs built (and counted)."""
     if linker.engine is None:
-        from golden._blocking import candidate_pairs
+        from golden.blocking.rules import candidate_pairs
 
         prepared = linker._records(data, *linker._settings())
         return len(candidate_pairs(prepared, blocking, linker.link_type, linker.max_pairs))
-    from golden._spark.blocking import candidate_pairs as spark_pairs
+    from golden.engines.spark.blocking import candidate_pairs as spark_pairs
 
     with linker.engine.batches():
         prepared = linker.engine._records(linker, data, linker._columns(*linker._settings()))
@@ -171,7 +171,7 @@ def _blocking(linker: gd.Linker, data: Any, blocking: Any) -> int:
 def _comparing(linker: gd.Linker, data: Any, comparisons: Any, blocking: Any) -> None:
     """Blocking, then every candidate pair's gammas (counted as patterns on Spark)."""
     if linker.engine is None:
-        from golden._linker import LocalTrainingPairs
+        from golden.estimators.linker import LocalTrainingPairs
 
         prepared = linker._records(data, comparisons, blocking)
         LocalTrainingPairs(prepared, comparisons, linker.link_type, blocking,

@@ -1,4 +1,4 @@
-"""Tests for golden._address: street lines split into parts and household keys."""
+"""Tests for golden.households.address: street lines split into parts and household keys."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import golden._address as addr
-import golden._normalise as nz
-from golden._address import reconcile_streets, standardise_address
-from golden._errors import ConfigError
+import golden.households.address as addr
+import golden.values.normalise as nz
 from golden.datasets import make_people
+from golden.errors import ConfigError
+from golden.households.address import reconcile_streets, standardise_address
 
 COLUMNS = ["house_number", "street", "unit", "postcode", "building_key", "address_key"]
 

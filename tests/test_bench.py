@@ -11,7 +11,7 @@ import pytest
 
 import golden as gd
 from golden import bench, cli, demo
-from golden._config import linker_config, load_config
+from golden.config import linker_config, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ROOT / "src" / "golden" / "configs"

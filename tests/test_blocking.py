@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import golden as gd
 from golden import ConfigError, DataWarning, SchemaError
-from golden._spec import spec_from_dict
+from golden._base.spec import spec_from_dict
 
 PEOPLE = pd.DataFrame({
     "unique_id": [1, 2, 3, 4, 5, 6],
@@ -181,8 +181,8 @@ def test_row_order_never_changes_the_pairs(rows: list[tuple], rnd: object) -> No
 
 
 def test_pairs_use_compact_integers() -> None:
-    from golden._blocking import candidate_pairs
-    from golden._prepare import prepare_records
+    from golden.blocking.rules import candidate_pairs
+    from golden.records import prepare_records
 
     data = prepare_records(PEOPLE, unique_id="unique_id", source=None, link_type="dedupe",
                            columns=["surname"])

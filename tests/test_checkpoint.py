@@ -10,9 +10,9 @@ from pathlib import Path
 
 import golden as gd
 from golden import demo
-from golden._checkpoint import Checkpointer
-from golden._store import Store
 from golden.datasets import make_people
+from golden.resolver.checkpoints import Checkpointer
+from golden.resolver.store import Store
 
 
 def _wal_store(path: Path) -> sqlite3.Connection:

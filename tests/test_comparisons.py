@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 import golden as gd
 from golden import ConfigError
 from golden import comparisons as cmp
-from golden._compare import ComparisonIndex
-from golden._prepare import prepare_records
-from golden._spec import spec_from_dict
+from golden._base.spec import spec_from_dict
+from golden.comparisons.vectors import ComparisonIndex
+from golden.records import prepare_records
 
 
 def gammas(comparison: cmp.Comparison, left: list, right: list) -> list[int]:
@@ -137,7 +137,7 @@ def test_every_ready_made_comparison_round_trips() -> None:
 
 
 def test_similarities_are_computed_once_per_distinct_value_pair(monkeypatch) -> None:
-    from golden import _levels
+    from golden.comparisons import levels as _levels
 
     calls: list[int] = []
     real = _levels.process.cpdist
@@ -171,8 +171,8 @@ def test_shared_values_counts_agree_for_short_and_very_long_lists() -> None:
     frame = pd.DataFrame({"unique_id": [1, 2, 3, 4, 5],
                           "tags": ["a|b", "b|c|a", None, many, "t3|t39|zz"]})
     comparison = cmp_module.shared_values("tags", at_least=(2, 1), sep="|")
-    from golden._compare import comparison_indexes, gamma_matrix
-    from golden._prepare import prepare_records
+    from golden.comparisons.vectors import comparison_indexes, gamma_matrix
+    from golden.records import prepare_records
     data = prepare_records(frame, unique_id="unique_id", source=None, link_type="dedupe",
                            columns=["tags"])
     index = comparison_indexes(data, [comparison])
@@ -182,7 +182,7 @@ def test_shared_values_counts_agree_for_short_and_very_long_lists() -> None:
 
 
 def _gammas(frame: pd.DataFrame, comparison, left: list[int], right: list[int]) -> list[int]:
-    from golden._compare import comparison_indexes, gamma_matrix
+    from golden.comparisons.vectors import comparison_indexes, gamma_matrix
     data = prepare_records(frame, unique_id="unique_id", source=None, link_type="dedupe",
                            columns=list(comparison.columns))
     index = comparison_indexes(data, [comparison])
@@ -217,7 +217,7 @@ def test_joint_validates_and_round_trips() -> None:
 
 @pytest.mark.parametrize("per_chunk", [3, 40])
 def test_gammas_of_a_few_records_equal_those_among_many(per_chunk: int) -> None:
-    from golden._compare import comparison_indexes, gamma_matrix
+    from golden.comparisons.vectors import comparison_indexes, gamma_matrix
     from golden.datasets import make_people
     from golden.demo import COMPARISONS
 

@@ -10,8 +10,8 @@ import pytest
 
 import golden as gd
 from golden import comparisons as cmp
-from golden._dependence import STRONG, agreement_correlations, strong_dependencies
-from golden._em import Patterns
+from golden.model.dependence import STRONG, agreement_correlations, strong_dependencies
+from golden.model.em import Patterns
 
 
 def test_independent_comparisons_have_low_correlation() -> None:

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from golden import ConvergenceWarning
-from golden._em import Patterns, expectation_maximisation, level_shares
-from golden._training import fit_em
+from golden.model.em import Patterns, expectation_maximisation, level_shares
+from golden.model.training import fit_em
 
 
 def simulate(n: int, share: float, m: list[np.ndarray], u: list[np.ndarray],

@@ -10,7 +10,7 @@ from golden import comparisons as cmp
 
 
 def test_missing_pyspark_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    from golden._spark import engine as module
+    from golden.engines.spark import engine as module
 
     monkeypatch.setattr(module.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(gd.MissingDependencyError, match=r"golden\[spark\]"):

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from golden._entity_ids import carry_ids
+from golden.clustering.entity_ids import carry_ids
 
 
 def _allocator(start: int = 100):

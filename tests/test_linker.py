@@ -219,13 +219,13 @@ def test_fit_predict_equals_fit_then_predict(febrl3, febrl3_fitted) -> None:
 
 
 def test_too_many_pairs_are_refused_before_any_pair_is_drawn_or_compared(monkeypatch) -> None:
-    import golden._linker
+    import golden.estimators.linker
 
     def no_work(*args, **kwargs):
         raise AssertionError("work started before the max_pairs guard")
 
-    monkeypatch.setattr(golden._linker, "random_pairs", no_work)
-    monkeypatch.setattr(golden._linker, "comparison_indexes", no_work)
+    monkeypatch.setattr(golden.estimators.linker, "random_pairs", no_work)
+    monkeypatch.setattr(golden.estimators.linker, "comparison_indexes", no_work)
     people = gd.datasets.make_people(300, random_state=2).assign(country="uk")
     linker = gd.Linker([cmp.name("first_name")], [gd.block_on("surname"), gd.block_on("country")],
                        max_pairs=1_000)

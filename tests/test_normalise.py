@@ -1,4 +1,4 @@
-"""Tests for golden._normalise: value normalisers and key transforms."""
+"""Tests for golden.values.normalise: value normalisers and key transforms."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import golden._normalise as nz
-from golden._errors import ConfigError
+import golden.values.normalise as nz
+from golden.errors import ConfigError
 
 # --------------------------------------------------------------------------- #
 # helpers

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from golden._pairs import combine_codes, count_group_pairs, window_pairs, within_group_pairs
+from golden._base.pairs import combine_codes, count_group_pairs, window_pairs, within_group_pairs
 
 codes_strategy = st.lists(st.integers(-1, 4), min_size=0, max_size=40)
 
@@ -58,7 +58,7 @@ def test_combine_codes_groups_equal_combinations(rows: list[tuple[int, int]]) ->
 
 @given(st.lists(st.integers(-1, 3), min_size=2, max_size=30), st.integers(0, 2**16))
 def test_sampled_group_pairs_are_real_pairs_and_cover_all(codes: list[int], seed: int) -> None:
-    from golden._pairs import sample_group_pairs
+    from golden._base.pairs import sample_group_pairs
 
     expected = brute_group_pairs(codes)
     left, right = sample_group_pairs(np.array(codes, dtype=np.int64), 4000,
@@ -70,7 +70,7 @@ def test_sampled_group_pairs_are_real_pairs_and_cover_all(codes: list[int], seed
 
 
 def test_sampled_group_pairs_are_uniform() -> None:
-    from golden._pairs import sample_group_pairs
+    from golden._base.pairs import sample_group_pairs
 
     codes = np.array([0] * 30 + [1] * 3)  # 435 + 3 pairs
     left, right = sample_group_pairs(codes, 200_000, np.random.default_rng(1))

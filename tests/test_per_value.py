@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from golden import _normalise as nz
-from golden import _per_value
 from golden.datasets import make_people
+from golden.values import normalise as nz
+from golden.values import per_value as _per_value
 
 STEPS = [(name,) for name in _per_value.FORMS if name not in ("first", "last")]
 STEPS += [("first", 1), ("first", 3), ("last", 2), ("phone", "1"), ("phone", "+353")]
@@ -77,7 +77,7 @@ LEVEL_TRANSFORMS = ["_value_codes", "_first_letter", "_text_length", "_date_part
     min_size=1, max_size=24))
 def test_level_transforms_of_a_few_values_equal_the_pandas_path(name: str, values: list
                                                                 ) -> None:
-    from golden import _levels
+    from golden.comparisons import levels as _levels
 
     transform = getattr(_levels, name)
     few = np.array(values, dtype=object)

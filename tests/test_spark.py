@@ -20,11 +20,11 @@ import pytest
 import golden as gd
 from golden import comparisons as cmp
 from golden import demo
-from golden._blocking import candidate_pairs as local_candidates
-from golden._prepare import prepare_records
-from golden._spark import blocking as spark_blocking
-from golden._spark.records import prepare
 from golden.bench import default_config
+from golden.blocking.rules import candidate_pairs as local_candidates
+from golden.engines.spark import blocking as spark_blocking
+from golden.engines.spark.records import prepare
+from golden.records import prepare_records
 
 pytestmark = [pytest.mark.spark,
               pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas"),

@@ -15,9 +15,7 @@ Examples
 from __future__ import annotations
 
 from golden import comparisons, datasets, evaluate, plot, privacy, survivorship
-from golden._active import ActiveLearner, labels_from_truth, load_labels
-from golden._address import standardise_address
-from golden._blocking import (
+from golden.blocking.rules import (
     Blocking,
     BlockingRule,
     BlockOn,
@@ -29,9 +27,10 @@ from golden._blocking import (
     generate_pairs,
     sorted_neighbourhood,
 )
-from golden._clustering import cluster_pairs, cluster_sizes
-from golden._config import LinkerConfig, load_config
-from golden._errors import (
+from golden.clustering.components import cluster_pairs, cluster_sizes
+from golden.config import LinkerConfig, load_config
+from golden.engines.spark.engine import SparkEngine
+from golden.errors import (
     ConfigError,
     ConvergenceWarning,
     DataWarning,
@@ -40,13 +39,14 @@ from golden._errors import (
     NotFittedError,
     SchemaError,
 )
-from golden._expressions import Expr, col
-from golden._golden_record import GoldenRecordBuilder, GoldenRecords
-from golden._households import HouseholdGrouper, Households
-from golden._linker import Linker
-from golden._resolver import Added, Resolver
-from golden._spark.engine import SparkEngine
-from golden._supervised import SupervisedLinker
+from golden.estimators.active import ActiveLearner, labels_from_truth, load_labels
+from golden.estimators.golden_records import GoldenRecordBuilder, GoldenRecords
+from golden.estimators.linker import Linker
+from golden.estimators.supervised import SupervisedLinker
+from golden.households.address import standardise_address
+from golden.households.grouper import HouseholdGrouper, Households
+from golden.resolver.resolver import Added, Resolver
+from golden.values.expressions import Expr, col
 
 __all__ = [
     "ActiveLearner",

@@ -46,10 +46,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from golden._active import as_labels
-from golden._commands import read_table
-from golden._config import LinkerConfig, linker_config, load_config
-from golden._errors import ConfigError, GoldenError, SchemaError
+from golden.cli.commands import read_table
+from golden.config import LinkerConfig, linker_config, load_config
+from golden.errors import ConfigError, GoldenError, SchemaError
+from golden.estimators.active import as_labels
 from golden.evaluate import blocking_metrics, cluster_metrics, pairwise_metrics
 
 __all__ = ["BenchResult", "Dataset", "default_config", "failed_gates", "load_dataset", "main",

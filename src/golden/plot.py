@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from golden._errors import MissingDependencyError, SchemaError
+from golden.errors import MissingDependencyError, SchemaError
 from golden.evaluate import precision_recall_curve
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from golden._linker import Linker
+    from golden.estimators.linker import Linker
 
 __all__ = ["blocking_counts", "cluster_sizes", "m_u", "precision_recall", "waterfall",
            "weight_distribution"]

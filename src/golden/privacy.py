@@ -37,8 +37,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from golden import _normalise
-from golden._errors import ConfigError, SchemaError
+from golden.errors import ConfigError, SchemaError
+from golden.values import normalise as _normalise
 
 __all__ = ["bloom_encode", "dice", "hmac_encode", "pseudonymise"]
 

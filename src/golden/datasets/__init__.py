@@ -9,7 +9,7 @@ Examples
 
 from __future__ import annotations
 
-from golden.datasets._febrl import load_febrl3, load_febrl4
-from golden.datasets._people import make_people
+from golden.datasets.febrl import load_febrl3, load_febrl4
+from golden.datasets.people import make_people
 
 __all__ = ["load_febrl3", "load_febrl4", "make_people"]

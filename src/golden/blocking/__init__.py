@@ -1,0 +1,1 @@
+"""Blocking: rule specs and candidate-pair generation."""

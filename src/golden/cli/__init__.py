@@ -1,0 +1,28 @@
+"""The ``golden`` command: ``dedupe``, ``link``, ``profile``, ``report``, ``bench``, ``demo``.
+
+Examples
+--------
+>>> main(["--help"])
+usage: golden <command> [options]
+<BLANKLINE>
+commands:
+  dedupe   find the records of one file that are the same entity
+  link     find the records of several files that are the same entity
+  profile  describe a file's columns and suggest blocking rules
+  report   fit a configuration on a file and write a self-contained HTML report
+  bench    run a configuration against data with known truth; accuracy and speed gates
+  demo     resolve built-in synthetic customers and show what golden found
+<BLANKLINE>
+Run `golden <command> --help` for a command's options.
+0
+"""
+
+from __future__ import annotations
+
+from golden.cli.main import (
+    main,
+)
+
+__all__ = [
+    "main",
+]

@@ -1,0 +1,250 @@
+"""The ``golden dedupe``, ``link``, ``profile`` and ``report`` commands.
+
+Each reads CSV or Parquet, validates everything before working, shows progress bars (unless
+``--quiet``), prints a summary table and returns an exit code: 0 done, 1 bad input (with the
+reason), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from golden.blocking.rules import analyse_blocking, block_on
+from golden.config import load_config
+from golden.errors import ConfigError, GoldenError
+from golden.report.html import profile
+from golden.values.expressions import col
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 1
+SUGGESTED_MAX_PAIRS = 5_000_000  # suggest single-column rules below this many pairs
+
+
+def dedupe(argv: Sequence[str]) -> int:
+    """``golden dedupe INPUT --config golden.toml --out DIR``."""
+    parser = _parser("dedupe", "find the records of one file that are the same entity")
+    parser.add_argument("input", help="CSV or Parquet file of records")
+    _run_options(parser)
+    args = parser.parse_args(argv)
+    return _guarded(lambda: _match(args, [args.input], "dedupe"), args.quiet)
+
+
+def link(argv: Sequence[str]) -> int:
+    """``golden link A B ... --config golden.toml --out DIR`` (pairs across files only)."""
+    parser = _parser("link", "find the records of several files that are the same entity")
+    parser.add_argument("inputs", nargs="+", help="two or more CSV or Parquet files")
+    parser.add_argument("--and-dedupe", action="store_true",
+                        help="also match records within each file (link_and_dedupe)")
+    _run_options(parser)
+    args = parser.parse_args(argv)
+    if len(args.inputs) < 2:
+        parser.error("link needs two or more files")
+    mode = "link_and_dedupe" if args.and_dedupe else "link"
+    return _guarded(lambda: _match(args, args.inputs, mode), args.quiet)
+
+
+def profile_command(argv: Sequence[str]) -> int:
+    """``golden profile INPUT``: completeness, cardinality, top values, suggested rules."""
+    parser = _parser("profile", "describe a file's columns and suggest blocking rules")
+    parser.add_argument("input", help="CSV or Parquet file of records")
+    parser.add_argument("--unique-id", default="unique_id", help="the id column")
+    parser.add_argument("--quiet", action="store_true", help="hide warnings")
+    args = parser.parse_args(argv)
+
+    def run() -> None:
+        records = read_table(args.input)
+        print(profile(records).to_string(index=False))
+        suggestions = suggest_blocking(records, args.unique_id)
+        if len(suggestions):
+            print("\nSuggested blocking rules (pairs each would make):")
+            print(suggestions.to_string(index=False))
+    return _guarded(run, args.quiet)
+
+
+def report_command(argv: Sequence[str]) -> int:
+    """``golden report INPUT --config golden.toml --out report.html [--truth COLUMN]``."""
+    parser = _parser("report", "fit a configuration on a file and write an HTML report")
+    parser.add_argument("input", help="CSV or Parquet file of records")
+    parser.add_argument("--config", required=True, help="TOML or Python configuration")
+    parser.add_argument("--out", required=True, help="the HTML file to write")
+    parser.add_argument("--truth", help="a column holding each record's true entity "
+                        "(adds accuracy; it is not used for matching)")
+    parser.add_argument("--threshold", type=float, help="match probability threshold")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars or warnings")
+    args = parser.parse_args(argv)
+
+    def run() -> None:
+        config = load_config(args.config)
+        records = read_table(args.input)
+        truth = None
+        if args.truth is not None:
+            if args.truth not in records.columns:
+                raise ConfigError(f"--truth: column {args.truth!r} is not in the input")
+            truth = records.set_index(config.linker.unique_id)[args.truth]
+            records = records.drop(columns=args.truth)
+        linker = config.linker
+        linker.set_params(progress=not args.quiet)
+        threshold = config.threshold if args.threshold is None else args.threshold
+        golden = households = None
+        pairs = linker.fit_predict(records)
+        clusters = linker.cluster(pairs, records, threshold=threshold)
+        if config.golden is not None:
+            golden = config.golden.build(records, clusters)
+            if config.households is not None:
+                households = config.households.fit_transform(golden.records)
+        path = linker.report(args.out, records, pairs=pairs, clusters=clusters, truth=truth,
+                             golden=golden, households=households, threshold=threshold,
+                             title=f"golden report: {Path(args.input).name}")
+        print(f"wrote {path}")
+    return _guarded(run, args.quiet)
+
+
+def read_table(path: str | Path, option: str = "input") -> pd.DataFrame:
+    """A CSV (read as text) or Parquet file; a clear error, naming ``option``, otherwise."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{option}: {str(path)!r} is not a file")
+    if path.suffix.lower() in (".parquet", ".pq"):
+        return pd.read_parquet(path)
+    if path.suffix.lower() in (".csv", ".txt"):
+        return pd.read_csv(path, dtype=str, skipinitialspace=True)
+    raise ConfigError(f"{option}: {path.name} must be .csv or .parquet")
+
+
+def suggest_blocking(records: pd.DataFrame, unique_id: str, top: int = 8) -> pd.DataFrame:
+    """Single cleaned columns as blocking rules, with the pairs each makes, cheapest first;
+    columns whose rule would make more than ``SUGGESTED_MAX_PAIRS`` pairs are left out."""
+    if unique_id not in records.columns:
+        raise ConfigError(f"--unique-id: column {unique_id!r} is not in the input; columns: "
+                          f"{list(records.columns)}")
+    rows = []
+    for column in records.columns:
+        if column == unique_id or records[column].nunique() < 2:
+            continue
+        rule = block_on(col(column).clean(), max_block_size=None)
+        counted = analyse_blocking(records, [rule], unique_id=unique_id)
+        pairs = int(counted["pairs"].iloc[0])
+        if 0 < pairs <= SUGGESTED_MAX_PAIRS:
+            rows.append({"rule": f"block_on(col({column!r}).clean())", "pairs": pairs})
+    return pd.DataFrame(rows, columns=["rule", "pairs"]).sort_values("pairs").head(top)
+
+
+def _match(args: argparse.Namespace, inputs: list[str], mode: str) -> None:
+    config = load_config(args.config)
+    frames = {Path(p).stem: read_table(p) for p in inputs}
+    if len(frames) != len(inputs):
+        raise ConfigError("inputs: give files with different names (the names tell the "
+                          "sources apart)")
+    linker = config.linker
+    settings: dict[str, Any] = {"progress": not args.quiet}
+    if args.seed is not None:
+        settings["random_state"] = args.seed
+    if mode != "dedupe":
+        settings["link_type"] = mode
+    linker.set_params(**settings)
+    threshold = config.threshold if args.threshold is None else args.threshold
+    if not 0 <= threshold <= 1:
+        raise ConfigError(f"--threshold: got {threshold!r}, expected a probability in [0, 1]")
+    records: Any = frames[Path(inputs[0]).stem] if mode == "dedupe" else frames
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    pairs = linker.fit_predict(records)
+    seconds["fit + predict"] = time.perf_counter() - start
+    start = time.perf_counter()
+    clusters = linker.cluster(pairs, records, threshold=threshold)
+    seconds["cluster"] = time.perf_counter() - start
+    matches = pairs[pairs["match_probability"] >= threshold]
+    _write(matches, out / "pairs", args.format)
+    _write(clusters, out / "clusters", args.format)
+    linker.save(out / "model.json")
+    n_records = sum(len(f) for f in frames.values())
+    summary = {
+        "records": f"{n_records:,}",
+        "candidate pairs": f"{len(pairs):,}",
+        f"matches (p >= {threshold:g})": f"{len(matches):,}",
+        "entities": f"{clusters['entity_id'].nunique():,}",
+        "prior λ": f"{linker.lambda_:.3g}",
+    }
+    if config.golden is not None:
+        summary |= _golden_and_households(config, frames, clusters, mode, out, args.format,
+                                          seconds)
+    summary |= {f"seconds {k}": f"{v:.1f}" for k, v in seconds.items()}
+    summary["written to"] = str(out)
+    width = max(len(k) for k in summary)
+    print("\n".join(f"{k:<{width}}  {v}" for k, v in summary.items()))
+
+
+def _golden_and_households(config: Any, frames: dict[str, pd.DataFrame],
+                           clusters: pd.DataFrame, mode: str, out: Path, fmt: str,
+                           seconds: dict[str, float]) -> dict[str, str]:
+    """Golden records (and households, when configured) of the entities; written to ``out``."""
+    builder = config.golden
+    if mode == "dedupe":
+        records = next(iter(frames.values()))
+    else:  # several files: the file name is each record's source
+        records = pd.concat([f.assign(source=name) for name, f in frames.items()],
+                            ignore_index=True)
+        builder.set_params(source=builder.source or "source")
+    start = time.perf_counter()
+    golden = builder.build(records, clusters)
+    seconds["golden records"] = time.perf_counter() - start
+    _write(golden.records, out / "golden", fmt)
+    _write(golden.provenance, out / "provenance", fmt)
+    written = {"golden records": f"{len(golden):,}"}
+    if config.households is not None:
+        start = time.perf_counter()
+        homes = config.households.fit_transform(golden.records)
+        seconds["households"] = time.perf_counter() - start
+        _write(homes.members, out / "members", fmt)
+        _write(homes.households, out / "households", fmt)
+        _write(homes.dwellings, out / "dwellings", fmt)
+        written["households"] = f"{len(homes.households):,}"
+    return written
+
+
+def _write(frame: pd.DataFrame, stem: Path, fmt: str) -> None:
+    if fmt == "csv":
+        frame.to_csv(stem.with_suffix(".csv"), index=False)
+    else:
+        frame.to_parquet(stem.with_suffix(".parquet"), index=False)
+
+
+def _parser(command: str, description: str) -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(prog=f"golden {command}", description=description)
+
+
+def _run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", required=True, help="TOML or Python configuration")
+    parser.add_argument("--out", required=True, help="folder for pairs, clusters and model")
+    parser.add_argument("--format", choices=("parquet", "csv"), default="parquet",
+                        help="output format (default parquet)")
+    parser.add_argument("--threshold", type=float, help="match probability threshold "
+                        "(default: the config's, else 0.5)")
+    parser.add_argument("--seed", type=int, help="random seed (default: the config's)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars or warnings")
+
+
+def _guarded(work: Any, quiet: bool) -> int:
+    """Run ``work``; bad input becomes exit code 1 with the reason on stderr."""
+    try:
+        with warnings.catch_warnings():
+            if quiet:
+                warnings.simplefilter("ignore")
+            work()
+    except (GoldenError, OSError, ValueError) as exc:
+        print(f"golden: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+__all__ = ["dedupe", "link", "profile_command", "read_table", "report_command",
+           "suggest_blocking"]

@@ -1,0 +1,1 @@
+"""Clustering: entities from scored pairs, and entity ids that stay stable."""

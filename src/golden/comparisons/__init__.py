@@ -1,0 +1,92 @@
+"""Comparisons: how two records' values are compared, as an ordered list of levels.
+
+A comparison has a null level (either value missing, gamma -1), then its levels from most
+to least similar (gamma K … 1), then an "else" level (gamma 0). The ready-made functions
+below cover common customer attributes; ``Comparison`` builds any other.
+
+Examples
+--------
+>>> from golden import comparisons as cmp
+>>> [label for _, label in cmp.name("first_name").level_labels()][:4]
+['null', 'exact', 'jaro_winkler >= 0.92', 'same metaphone']
+"""
+
+from __future__ import annotations
+
+from golden.comparisons.levels import (
+    Agree,
+    AllOf,
+    Custom,
+    DateWithin,
+    DayMonthSwapped,
+    DiceAtLeast,
+    DistanceWithin,
+    Exact,
+    Initial,
+    Level,
+    NumericDifference,
+    Phonetic,
+    SharedValues,
+    Similarity,
+    Swapped,
+)
+from golden.comparisons.library import (
+    Comparison,
+    absolute_difference,
+    bloom_dice,
+    custom,
+    damerau_levenshtein,
+    date,
+    date_of_birth,
+    distance_km,
+    email,
+    exact,
+    forename_surname,
+    jaccard,
+    jaro,
+    jaro_winkler,
+    joint,
+    levenshtein,
+    name,
+    percentage_difference,
+    postcode,
+    shared_values,
+)
+
+__all__ = [
+    "Agree",
+    "AllOf",
+    "Comparison",
+    "Custom",
+    "DateWithin",
+    "DayMonthSwapped",
+    "DiceAtLeast",
+    "DistanceWithin",
+    "Exact",
+    "Initial",
+    "Level",
+    "NumericDifference",
+    "Phonetic",
+    "SharedValues",
+    "Similarity",
+    "Swapped",
+    "absolute_difference",
+    "bloom_dice",
+    "custom",
+    "damerau_levenshtein",
+    "date",
+    "date_of_birth",
+    "distance_km",
+    "email",
+    "exact",
+    "forename_surname",
+    "jaccard",
+    "jaro",
+    "jaro_winkler",
+    "joint",
+    "levenshtein",
+    "name",
+    "percentage_difference",
+    "postcode",
+    "shared_values",
+]

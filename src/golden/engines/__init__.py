@@ -1,0 +1,1 @@
+"""Engines: where the stages run (this process, or Spark)."""

@@ -1,0 +1,128 @@
+"""Golden records on Spark.
+
+Every survivorship rule decides within one entity, so entities are hashed into groups of
+about ``group_records`` records and each group, sorted by (source, unique id), goes through
+``GoldenRecordBuilder.build`` with ``applyInPandas``; one pass gives the records and their
+provenance, split afterwards.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+from golden.engines.spark.records import for_arrow, materialise
+from golden.errors import ConfigError, SchemaError
+from golden.estimators.golden_records import PROVENANCE_COLUMNS, GoldenRecords, Target
+from golden.survivorship import AllValues
+from golden.values.normalise import _as_str
+
+if TYPE_CHECKING:
+    from golden.estimators.golden_records import GoldenRecordBuilder
+
+KIND = "__kind"
+GROUP = "__group"
+PROVENANCE = [f"__p_{c}" for c in PROVENANCE_COLUMNS]
+TEXT_PROVENANCE = ("attribute", "value", "source", "rule")
+
+
+def golden_records(builder: GoldenRecordBuilder, records: DataFrame, clusters: DataFrame,
+                   entity_id: str, group_records: int) -> GoldenRecords:
+    """``GoldenRecordBuilder.build`` on Spark: both tables as Spark DataFrames."""
+    if not isinstance(records, DataFrame) or not isinstance(clusters, DataFrame):
+        raise ConfigError(f"build: with a SparkEngine, expected records and clusters as Spark "
+                          f"DataFrames, got {type(records).__name__} and "
+                          f"{type(clusters).__name__}")
+    targets = builder._targets(pd.DataFrame(columns=records.columns))
+    id_column = builder.unique_id if builder.unique_id in clusters.columns else "unique_id"
+    problems = [f"clusters: column {c!r} is missing" for c in (id_column, entity_id)
+                if c not in clusters.columns]
+    if problems:
+        raise SchemaError(problems)
+    source = builder.source if "source" in clusters.columns else None
+    keys = [builder.unique_id] + ([source] if source else [])
+    entities = clusters.select(F.col(id_column).alias(builder.unique_id), entity_id,
+                               *([F.col("source").alias(source)] if source else []))
+    joined = records.join(entities, keys, "left")
+    missing = joined.where(F.col(entity_id).isNull()).count()
+    if missing:
+        raise SchemaError(f"clusters: {missing} record(s) have no entity; pass the records to "
+                          "Linker.cluster(pairs, records) so unmatched records become "
+                          "one-record entities")
+    n_groups = max(1, joined.count() // group_records)
+    grouped = joined.withColumn(GROUP, F.pmod(F.xxhash64(entity_id), F.lit(n_groups)))
+    schema, record_fields = _schema(builder, records, clusters, entity_id, targets)
+    columns = list(records.columns)
+    order = ([builder.source] if builder.source else []) + [builder.unique_id]
+    local = type(builder)(**{**builder.get_params(), "engine": None})
+    renamed = {source: "source"} if source else {}
+
+    def build(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.sort_values(order, kind="stable").reset_index(drop=True)
+        built = local.build(frame[columns], frame[[*keys, entity_id]].rename(columns=renamed),
+                            entity_id=entity_id)
+        return _combined(built, schema)
+
+    both = materialise(grouped.groupBy(GROUP).applyInPandas(build, schema))
+    golden = both.where(F.col(KIND) == 0).select(*record_fields)
+    provenance = both.where(F.col(KIND) == 1).select(
+        *(F.col(p).alias(c) for p, c in zip(PROVENANCE, PROVENANCE_COLUMNS, strict=True)))
+    return GoldenRecords(golden, provenance)
+
+
+def _schema(builder: GoldenRecordBuilder, records: DataFrame, clusters: DataFrame,
+            entity_id: str, targets: list[Target]) -> tuple[T.StructType, list[str]]:
+    """The one output schema of the groups (records and provenance rows), and the golden
+    records' columns."""
+    types = {f.name: f.dataType for f in records.schema.fields}
+    list_columns = {t.columns[0] for t in targets if isinstance(t.rule, AllValues)}
+    targeted = {c for t in targets for c in t.columns}
+    attributes = [c for c in records.columns if c in targeted]
+    entity_type = clusters.schema[entity_id].dataType
+    fields = [T.StructField(KIND, T.ByteType()), T.StructField("entity_id", entity_type),
+              T.StructField("n_records", T.LongType())]
+    fields += [T.StructField(c, T.ArrayType(types[c]) if c in list_columns else types[c])
+               for c in attributes]
+    provenance_types = {"entity_id": entity_type, "unique_id": types[builder.unique_id],
+                        "timestamp": types[builder.timestamp] if builder.timestamp
+                        else T.StringType()}
+    for name, column in zip(PROVENANCE_COLUMNS, PROVENANCE, strict=True):
+        kind = provenance_types.get(name, T.StringType() if name in TEXT_PROVENANCE
+                                    else T.IntegerType())
+        fields.append(T.StructField(column, kind))
+    return T.StructType(fields), ["entity_id", "n_records", *attributes]
+
+
+def _combined(built: GoldenRecords, schema: T.StructType) -> pd.DataFrame:
+    """Golden records and provenance rows in one frame of ``schema`` (``__kind`` 0 and 1)."""
+    golden, provenance = built.records, built.provenance
+    n, m = len(golden), len(provenance)
+    out: dict[str, Any] = {KIND: np.r_[np.zeros(n, np.int8), np.ones(m, np.int8)]}
+    for field in schema.fields[1:]:
+        name = field.name
+        if name in PROVENANCE:
+            values = provenance[PROVENANCE_COLUMNS[PROVENANCE.index(name)]]
+            if name.removeprefix("__p_") in TEXT_PROVENANCE:
+                values = _as_str(values.astype(object))
+            out[name] = _padded(values, n, before=True)
+        elif name == "entity_id":
+            out[name] = pd.concat([golden[name], provenance[name]], ignore_index=True)
+        else:
+            out[name] = _padded(golden[name], m, before=False)
+    return for_arrow(pd.DataFrame(out))
+
+
+def _padded(values: pd.Series, count: int, before: bool) -> pd.Series:
+    """``values`` with ``count`` nulls before or after them (dtype kept where it can)."""
+    values = pd.Series(values).reset_index(drop=True)
+    if pd.api.types.is_integer_dtype(values.dtype) and not pd.api.types.is_extension_array_dtype(
+            values.dtype):
+        values = values.astype("Int64")
+    nulls = pd.Series([None] * count, dtype=values.dtype if count else object)
+    parts = [nulls, values] if before else [values, nulls]
+    return pd.concat(parts, ignore_index=True)

@@ -1,0 +1,123 @@
+"""What fitting needs, from Spark: comparison patterns of pair sets, counted by ``groupBy``
+and collected (a few hundred rows), and pair counts; ``Linker._learn`` does the rest.
+
+Random pairs for u are drawn on the driver by the local engine's own ``random_pairs`` over
+the shared row numbers, so both engines compare the same pairs. A ``training_blocking`` rule
+with more than ``training_max_pairs`` pairs is sampled differently (a Bernoulli sample of
+its pairs, seeded from ``random_state``), since the local engine's draw needs every block
+on one machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
+
+from golden.blocking.rules import Blocking, BlockingRule
+from golden.comparisons import Comparison
+from golden.engines.spark.blocking import (
+    LEFT,
+    MASK,
+    RIGHT,
+    SparkPairs,
+    candidate_pairs,
+    guarded_keys,
+    key_pairs,
+)
+from golden.engines.spark.compare import PairValues, gamma_columns, gammas
+from golden.engines.spark.records import SparkRecords, materialise, pair_rows
+from golden.errors import ConfigError
+from golden.model.em import Patterns
+from golden.model.training import random_pairs, total_pairs
+
+
+class SparkTrainingPairs:
+    """``golden.model.training.TrainingPairs`` on Spark."""
+
+    def __init__(self, records: SparkRecords, comparisons: list[Comparison], link_type: str,
+                 blocking: Blocking, max_pairs: int | None,
+                 batches: Callable[[], AbstractContextManager[None]]) -> None:
+        self.records, self.link_type, self.blocking = records, link_type, blocking
+        self.max_pairs, self.batches = max_pairs, batches
+        self.values = PairValues.build(records, comparisons, term_frequencies=False)
+        self.names = gamma_columns(comparisons)
+        self.pairs: SparkPairs | None = None
+        self._by_mask = pd.DataFrame()
+
+    @property
+    def n_candidates(self) -> int:
+        assert self.pairs is not None, "candidate_patterns comes first"
+        return self.pairs.count
+
+    def random_patterns(self, max_pairs: int, rng: np.random.Generator) -> Patterns:
+        with self.batches():
+            left, right = random_pairs(self.records, self.link_type, max_pairs,  # type: ignore[arg-type]
+                                       rng)
+            spark = self.records.frame.sparkSession
+            frame = spark.createDataFrame(pd.DataFrame({LEFT: left.astype(np.int64),
+                                                        RIGHT: right.astype(np.int64)}))
+            return self._patterns(frame)
+
+    def candidate_patterns(self) -> Patterns:
+        with self.batches():
+            self.pairs = candidate_pairs(self.records, self.blocking, self.link_type,
+                                         self.max_pairs)
+            compared = gammas(self.values, self.values.attach(self.pairs.frame, self.records),
+                              [MASK])
+            self._by_mask = compared.groupBy(MASK, *self.names).count().toPandas()
+            return self._from_counts(self._by_mask)
+
+    def covered_patterns(self, rule_number: int) -> Patterns:
+        covered = (self._by_mask[MASK].to_numpy() & (1 << rule_number)) != 0
+        return self._from_counts(self._by_mask[covered])
+
+    def rule_patterns(self, rule: BlockingRule, max_pairs: int, rng: np.random.Generator
+                      ) -> Patterns:
+        with self.batches():
+            keys = guarded_keys(self.records, rule, self.link_type).frame
+            pairs = materialise(key_pairs(keys, self.link_type))
+            n = pairs.count()
+            if n > max_pairs:
+                seed = int(rng.integers(0, 2**31 - 1))
+                pairs = pairs.sample(withReplacement=False, fraction=max_pairs / n, seed=seed)
+            return self._patterns(pairs)
+
+    def labelled_patterns(self, labels: Any) -> Patterns:
+        with self.batches():
+            spark = self.records.frame.sparkSession
+            frame = labels if isinstance(labels, DataFrame) else spark.createDataFrame(labels)
+            label = next((c for c in ("is_match", "clerical_match_score") if c in frame.columns),
+                         None)
+            if label is None:
+                raise ConfigError(f"labels: column 'is_match' is missing; columns present: "
+                                  f"{list(frame.columns)}")
+            frame = frame.withColumn("__match", F.col(label).cast("double") >= 0.5)
+            matches = pair_rows(self.records, frame, ["__match"]).where("__match")
+            if matches.limit(1).count() == 0:
+                raise ConfigError("labels: no labelled matches, so m cannot be estimated from them")
+            return self._patterns(matches.select(LEFT, RIGHT))
+
+    def count_candidates(self, blocking: Blocking) -> int:
+        with self.batches():
+            return candidate_pairs(self.records, blocking, self.link_type, self.max_pairs).count
+
+    def total_pairs(self) -> int:
+        return total_pairs(self.records, self.link_type)  # type: ignore[arg-type]
+
+    def _patterns(self, pairs: DataFrame) -> Patterns:
+        compared = gammas(self.values, self.values.attach(pairs, self.records), [])
+        counts = compared.groupBy(*self.names).count().toPandas()
+        return self._from_counts(counts)
+
+    def _from_counts(self, counts: pd.DataFrame) -> Patterns:
+        """Patterns from (gammas, count) rows: the same table ``Patterns.from_gammas`` makes
+        from every pair's gammas."""
+        matrix = counts[self.names].to_numpy(dtype=np.int8).reshape(len(counts),
+                                                                    len(self.names))
+        return Patterns.from_gammas(matrix, counts["count"].to_numpy(dtype=np.float64))

@@ -1,0 +1,1 @@
+"""Estimators: the Linker and the other estimators built on the stages."""

@@ -1,0 +1,1 @@
+"""Households: who lives with whom, with roles and dwellings."""

@@ -1,0 +1,1 @@
+"""The Fellegi–Sunter model: EM, training passes, weights, dependence diagnostics."""

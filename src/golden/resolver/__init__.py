@@ -1,0 +1,1 @@
+"""The incremental resolver: a persistent store of entities and golden records."""

@@ -1,0 +1,322 @@
+"""Scoring a batch of records against the records a store holds.
+
+The batch's block keys are looked up in the store's key table, the pairs sharing a key are
+compared with the very comparison indexes and weights the batch pipeline uses, and term
+frequencies come from counts over every record held (or frozen counts), so a pair scores
+the same whether it was found one record at a time or in one batch.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from golden.comparisons.vectors import ComparisonIndex, comparison_indexes, gamma_matrix
+from golden.errors import ConfigError
+from golden.model.weights import probability, score_pairs
+from golden.records import Encoded, NormalisedMemo, Records
+from golden.resolver.store import Hasher, Store, decode_many, encode_value, is_null
+from golden.values import per_value as _per_value
+from golden.values.expressions import Expr
+
+if TYPE_CHECKING:
+    from golden.estimators.linker import Linker
+
+KEY_COLUMNS = ["kind", "key", "row_id"]
+
+
+class Prepared:
+    """The comparison inputs of some records, already normalised (one list per record, in
+    ``Matcher.inputs`` order): what ``ComparisonIndex`` reads of ``Records``, without
+    normalising again.
+
+    Examples
+    --------
+    >>> from golden import col
+    >>> prepared = Prepared([col("name").clean()], [["ann"], [None], ["ann"]])
+    >>> encoded = prepared.encode(col("name").clean())
+    >>> encoded.codes.tolist(), encoded.values.tolist()
+    ([0, -1, 0], ['ann'])
+    """
+
+    def __init__(self, inputs: Sequence[Expr], rows: Sequence[Sequence[Any]]) -> None:
+        self.n = len(rows)
+        self._position = {expr: i for i, expr in enumerate(inputs)}
+        self._rows = rows
+        self._encoded: dict[Expr, Encoded] = {}
+
+    def encode(self, expr: Expr) -> Encoded:
+        """Codes of the records' values of ``expr`` (cached); nulls are -1."""
+        if expr not in self._encoded:
+            i = self._position[expr]
+            self._encoded[expr] = _factorize([row[i] for row in self._rows])
+        return self._encoded[expr]
+
+
+def _factorize(values: list[Any]) -> Encoded:
+    if len(values) <= _per_value.SMALL_INPUT and all(
+            v is None or isinstance(v, str) for v in values):
+        index: dict[str, int] = {}
+        codes = [-1 if v is None else index.setdefault(v, len(index)) for v in values]
+        return Encoded(np.array(codes, dtype=np.int32), np.array(list(index), dtype=object))
+    codes, uniques = pd.factorize(pd.Series(values), use_na_sentinel=True)
+    return Encoded(codes.astype(np.int32), np.asarray(uniques))
+
+
+def encode_prepared(values: Sequence[Any]) -> str:
+    """Prepared values as a JSON list (dates and timestamps tagged, as in records).
+
+    Examples
+    --------
+    >>> text = encode_prepared(["ann", None, pd.Timestamp("2024-01-02"), ("a", "b")])
+    >>> text
+    '["ann", null, {"$t": "2024-01-02T00:00:00"}, ["a", "b"]]'
+    >>> decode_prepared([text])
+    [['ann', None, Timestamp('2024-01-02 00:00:00'), ('a', 'b')]]
+    """
+    return json.dumps([None if is_null(v) else encode_value(v) for v in values],
+                      ensure_ascii=False, allow_nan=False)
+
+
+def decode_prepared(texts: Sequence[str]) -> list[list[Any]]:
+    """The prepared values ``encode_prepared`` wrote, one list per text (lists come back as
+    tuples, as ``Records`` holds them)."""
+    return [[tuple(v) if isinstance(v, list) else v for v in values]
+            if "[" in text[1:] else values  # a row without lists is read as it is
+            for text, values in zip(texts, decode_many(texts), strict=True)]
+
+
+class Matcher:
+    """A fitted Linker's blocking, comparisons and weights, applied against a store.
+
+    Block keys are stored under the rule's number (0, 1, …); identifiers under -1, -2, ….
+    """
+
+    def __init__(self, linker: Linker, store: Store, hasher: Hasher,
+                 identifiers: Mapping[str, str], live_terms: bool) -> None:
+        self.linker = linker
+        self.comparisons = list(linker.comparisons_)
+        self.rules = linker.blocking_.rules
+        self.table = linker.weight_table()
+        self.store, self.hasher = store, hasher
+        self.identifiers = dict(identifiers)
+        self.live_terms = live_terms
+        self.memo = NormalisedMemo()
+        self.unique_id, self.source = linker.unique_id, linker.source
+        self.columns = list(dict.fromkeys(
+            [c for comp in self.comparisons for c in comp.columns]
+            + list(linker.blocking_.columns)))
+        self.inputs = list(dict.fromkeys(e for comp in self.comparisons for e in comp.inputs))
+        # each rule's largest block (records sharing a key); inf for no limit
+        self.block_limits = [getattr(r, "max_block_size", None) or np.inf for r in self.rules]
+        self._check_rules()
+
+    def _check_rules(self) -> None:
+        empty = Records(pd.DataFrame({self.unique_id: [], **{c: [] for c in self.columns}}),
+                        self.unique_id, None)
+        for rule in self.rules:
+            rule.block_keys(empty)  # raises ConfigError for rules that need every record
+
+    # Records ----------------------------------------------------------------------------
+
+    def records(self, frame: pd.DataFrame) -> Records:
+        """Records over a frame of held or new records (missing columns as nulls)."""
+        frame = frame.reset_index(drop=True)
+        for column in self.columns:
+            if column not in frame.columns:
+                frame[column] = None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return Records(frame, self.unique_id,
+                           self.source if self.source in frame.columns else None, self.memo)
+
+    def prepare(self, data: Records) -> list[list[Any]]:
+        """Each record's comparison inputs, normalised (see ``Prepared``)."""
+        columns = []
+        for expr in self.inputs:
+            values = data.values(expr).tolist()
+            columns.append([None if is_null(v) else v for v in values])
+        return [list(row) for row in zip(*columns, strict=True)] if columns else [
+            [] for _ in range(data.n)]
+
+    def prepare_one(self, record: Mapping[str, Any]) -> list[Any]:
+        """One record's comparison inputs, normalised value by value (the batch path when a
+        value needs it)."""
+        try:
+            return [_per_value.evaluate(e, record.get(e.column)) for e in self.inputs]
+        except _per_value.Decline:
+            return self.prepare(self.records(pd.DataFrame([dict(record)])))[0]
+
+    # Keys -------------------------------------------------------------------------------
+
+    def keys_of_one(self, record: Mapping[str, Any]) -> list[tuple[int, int]]:
+        """``(kind, key)`` of one record's block keys and identifiers."""
+        keys = []
+        for number, rule in enumerate(self.rules):
+            try:
+                texts = rule.keys_of_one(record)
+            except _per_value.Decline:
+                data = self.records(pd.DataFrame([dict(record)]))
+                texts = list(rule.block_keys(data)[1])
+            keys += [(number, self.hasher.integer(text)) for text in dict.fromkeys(texts)]
+        for number, column in enumerate(self.identifiers.values()):
+            values = _identifier_texts(record.get(column))
+            keys += [(-1 - number, self.hasher.integer(v)) for v in dict.fromkeys(values)]
+        return keys
+
+    def block_keys(self, data: Records, row_ids: np.ndarray) -> pd.DataFrame:
+        """``kind``, ``key``, ``row_id`` of every block key of ``data``'s records."""
+        parts = []
+        for number, rule in enumerate(self.rules):
+            rows, text = rule.block_keys(data)
+            parts.append(_keys(number, self.hasher.integers(text), row_ids[rows]))
+        for number, column in enumerate(self.identifiers.values()):
+            rows, text = identifier_values(data.frame, column)
+            parts.append(_keys(-1 - number, self.hasher.integers(text), row_ids[rows]))
+        return pd.concat(parts, ignore_index=True).drop_duplicates()
+
+    def held_keys(self, keys: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Rows of the store holding the batch's block keys, and per key how many records
+        share it (held and new). Rows are read only for keys within their rule's block
+        limit: the others are counted in the store, so a placeholder value shared by
+        thousands of records costs a count, not thousands of rows."""
+        new = keys[keys["kind"] >= 0].drop_duplicates()
+        sizes = new.groupby(["kind", "key"]).size().rename("size").reset_index()
+        found = [pd.DataFrame({c: np.zeros(0, np.int64) for c in KEY_COLUMNS})]
+        limits = self.block_limits
+        for kind, group in sizes.groupby("kind", sort=True):
+            held = dict(self.store.select_in(
+                "SELECT key, count(*) FROM keys WHERE kind = ? AND key IN ({}) GROUP BY key",
+                group["key"].tolist(), int(kind)))
+            total = group["size"].to_numpy() + np.array(
+                [held.get(k, 0) for k in group["key"].tolist()], dtype=np.int64)
+            sizes.loc[group.index, "size"] = total
+            small = group["key"][total <= limits[int(kind)]].tolist()
+            rows = self.store.select_in(
+                "SELECT kind, key, row_id FROM keys WHERE kind = ? AND key IN ({})", small,
+                int(kind))
+            found.append(pd.DataFrame(rows, columns=KEY_COLUMNS, dtype=np.int64))
+        return pd.concat(found, ignore_index=True), sizes
+
+    def candidate_pairs(self, new: pd.DataFrame, held: pd.DataFrame, sizes: pd.DataFrame
+                        ) -> tuple[pd.DataFrame, list[str]]:
+        """Pairs ``a < b`` (row ids) with at least one new record, sharing a block key,
+        tagged with the first rule that finds them; and the oversized keys skipped.
+        ``held`` and ``sizes`` are ``held_keys``'s."""
+        limits = np.array(self.block_limits, dtype=float)
+        oversized = sizes[sizes["size"].to_numpy() > limits[sizes["kind"].to_numpy()]]
+        skipped = [f"{self.rules[k].label!r} ({n:,} records)"
+                   for k, n in zip(oversized["kind"], oversized["size"], strict=True)]
+        new = new[new["kind"] >= 0].merge(oversized[["kind", "key"]], how="left",
+                                          indicator=True)
+        new = new[new["_merge"] == "left_only"].drop(columns="_merge")
+        every = pd.concat([new, held], ignore_index=True).drop_duplicates()
+        joined = new.merge(every, on=["kind", "key"], suffixes=("_new", "_other"))
+        x, y = joined["row_id_new"].to_numpy(), joined["row_id_other"].to_numpy()
+        pairs = pd.DataFrame({"a": np.minimum(x, y), "b": np.maximum(x, y),
+                              "rule": joined["kind"].to_numpy()})[x != y]
+        pairs = pairs.groupby(["a", "b"], as_index=False, sort=True)["rule"].min()
+        return pairs, skipped
+
+    # Scoring ----------------------------------------------------------------------------
+
+    def score(self, data: Records | Prepared, left: np.ndarray, right: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[ComparisonIndex]]:
+        """Weight, per-comparison weights and gammas of pairs of ``data``'s rows."""
+        indexes = comparison_indexes(data, self.comparisons)
+        for j, index in enumerate(indexes):
+            if self.table.tf_gammas[j]:
+                index.use_term_shares(self.term_shares(j, index.term_values))
+        gammas = gamma_matrix(indexes, left, right)
+        weight, parts = score_pairs(self.table, indexes, gammas, left)
+        return weight, parts, gammas, indexes
+
+    def probability(self, weight: np.ndarray) -> np.ndarray:
+        """Match probability of match weights."""
+        return probability(weight)
+
+    # Term frequencies -------------------------------------------------------------------
+
+    def term_shares(self, j: int, values: np.ndarray) -> np.ndarray:
+        """Share of held records with each value (input 0 of comparison ``j``)."""
+        hashes = [self.hasher.integer(str(v)) for v in values]
+        counts = dict(self.store.select_in(
+            "SELECT value, count FROM term_counts WHERE comparison = ? AND value IN ({})",
+            dict.fromkeys(hashes), j))
+        row = self.store.db.execute("SELECT total FROM term_totals WHERE comparison = ?",
+                                    (j,)).fetchone()
+        total = max(row[0] if row else 0, 1)
+        # a value not held yet is as rare as one record
+        return np.array([counts.get(h, 1) / total for h in hashes], dtype=np.float64)
+
+    def count_terms(self, data: Records, sign: int) -> None:
+        """Add (``sign=1``) or remove (``-1``) these records' values from the term counts."""
+        for j, comparison in enumerate(self.comparisons):
+            if not self.table.tf_gammas[j]:
+                continue
+            encoded = data.encode(comparison.inputs[0])
+            codes = encoded.codes[encoded.codes >= 0]
+            if len(codes) == 0:
+                continue
+            counts = np.bincount(codes, minlength=len(encoded.values))
+            held = np.flatnonzero(counts)
+            hashes = self.hasher.integers([str(encoded.values[i]) for i in held])
+            self.store.db.executemany(
+                "INSERT INTO term_counts VALUES (?, ?, ?) ON CONFLICT (comparison, value) "
+                "DO UPDATE SET count = count + excluded.count",
+                [(j, int(h), sign * int(c)) for h, c in zip(hashes, counts[held], strict=True)])
+            self.store.db.execute(
+                "INSERT INTO term_totals VALUES (?, ?) ON CONFLICT (comparison) "
+                "DO UPDATE SET total = total + excluded.total", (j, sign * len(codes)))
+            if sign < 0:
+                self.store.execute_in("DELETE FROM term_counts WHERE comparison = ? AND "
+                                      "value IN ({}) AND count <= 0", hashes.tolist(), j)
+
+
+def identifier_values(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and normalised values (trimmed, lower case) of an identifier column, which may
+    hold lists; empty values are dropped.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"device": ["AB-1 ", None, ["x", "AB-1"]]})
+    >>> rows, values = identifier_values(frame, "device")
+    >>> rows.tolist(), values.tolist()
+    ([0, 2, 2], ['ab-1', 'x', 'ab-1'])
+    """
+    if column not in frame.columns:
+        return np.zeros(0, np.int64), np.zeros(0, object)
+    found = [(row, text) for row, value in enumerate(frame[column].tolist())
+             for text in _identifier_texts(value)]
+    return (np.array([r for r, _ in found], dtype=np.int64),
+            np.array([t for _, t in found], dtype=object))
+
+
+def _identifier_texts(value: Any) -> list[str]:
+    """One record's identifier values: each element of a list, trimmed and lower-cased."""
+    items = value if isinstance(value, list | tuple | np.ndarray) else [value]
+    texts = (str(v).strip().lower() for v in items if not is_null(v))
+    return [t for t in texts if t]
+
+
+def _keys(kind: int, keys: np.ndarray, rows: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame({"kind": np.full(len(keys), kind, np.int64), "key": keys,
+                         "row_id": rows.astype(np.int64)})
+
+
+def check_identifiers(identifiers: Any) -> dict[str, str]:
+    """``identifiers`` as a name → column dict, or a ConfigError naming the problem."""
+    if identifiers is None:
+        return {}
+    if isinstance(identifiers, Sequence) and not isinstance(identifiers, str):
+        identifiers = {c: c for c in identifiers}
+    if not isinstance(identifiers, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in identifiers.items()):
+        raise ConfigError(f"identifiers: got {identifiers!r}, expected a list of column "
+                          "names or a dict of identifier name to column")
+    return dict(identifiers)

@@ -1,0 +1,1 @@
+"""Values: normalisers (vectorised and per value) and column expressions (``col``)."""
