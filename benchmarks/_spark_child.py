@@ -157,7 +157,7 @@ def main() -> None:
 def _blocking(linker: gd.Linker, data: Any, blocking: Any) -> int:
     """Candidate pairs built (and counted)."""
     if linker.engine is None:
-        from golden.blocking.rules import candidate_pairs
+        from golden.blocking import candidate_pairs
 
         prepared = linker._records(data, *linker._settings())
         return len(candidate_pairs(prepared, blocking, linker.link_type, linker.max_pairs))

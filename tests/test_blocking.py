@@ -181,7 +181,7 @@ def test_row_order_never_changes_the_pairs(rows: list[tuple], rnd: object) -> No
 
 
 def test_pairs_use_compact_integers() -> None:
-    from golden.blocking.rules import candidate_pairs
+    from golden.blocking import candidate_pairs
     from golden.records import prepare_records
 
     data = prepare_records(PEOPLE, unique_id="unique_id", source=None, link_type="dedupe",

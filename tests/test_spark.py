@@ -21,7 +21,7 @@ import golden as gd
 from golden import comparisons as cmp
 from golden import demo
 from golden.bench import default_config
-from golden.blocking.rules import candidate_pairs as local_candidates
+from golden.blocking import candidate_pairs as local_candidates
 from golden.engines.spark import blocking as spark_blocking
 from golden.engines.spark.records import prepare
 from golden.records import prepare_records

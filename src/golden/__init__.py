@@ -15,7 +15,7 @@ Examples
 from __future__ import annotations
 
 from golden import comparisons, datasets, evaluate, plot, privacy, survivorship
-from golden.blocking.rules import (
+from golden.blocking import (
     Blocking,
     BlockingRule,
     BlockOn,

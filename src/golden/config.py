@@ -47,7 +47,7 @@ from typing import Any
 
 from golden import comparisons as cmp
 from golden import survivorship as sv
-from golden.blocking.rules import block_on, block_on_any, sorted_neighbourhood
+from golden.blocking import block_on, block_on_any, sorted_neighbourhood
 from golden.errors import ConfigError, GoldenError
 from golden.estimators.golden_records import GoldenRecordBuilder
 from golden.estimators.linker import Linker

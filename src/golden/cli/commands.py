@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from golden.blocking.rules import analyse_blocking, block_on
+from golden.blocking import analyse_blocking, block_on
 from golden.config import load_config
 from golden.errors import ConfigError, GoldenError
 from golden.report.html import profile

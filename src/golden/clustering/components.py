@@ -19,9 +19,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
+from golden._base.graphs import component_of_each_node
 from golden._base.pairs import first_positions, group_starts
 from golden.errors import ConfigError, DataWarning, SchemaError
 
@@ -102,7 +101,7 @@ def component_labels(left: np.ndarray, right: np.ndarray, scores: np.ndarray,
     n = len(node_keys)
     if one_to_one:
         left, right, scores = _mutual_best(left, right, scores, node_keys)
-    labels = _components(left, right, n)
+    labels = component_of_each_node(left, right, n)
     if min_density is not None:
         labels = _dense_components(left, right, scores, node_keys, labels, min_density)
     return labels
@@ -215,11 +214,6 @@ def _sorting_codes(values: pd.Series) -> np.ndarray:
     return rank[codes]
 
 
-def _components(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
-    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
-    return connected_components(graph.tocsr(), directed=False)[1].astype(np.int64)
-
-
 def _dense_components(left: np.ndarray, right: np.ndarray, scores: np.ndarray,
                       node_keys: np.ndarray, labels: np.ndarray, min_density: float
                       ) -> np.ndarray:
@@ -241,7 +235,7 @@ def _dense_components(left: np.ndarray, right: np.ndarray, scores: np.ndarray,
     final = np.full(len(nodes), -1, dtype=np.int64)
     next_label = int(labels.max()) + 1
     for round_number in range(MAX_ROUNDS + 1):
-        sub_labels = _components(sub_left, sub_right, len(nodes))
+        sub_labels = component_of_each_node(sub_left, sub_right, len(nodes))
         cluster = sub_labels[sub_left]
         sparse = _sparse_clusters(sub_labels, sub_left, len(nodes), min_density)
         settled = ~sparse[cluster] if round_number < MAX_ROUNDS else np.ones_like(cluster, bool)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
-    from golden.blocking.rules import Blocking
+    from golden.blocking import Blocking
     from golden.comparisons import Comparison
     from golden.estimators.golden_records import GoldenRecordBuilder, GoldenRecords
     from golden.estimators.linker import Linker

@@ -119,7 +119,7 @@ class Candidates:
         """Length of the value as text, summed over a group's attributes."""
         total = np.zeros(self.rows.size, dtype=np.int64)
         for column in self.target.columns:
-            text = _normalise._as_str(self.context.records[column].iloc[self.rows])
+            text = _normalise.as_str(self.context.records[column].iloc[self.rows])
             total += text.str.len().fillna(0).to_numpy(dtype=np.int64)
         return total
 
@@ -220,7 +220,7 @@ def _folded(values: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
         return values
     return _per_value.run_steps(("lower", "strip_accents", "remove_spaces"),
-                                _normalise._as_str(values))
+                                _normalise.as_str(values))
 
 
 @dataclass(frozen=True)

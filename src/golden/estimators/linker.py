@@ -16,7 +16,7 @@ import pandas as pd
 from golden._base.estimator import Estimator
 from golden._base.progress import progress
 from golden._base.spec import spec_from_dict
-from golden.blocking.rules import (
+from golden.blocking import (
     Blocking,
     BlockingRule,
     CandidatePairs,

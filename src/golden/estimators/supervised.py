@@ -21,7 +21,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from golden._base.estimator import Estimator
 from golden._base.spec import spec_from_dict
-from golden.blocking.rules import candidate_pairs
+from golden.blocking import candidate_pairs
 from golden.comparisons.vectors import ComparisonIndex, comparison_indexes, gamma_matrix
 from golden.errors import ConfigError, NotFittedError
 from golden.estimators.linker import NOT_SAVED, Linker, _check_thresholds, _label_rows, _pairs_frame

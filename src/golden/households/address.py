@@ -33,8 +33,8 @@ import pyarrow.compute as pc
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cpdist
 
+from golden._base.graphs import component_of_each_node
 from golden._base.pairs import within_group_pairs
-from golden.clustering.components import _components
 from golden.errors import ConfigError
 from golden.values import normalise as nz
 
@@ -407,7 +407,7 @@ def standardise_address(street: pd.Series, postcode: pd.Series | None = None) ->
      '28|saint johns street||', '5|calle mayor|28013|3 2', nan]
     """
     _check(street, postcode)
-    text = nz._as_str(street)
+    text = nz.as_str(street)
     codes, uniques = pd.factorize(text)
     parts = _parse(pd.Series(uniques, dtype=nz._STR))
     # the keys are built per distinct line as far as they can be: the postcode comes per row
@@ -417,7 +417,7 @@ def standardise_address(street: pd.Series, postcode: pd.Series | None = None) ->
     if postcode is None:
         columns["postcode"] = pd.Series(np.nan, index=text.index, dtype=nz._STR)
     else:
-        columns["postcode"] = nz._via_distinct(nz._as_str(postcode), _compact_postcode)
+        columns["postcode"] = nz._via_distinct(nz.as_str(postcode), _compact_postcode)
     columns["building_key"] = columns["building_key"] + columns["postcode"].fillna("")
     columns["address_key"] = columns["building_key"] + columns["address_key"]
     return pd.DataFrame({name: columns[name].array for name in _COLUMNS}, index=street.index)
@@ -459,7 +459,7 @@ def reconcile_streets(address: pd.DataFrame, *, min_similarity: float = 0.9) -> 
     alike = cpdist(streets[left], streets[right], scorer=JaroWinkler.normalized_similarity,
                    workers=-1) >= min_similarity
     spellings["street_as"] = spellings.assign(
-        one=_components(left[alike], right[alike], len(spellings))).sort_values(
+        one=component_of_each_node(left[alike], right[alike], len(spellings))).sort_values(
         ["one", "rows", "street"], ascending=[True, False, True]).groupby("one")[
         "street"].transform("first")
     rewritten = spellings[spellings["street"] != spellings["street_as"]]

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from golden import comparisons as cmp
 from golden._base.estimator import Estimator
 from golden._base.pairs import within_group_pairs
-from golden.blocking.rules import block_on, block_on_any
+from golden.blocking import block_on, block_on_any
 from golden.clustering.components import cluster_pairs
 from golden.engines.protocol import checked_engine
 from golden.errors import ConfigError, DataWarning, NotFittedError, SchemaError
@@ -549,7 +549,7 @@ def _joined(values: pd.Series, normalise: Any, column: str) -> pd.Series:
     """
     exploded = values.explode() if _is_list_column(values) else values
     row = pd.factorize(exploded.index)[0] if len(exploded) else np.zeros(0, dtype=np.int64)
-    text = normalise(_normalise._as_str(pd.Series(exploded.to_numpy(dtype=object))))
+    text = normalise(_normalise.as_str(pd.Series(exploded.to_numpy(dtype=object))))
     placeholders = _placeholders(text, row, column)
     keep = (text.notna() & ~text.isin(placeholders)).to_numpy()
     counts = np.bincount(row[keep], minlength=len(values))

@@ -10,7 +10,7 @@ import numpy as np
 from golden.model.em import EMResult, Patterns, expectation_maximisation, level_shares
 
 if TYPE_CHECKING:
-    from golden.blocking.rules import Blocking, BlockingRule
+    from golden.blocking import Blocking, BlockingRule
     from golden.records import Records
 
 START_M_TOP = 0.8

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from golden._base.graphs import component_of_each_node
 from golden._base.pairs import group_starts
 from golden.clustering import components as _clustering
 from golden.clustering.entity_ids import IdChanges, carry_ids
@@ -459,7 +460,7 @@ class Resolver:
         kept = [(position[a], position[b]) for a, b in edges if b in inside]
         left = np.array([a for a, _ in kept], dtype=np.int64)
         right = np.array([b for _, b in kept], dtype=np.int64)
-        return int(_clustering._components(left, right, len(rows)).max(initial=-1) + 1)
+        return int(component_of_each_node(left, right, len(rows)).max(initial=-1) + 1)
 
     # Clustering ------------------------------------------------------------------------
 

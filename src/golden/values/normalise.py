@@ -149,7 +149,7 @@ def _take(values: Any, codes: np.ndarray, like: pd.Series) -> pd.Series:
     return pd.Series(taken, index=like.index, name=like.name, copy=False)
 
 
-def _as_str(s: Any) -> pd.Series:
+def as_str(s: Any) -> pd.Series:
     """``s`` as a Series of dtype ``_STR``, numbers written without a spurious ``.0``."""
     s = _as_series(s)
     dtype = s.dtype
@@ -158,7 +158,7 @@ def _as_str(s: Any) -> pd.Series:
     if isinstance(dtype, pd.StringDtype):
         return s.astype(_STR)
     if isinstance(dtype, pd.CategoricalDtype):
-        cats = _as_str(pd.Series(dtype.categories))
+        cats = as_str(pd.Series(dtype.categories))
         return _take(cats.array, s.cat.codes.to_numpy(), s)
     if pd.api.types.is_float_dtype(dtype):
         vals = s.to_numpy(dtype=float, na_value=np.nan)
@@ -326,7 +326,7 @@ def lower(s: pd.Series) -> pd.Series:
     >>> lower(pd.Series(["SMITH", None, ""])).tolist()
     ['smith', nan, nan]
     """
-    return _finish(_lower(_as_str(s)))
+    return _finish(_lower(as_str(s)))
 
 
 def upper(s: pd.Series) -> pd.Series:
@@ -351,7 +351,7 @@ def upper(s: pd.Series) -> pd.Series:
     >>> upper(pd.Series(["sw1a 1aa", "Straße", None])).tolist()
     ['SW1A 1AA', 'STRASSE', nan]
     """
-    return _finish(_upper(_as_str(s)))
+    return _finish(_upper(as_str(s)))
 
 
 def strip_accents(s: pd.Series) -> pd.Series:
@@ -380,7 +380,7 @@ def strip_accents(s: pd.Series) -> pd.Series:
     >>> strip_accents(pd.Series(["José Müller", "Łódź", "Straße", None])).tolist()
     ['Jose Muller', 'Lodz', 'Strasse', nan]
     """
-    return _finish(_strip_accents(_as_str(s)))
+    return _finish(_strip_accents(as_str(s)))
 
 
 def collapse_spaces(s: pd.Series) -> pd.Series:
@@ -405,7 +405,7 @@ def collapse_spaces(s: pd.Series) -> pd.Series:
     >>> collapse_spaces(pd.Series(["  John \\t  Smith ", "   ", None])).tolist()
     ['John Smith', nan, nan]
     """
-    return _finish(_collapse(_as_str(s)))
+    return _finish(_collapse(as_str(s)))
 
 
 def remove_spaces(s: pd.Series) -> pd.Series:
@@ -417,7 +417,7 @@ def remove_spaces(s: pd.Series) -> pd.Series:
     >>> remove_spaces(pd.Series(["SW1A 1AA", " ", None])).tolist()
     ['SW1A1AA', nan, nan]
     """
-    return _finish(_collapse(_as_str(s)).str.replace(" ", "", regex=False))
+    return _finish(_collapse(as_str(s)).str.replace(" ", "", regex=False))
 
 
 def strip_punctuation(s: pd.Series) -> pd.Series:
@@ -445,7 +445,7 @@ def strip_punctuation(s: pd.Series) -> pd.Series:
     >>> strip_punctuation(pd.Series(["o'neil-smith", "St. John's, Rd", "--", None])).tolist()
     ['oneil smith', 'St Johns Rd', nan, nan]
     """
-    return _finish(_strip_punct(_as_str(s)))
+    return _finish(_strip_punct(as_str(s)))
 
 
 def clean_text(s: pd.Series) -> pd.Series:
@@ -470,7 +470,7 @@ def clean_text(s: pd.Series) -> pd.Series:
     >>> clean_text(pd.Series(["  Zoë  O'BRIEN-Smith. ", "?!", None])).tolist()
     ['zoe obrien smith', nan, nan]
     """
-    return _finish(_clean(_as_str(s)))
+    return _finish(_clean(as_str(s)))
 
 
 def name_tokens(s: pd.Series) -> pd.Series:
@@ -499,7 +499,7 @@ def name_tokens(s: pd.Series) -> pd.Series:
     def kernel(u: pd.Series) -> pd.Series:
         return _map_distinct(_finish(_clean(u)), sort_tokens)
 
-    return _via_distinct(_as_str(s), kernel)
+    return _via_distinct(as_str(s), kernel)
 
 
 def first(s: pd.Series, n: int) -> pd.Series:
@@ -529,7 +529,7 @@ def first(s: pd.Series, n: int) -> pd.Series:
     ['smi', 'li', nan]
     """
     n = _check_int("n", n, 1)
-    return _finish(_as_str(s).str.slice(0, n))
+    return _finish(as_str(s).str.slice(0, n))
 
 
 def last(s: pd.Series, n: int) -> pd.Series:
@@ -559,7 +559,7 @@ def last(s: pd.Series, n: int) -> pd.Series:
     ['0123', '12', nan]
     """
     n = _check_int("n", n, 1)
-    return _finish(_as_str(s).str.slice(-n))
+    return _finish(as_str(s).str.slice(-n))
 
 
 def initial(s: pd.Series) -> pd.Series:
@@ -581,7 +581,7 @@ def initial(s: pd.Series) -> pd.Series:
     >>> initial(pd.Series(["  Émile", "'Kate'", None])).tolist()
     ['e', 'k', nan]
     """
-    return _finish(_clean(_as_str(s)).str.slice(0, 1))
+    return _finish(_clean(as_str(s)).str.slice(0, 1))
 
 
 def house_number(s: pd.Series) -> pd.Series:
@@ -609,7 +609,7 @@ def house_number(s: pd.Series) -> pd.Series:
     >>> house_number(addresses).tolist()
     ['221b', '3', '12', nan]
     """
-    text = _as_str(s).str.lower()
+    text = as_str(s).str.lower()
     # the first stand-alone run of digits with the letters after it ("12", "12a", "12th")
     token = text.str.replace(r"(?s)^.*?(?:^|[^0-9a-z])([0-9]+[a-z]*).*", r"\1", regex=True)
     # a value with no such number is left unchanged and cannot look like a bare token
@@ -646,7 +646,7 @@ def _phonetic(s: pd.Series, encoder: Callable[[str], str]) -> pd.Series:
     def kernel(u: pd.Series) -> pd.Series:
         return _map_distinct(_finish(_clean(u)), encode)
 
-    return _via_distinct(_as_str(s), kernel)
+    return _via_distinct(as_str(s), kernel)
 
 
 def soundex(s: pd.Series) -> pd.Series:
@@ -781,7 +781,7 @@ def digits_only(s: pd.Series) -> pd.Series:
     >>> digits_only(pd.Series(["+44 (0)7700-900123", "n/a", None])).tolist()
     ['4407700900123', nan, nan]
     """
-    return _finish(_as_str(s).str.replace("[^0-9]", "", regex=True))
+    return _finish(as_str(s).str.replace("[^0-9]", "", regex=True))
 
 
 _EXTENSION_RE = f"(?i)[{_WS}]*(?:ext(?:ension)?\\.?|x)[{_WS}]*[0-9]+[{_WS}]*$"
@@ -840,7 +840,7 @@ def phone(s: pd.Series, default_country_code: str = "44") -> pd.Series:
     ['07700900123', '07700900123', '07700900123', '07700900123', '0033612345678', nan, nan]
     """
     cc = _check_country_code(default_country_code)
-    raw = _as_str(s)
+    raw = as_str(s)
     raw = raw.str.replace(_EXTENSION_RE, "", regex=True)
     raw = raw.str.replace(rf"\([{_WS}]*0[{_WS}]*\)", "", regex=True)
     plus = raw.str.contains(f"^[{_WS}(]*\\+", regex=True, na=False).to_numpy(dtype=bool)
@@ -889,7 +889,7 @@ _GMAIL_DOMAINS = ("gmail.com", "googlemail.com")
 
 
 def _email_parts(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    text = _lower(_trim(_as_str(s)))
+    text = _lower(_trim(as_str(s)))
     text = text.where(text.str.fullmatch(_EMAIL_RE, na=False).to_numpy(dtype=bool))
     # valid values hold exactly one "@" and no whitespace (so no newline for "." to miss);
     # the local part ends at the "@" or at a "+tag" before it
@@ -989,7 +989,7 @@ def canonical_email_user(s: pd.Series) -> pd.Series:
     >>> canonical_email_user(email(pd.Series(["J.Smith+x@GMAIL.com", "bad", None]))).tolist()
     ['jsmith', nan, nan]
     """
-    return _finish(_as_str(s).str.replace("@.*", "", regex=True))
+    return _finish(as_str(s).str.replace("@.*", "", regex=True))
 
 
 def canonical_email_domain(s: pd.Series) -> pd.Series:
@@ -1001,7 +1001,7 @@ def canonical_email_domain(s: pd.Series) -> pd.Series:
     >>> canonical_email_domain(email(pd.Series(["J.Smith+x@GMAIL.com", None]))).tolist()
     ['gmail.com', nan]
     """
-    return _finish(_as_str(s).str.replace("^[^@]*@", "", regex=True))
+    return _finish(as_str(s).str.replace("^[^@]*@", "", regex=True))
 
 
 # --------------------------------------------------------------------------- #
@@ -1111,7 +1111,7 @@ def _parse_distinct(
             parsed[i] = _to_timestamp(values[i])
         todo = np.flatnonzero(~is_date)
         if len(todo):
-            text = _as_str(pd.Series(values[todo], dtype=object))
+            text = as_str(pd.Series(values[todo], dtype=object))
             text = text.str.replace(",", " ", regex=False)
             if formats is None:
                 text = text.str.replace(_TIME_RE, "", regex=True)

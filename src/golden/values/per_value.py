@@ -119,7 +119,7 @@ def _by_value(name: str, values: Sequence[Any] | np.ndarray, args: tuple[Any, ..
 
 
 def _text(value: Any) -> str | None:
-    """One value as text, as ``_normalise._as_str`` writes it (None for null)."""
+    """One value as text, as ``_normalise.as_str`` writes it (None for null)."""
     if isinstance(value, str):
         return value
     if _is_null(value):

@@ -17,7 +17,7 @@ import pandas as pd
 from pyspark.sql import DataFrame, Window
 from pyspark.sql import functions as F
 
-from golden.blocking.rules import Blocking, BlockingRule, BlockOn, BlockOnAny
+from golden.blocking import Blocking, BlockingRule, BlockOn, BlockOnAny
 from golden.engines.spark.keys import KEY, KEY_SEPARATOR, rule_keys
 from golden.engines.spark.records import ROW, SOURCE_CODE, SparkRecords, materialise
 from golden.errors import ConfigError, DataWarning

@@ -16,7 +16,7 @@ from golden.errors import ConfigError, MissingDependencyError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from golden.blocking.rules import Blocking
+    from golden.blocking import Blocking
     from golden.comparisons import Comparison
     from golden.engines.spark.records import SparkRecords
     from golden.engines.spark.training import SparkTrainingPairs

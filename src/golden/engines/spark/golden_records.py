@@ -20,7 +20,7 @@ from golden.engines.spark.records import for_arrow, materialise
 from golden.errors import ConfigError, SchemaError
 from golden.estimators.golden_records import PROVENANCE_COLUMNS, GoldenRecords, Target
 from golden.survivorship import AllValues
-from golden.values.normalise import _as_str
+from golden.values.normalise import as_str
 
 if TYPE_CHECKING:
     from golden.estimators.golden_records import GoldenRecordBuilder
@@ -108,7 +108,7 @@ def _combined(built: GoldenRecords, schema: T.StructType) -> pd.DataFrame:
         if name in PROVENANCE:
             values = provenance[PROVENANCE_COLUMNS[PROVENANCE.index(name)]]
             if name.removeprefix("__p_") in TEXT_PROVENANCE:
-                values = _as_str(values.astype(object))
+                values = as_str(values.astype(object))
             out[name] = _padded(values, n, before=True)
         elif name == "entity_id":
             out[name] = pd.concat([golden[name], provenance[name]], ignore_index=True)

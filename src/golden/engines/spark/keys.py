@@ -16,12 +16,12 @@ import pandas as pd
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from golden.blocking.rules import BlockingRule, BlockOn, BlockOnAny
+from golden.blocking import BlockingRule, BlockOn, BlockOnAny
 from golden.engines.spark.records import ROW, SOURCE_CODE, SparkRecords, materialise
 from golden.errors import ConfigError, DataWarning
 from golden.records import Records
 from golden.values.expressions import Expr
-from golden.values.normalise import _as_str
+from golden.values.normalise import as_str
 
 KEY = "key"
 KEY_SEPARATOR = "\x1f"
@@ -46,7 +46,7 @@ def batch_records(frame: pd.DataFrame) -> Records:
 def key_text(records: Records, expr: Expr) -> pd.Series:
     """An expression's values as text (null stays null); numbers without a spurious .0, so
     a batch read as floats gives the same text as one read as integers."""
-    return _as_str(records.values(expr))
+    return as_str(records.values(expr))
 
 
 def rule_keys(records: SparkRecords, rule: BlockingRule) -> DataFrame:

@@ -19,7 +19,7 @@ import pandas as pd
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from golden.blocking.rules import Blocking, BlockingRule
+from golden.blocking import Blocking, BlockingRule
 from golden.comparisons import Comparison
 from golden.engines.spark.blocking import (
     LEFT,
