@@ -46,7 +46,7 @@ from golden.estimators.supervised import SupervisedLinker
 from golden.households.address import standardise_address
 from golden.households.grouper import HouseholdGrouper, Households
 from golden.resolver.resolver import Added, Resolver
-from golden.values.expressions import Expr, col
+from golden.values import Expr, col
 
 __all__ = [
     "ActiveLearner",

@@ -52,7 +52,7 @@ from golden.errors import ConfigError, GoldenError
 from golden.estimators.golden_records import GoldenRecordBuilder
 from golden.estimators.linker import Linker
 from golden.households.grouper import HouseholdGrouper
-from golden.values.expressions import Expr, col
+from golden.values import Expr, col
 
 COMPARISONS: dict[str, Callable[..., Any]] = {
     name: getattr(cmp, name) for name in cmp.__all__ if name[0].islower()}

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from golden.errors import ConfigError, SchemaError
-from golden.values import normalise as _normalise
+from golden.values import clean_text
 
 __all__ = ["bloom_encode", "dice", "hmac_encode", "pseudonymise"]
 
@@ -57,7 +57,7 @@ def hmac_encode(values: pd.Series, key: bytes) -> pd.Series:
         The secret key, at least 16 bytes, shared by every party that must match.
     """
     _check_key(key)
-    text = _normalise.clean_text(pd.Series(values).reset_index(drop=True))
+    text = clean_text(pd.Series(values).reset_index(drop=True))
     codes, uniques = pd.factorize(text)
     coded = np.array([hmac.new(key, str(v).encode(), hashlib.sha256).hexdigest()
                       for v in uniques], dtype=object)
@@ -147,12 +147,12 @@ def bloom_encode(
         raise ConfigError(problems)
     _check_columns(records, [*counts, *([salt] if salt else [])])
     n = len(records)
-    salts = (_normalise.clean_text(records[salt].reset_index(drop=True)).fillna("")
+    salts = (clean_text(records[salt].reset_index(drop=True)).fillna("")
              if salt else pd.Series([""] * n))
     filled = np.zeros((n, bits), dtype=bool)
     any_value = np.zeros(n, dtype=bool)
     for column, k in counts.items():
-        text = _normalise.clean_text(records[column].reset_index(drop=True))
+        text = clean_text(records[column].reset_index(drop=True))
         any_value |= text.notna().to_numpy()
         pairs = pd.DataFrame({"text": text, "salt": salts}).dropna()
         codes, distinct = pd.factorize(pd.MultiIndex.from_frame(pairs))

@@ -18,7 +18,7 @@ import pandas as pd
 from golden._base.parallel import PARALLEL_WORK, thread_map, thread_results
 from golden._base.progress import progress
 from golden.errors import ConfigError, DataWarning, SchemaError
-from golden.values.expressions import Expr, expand
+from golden.values import Expr, expand
 
 LINK_TYPES = ("dedupe", "link", "link_and_dedupe")
 DEFAULT_SOURCE = "source_dataset"

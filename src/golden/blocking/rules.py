@@ -40,8 +40,8 @@ from golden._base.pairs import (
 from golden._base.progress import progress
 from golden._base.spec import Spec
 from golden.errors import ConfigError, DataWarning
-from golden.values import per_value as _per_value
-from golden.values.expressions import Expr, as_expr
+from golden.values import Expr, as_expr
+from golden.values import per_value as pv
 
 if TYPE_CHECKING:
     from golden.records import Records
@@ -86,7 +86,7 @@ class BlockingRule(Spec):
     def keys_of_one(self, record: Mapping[str, Any]) -> list[str]:
         """One record's block keys, as ``block_keys`` writes them, computed value by value
         (golden's per-value normalisers); ``Decline`` when a value needs the batch path."""
-        raise _per_value.Decline
+        raise pv.Decline
 
     def __or__(self, other: BlockingRule | Blocking) -> Blocking:
         return Blocking((self,)) | other
@@ -186,7 +186,7 @@ class BlockOn(BlockingRule):
         return rows, text
 
     def keys_of_one(self, record: Mapping[str, Any]) -> list[str]:
-        parts = [_per_value.evaluate(k, record.get(k.column)) for k in self.keys]
+        parts = [pv.evaluate(k, record.get(k.column)) for k in self.keys]
         return [] if any(p is None for p in parts) else [KEY_SEPARATOR.join(map(str, parts))]
 
 
@@ -270,11 +270,11 @@ class BlockOnAny(BlockingRule):
     def keys_of_one(self, record: Mapping[str, Any]) -> list[str]:
         value = record.get(self.key.column)
         if self.sep is not None and isinstance(value, list | tuple | np.ndarray):
-            raise _per_value.Decline  # block_keys reads such a value as text
+            raise pv.Decline  # block_keys reads such a value as text
         if isinstance(value, str) and self.sep is not None:
             value = value.split(self.sep)
         items = value if isinstance(value, list | tuple | np.ndarray) else [value]
-        texts = [_per_value.evaluate(self.key, v) for v in items]
+        texts = [pv.evaluate(self.key, v) for v in items]
         return list(dict.fromkeys(str(t) for t in texts if t is not None))
 
     def _exploded(self, records: Records) -> pd.Series:

@@ -21,7 +21,7 @@ from golden.blocking import analyse_blocking, block_on
 from golden.config import load_config
 from golden.errors import ConfigError, GoldenError
 from golden.report.html import profile
-from golden.values.expressions import col
+from golden.values import col
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 1
 SUGGESTED_MAX_PAIRS = 5_000_000  # suggest single-column rules below this many pairs

@@ -20,7 +20,7 @@ from rapidfuzz.distance import DamerauLevenshtein, Jaro, JaroWinkler, Levenshtei
 
 from golden._base.spec import Spec
 from golden.errors import ConfigError
-from golden.values import per_value as _per_value
+from golden.values import per_value as pv
 
 SIMILARITIES: dict[str, Any] = {
     "jaro_winkler": JaroWinkler.normalized_similarity,
@@ -249,7 +249,7 @@ class Phonetic(Level):
 
     def evaluate(self, values: ValuePairs) -> np.ndarray:
         def codes(distinct: np.ndarray) -> np.ndarray:
-            return _value_codes(np.array(_per_value.run_list(self.algorithm, distinct),
+            return _value_codes(np.array(pv.run_list(self.algorithm, distinct),
                                          dtype=object))
 
         left, right = values.per_value(self.algorithm, self.input, codes)
@@ -633,7 +633,7 @@ def _token_matrix(values: np.ndarray, sep: str | None) -> np.ndarray:
 
 
 def _few_texts(values: np.ndarray) -> bool:
-    return len(values) <= _per_value.SMALL_INPUT and all(
+    return len(values) <= pv.SMALL_INPUT and all(
         v is None or isinstance(v, str) for v in values)
 
 

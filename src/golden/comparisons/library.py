@@ -26,7 +26,7 @@ from golden.comparisons.levels import (
     Swapped,
 )
 from golden.errors import ConfigError
-from golden.values.expressions import Expr, as_expr
+from golden.values import Expr, as_expr
 
 MAX_LEVELS = 100
 MAX_JOINT_COLUMNS = 4

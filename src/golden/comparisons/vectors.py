@@ -21,7 +21,7 @@ from golden.comparisons.levels import ValuePairs
 if TYPE_CHECKING:
     from golden.comparisons import Comparison
     from golden.records import Encoded
-    from golden.values.expressions import Expr
+    from golden.values import Expr
 
 
 class EncodedRecords(Protocol):

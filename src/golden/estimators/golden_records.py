@@ -21,9 +21,8 @@ from golden._base.spec import spec_from_dict
 from golden.engines.protocol import checked_engine, engine_problems
 from golden.errors import ConfigError, DataWarning, SchemaError
 from golden.survivorship import AllValues, MostFrequent, Rule
-from golden.values import normalise as _normalise
-from golden.values import per_value as _per_value
-from golden.values.expressions import Expr
+from golden.values import Expr, as_str
+from golden.values import per_value as pv
 
 if TYPE_CHECKING:
     from golden.engines.protocol import Engine
@@ -119,7 +118,7 @@ class Candidates:
         """Length of the value as text, summed over a group's attributes."""
         total = np.zeros(self.rows.size, dtype=np.int64)
         for column in self.target.columns:
-            text = _normalise.as_str(self.context.records[column].iloc[self.rows])
+            text = as_str(self.context.records[column].iloc[self.rows])
             total += text.str.len().fillna(0).to_numpy(dtype=np.int64)
         return total
 
@@ -219,8 +218,8 @@ def _folded(values: pd.Series) -> pd.Series:
     ``"ls62qt"``); other types unchanged."""
     if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
         return values
-    return _per_value.run_steps(("lower", "strip_accents", "remove_spaces"),
-                                _normalise.as_str(values))
+    return pv.run_steps(("lower", "strip_accents", "remove_spaces"),
+                                as_str(values))
 
 
 @dataclass(frozen=True)

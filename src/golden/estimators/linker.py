@@ -52,7 +52,7 @@ from golden.records import Records, RecordsInput, prepare_records, validate_link
 
 if TYPE_CHECKING:
     from golden.engines.protocol import Engine
-    from golden.values.expressions import Expr
+    from golden.values import Expr
 
 MODEL_FORMAT = "golden.linker"
 MODEL_VERSION = 1

@@ -31,7 +31,7 @@ from golden.engines.protocol import checked_engine
 from golden.errors import ConfigError, DataWarning, NotFittedError, SchemaError
 from golden.estimators.linker import Linker
 from golden.households.address import reconcile_streets, standardise_address
-from golden.values import normalise as _normalise
+from golden.values import as_str, clean_text, email, phone
 
 if TYPE_CHECKING:
     from golden.engines.protocol import Engine
@@ -280,13 +280,13 @@ class HouseholdGrouper(Estimator):
         for column in ("hh_postcode", "hh_building", "hh_unit", "hh_street"):
             evidence[f"{column}_code"] = _codes(evidence[column])
         if self.surname:
-            evidence["hh_surname"] = _normalise.clean_text(
+            evidence["hh_surname"] = clean_text(
                 _first_values(entities[self.surname])).to_numpy()
         if self.phone:
-            evidence["hh_phones"] = _joined(entities[self.phone], _normalise.phone,
+            evidence["hh_phones"] = _joined(entities[self.phone], phone,
                                             self.phone).to_numpy()
         if self.email:
-            evidence["hh_emails"] = _joined(entities[self.email], _normalise.email,
+            evidence["hh_emails"] = _joined(entities[self.email], email,
                                             self.email).to_numpy()
         for i, column in enumerate(self.shared_keys):
             evidence[f"hh_key{i}"] = _first_values(entities[column]).to_numpy()
@@ -297,7 +297,7 @@ class HouseholdGrouper(Estimator):
         without a town, since "14 Church Road" exists in many towns."""
         if self.city is None:
             return np.full(len(entities), np.nan, dtype=object)
-        town = _normalise.clean_text(_first_values(entities[self.city]))
+        town = clean_text(_first_values(entities[self.city]))
         key = address["house_number"] + _SEP + address["street"] + _SEP + town.to_numpy()
         return key.to_numpy(dtype=object)
 
@@ -544,12 +544,12 @@ def _joined(values: pd.Series, normalise: Any, column: str) -> pd.Series:
     address), not a family's: it is left out, with a warning, so that it neither blocks
     nor counts as a shared value.
 
-    >>> _joined(pd.Series([["A@x.org", "b@x.org"], None]), _normalise.email, "email")[0]
+    >>> _joined(pd.Series([["A@x.org", "b@x.org"], None]), email, "email")[0]
     'a@x.org|b@x.org'
     """
     exploded = values.explode() if _is_list_column(values) else values
     row = pd.factorize(exploded.index)[0] if len(exploded) else np.zeros(0, dtype=np.int64)
-    text = normalise(_normalise.as_str(pd.Series(exploded.to_numpy(dtype=object))))
+    text = normalise(as_str(pd.Series(exploded.to_numpy(dtype=object))))
     placeholders = _placeholders(text, row, column)
     keep = (text.notna() & ~text.isin(placeholders)).to_numpy()
     counts = np.bincount(row[keep], minlength=len(values))
@@ -596,7 +596,7 @@ def _compositions(members: pd.DataFrame, surname: str | None) -> pd.Series:
     children = (~members["is_adult"]).groupby(household).sum()
     generations = _generations(household, age)
     if surname:
-        names = _normalise.clean_text(_first_values(members[surname]))
+        names = clean_text(_first_values(members[surname]))
         by_household = names.groupby(household)
         shared = by_household.count() > by_household.nunique()
     else:
@@ -636,7 +636,7 @@ def _dwellings(members: pd.DataFrame, surname: str | None) -> pd.DataFrame:
         "units": units.groupby(located["building_key"]).nunique(),
     })
     if surname:
-        names = _normalise.clean_text(_first_values(located[surname]))
+        names = clean_text(_first_values(located[surname]))
         out["surnames"] = names.groupby(located["building_key"]).nunique()
     else:
         out["surnames"] = 0

@@ -21,8 +21,8 @@ from golden.errors import ConfigError
 from golden.model.weights import probability, score_pairs
 from golden.records import Encoded, NormalisedMemo, Records
 from golden.resolver.store import Hasher, Store, decode_many, encode_value, is_null
-from golden.values import per_value as _per_value
-from golden.values.expressions import Expr
+from golden.values import Expr
+from golden.values import per_value as pv
 
 if TYPE_CHECKING:
     from golden.estimators.linker import Linker
@@ -59,7 +59,7 @@ class Prepared:
 
 
 def _factorize(values: list[Any]) -> Encoded:
-    if len(values) <= _per_value.SMALL_INPUT and all(
+    if len(values) <= pv.SMALL_INPUT and all(
             v is None or isinstance(v, str) for v in values):
         index: dict[str, int] = {}
         codes = [-1 if v is None else index.setdefault(v, len(index)) for v in values]
@@ -148,8 +148,8 @@ class Matcher:
         """One record's comparison inputs, normalised value by value (the batch path when a
         value needs it)."""
         try:
-            return [_per_value.evaluate(e, record.get(e.column)) for e in self.inputs]
-        except _per_value.Decline:
+            return [pv.evaluate(e, record.get(e.column)) for e in self.inputs]
+        except pv.Decline:
             return self.prepare(self.records(pd.DataFrame([dict(record)])))[0]
 
     # Keys -------------------------------------------------------------------------------
@@ -160,7 +160,7 @@ class Matcher:
         for number, rule in enumerate(self.rules):
             try:
                 texts = rule.keys_of_one(record)
-            except _per_value.Decline:
+            except pv.Decline:
                 data = self.records(pd.DataFrame([dict(record)]))
                 texts = list(rule.block_keys(data)[1])
             keys += [(number, self.hasher.integer(text)) for text in dict.fromkeys(texts)]

@@ -10,7 +10,7 @@ import numpy as np
 
 from golden._base.spec import Spec
 from golden.errors import ConfigError
-from golden.values.expressions import Expr
+from golden.values import Expr
 
 if TYPE_CHECKING:
     from golden.estimators.golden_records import Candidates

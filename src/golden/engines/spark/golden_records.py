@@ -20,7 +20,7 @@ from golden.engines.spark.records import for_arrow, materialise
 from golden.errors import ConfigError, SchemaError
 from golden.estimators.golden_records import PROVENANCE_COLUMNS, GoldenRecords, Target
 from golden.survivorship import AllValues
-from golden.values.normalise import as_str
+from golden.values import as_str
 
 if TYPE_CHECKING:
     from golden.estimators.golden_records import GoldenRecordBuilder

@@ -20,8 +20,7 @@ from golden.blocking import BlockingRule, BlockOn, BlockOnAny
 from golden.engines.spark.records import ROW, SOURCE_CODE, SparkRecords, materialise
 from golden.errors import ConfigError, DataWarning
 from golden.records import Records
-from golden.values.expressions import Expr
-from golden.values.normalise import as_str
+from golden.values import Expr, as_str
 
 KEY = "key"
 KEY_SEPARATOR = "\x1f"
