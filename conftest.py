@@ -5,4 +5,4 @@ from __future__ import annotations
 
 import importlib.util
 
-collect_ignore_glob = [] if importlib.util.find_spec("pyspark") else ["src/golden/_spark/*"]
+collect_ignore_glob = [] if importlib.util.find_spec("pyspark") else ["src/golden/engines/spark/*"]

@@ -100,7 +100,7 @@ def golden(dataset: str, variant: str = EQUIVALENT) -> _configs.GoldenConfig:
 
 
 # ---------------------------------------------------------------------------
-# Splink: normalisation in DuckDB SQL, mirroring golden.values.normalise
+# Splink: normalisation in DuckDB SQL, mirroring golden.values (text and dates)
 # ---------------------------------------------------------------------------
 
 _WS = "[:space:]"  # the synthetic data holds ASCII spaces only; checked by --check-normalisation

@@ -44,10 +44,9 @@ FUNCTIONS = {
     "Records.encode_all": "golden.records:Records.encode_all",
     "Records._normalised": "golden.records:Records._normalised",
     "comparison_indexes": "golden.comparisons.vectors:comparison_indexes",
-    "random_patterns": "golden.estimators.linker:LocalTrainingPairs.random_patterns",
-    "rule_patterns": "golden.estimators.linker:LocalTrainingPairs.rule_patterns",
-    "candidate_pairs": "golden.blocking.rules:candidate_pairs",
-    "Linker._gammas": "golden.estimators.linker:Linker._gammas",
+    "random_patterns": "golden.engines.local:LocalTrainingPairs.random_patterns",
+    "rule_patterns": "golden.engines.local:LocalTrainingPairs.rule_patterns",
+    "candidate_pairs": "golden.blocking.candidates:candidate_pairs",
     "gamma_matrix": "golden.comparisons.vectors:gamma_matrix",
     "fit_em": "golden.model.training:fit_em",
     "fit_session_m": "golden.model.training:fit_session_m",
@@ -57,7 +56,7 @@ FUNCTIONS = {
     "posterior": "golden.model.dependence:posterior",
     "score_pairs": "golden.model.weights:score_pairs",
     "probability": "golden.model.weights:probability",
-    "_pairs_frame": "golden.estimators.linker:_pairs_frame",
+    "pairs_frame": "golden.engines.local:pairs_frame",
     "cluster_pairs": "golden.clustering.components:cluster_pairs",
 }
 # Stages, highest priority first, and the functions that open them. Time spent under a
@@ -72,9 +71,9 @@ STAGES = (
     ("blocking", ("candidate_pairs",)),
     ("EM training", ("rule_patterns", "fit_em", "fit_session_m", "expectation_maximisation",
                      "Patterns.from_gammas", "agreement_correlations", "posterior")),
-    ("comparing candidate pairs", ("Linker._gammas", "gamma_matrix")),
+    ("comparing candidate pairs", ("gamma_matrix",)),
     ("scoring", ("score_pairs", "probability")),
-    ("output frame", ("_pairs_frame",)),
+    ("output frame", ("pairs_frame",)),
     ("clustering", ("cluster_pairs",)),
 )
 OTHER = "other"

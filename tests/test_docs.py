@@ -33,7 +33,7 @@ def test_pages_are_found() -> None:
 @pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
 def test_page_examples_run(page: Path, tmp_path, monkeypatch) -> None:
     text = page.read_text(encoding="utf-8")
-    if "golden.plot" in text or ".report(" in text:
+    if "golden.plot" in text or "write_report(" in text:
         pytest.importorskip("matplotlib")  # charts and the HTML report need golden[plot]
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))

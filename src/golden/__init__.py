@@ -29,6 +29,7 @@ from golden.blocking import (
 )
 from golden.clustering.components import cluster_pairs, cluster_sizes
 from golden.config import LinkerConfig, load_config
+from golden.engines.local import LocalEngine
 from golden.engines.spark.engine import SparkEngine
 from golden.errors import (
     ConfigError,
@@ -40,12 +41,14 @@ from golden.errors import (
     SchemaError,
 )
 from golden.estimators.active import ActiveLearner, labels_from_truth, load_labels
-from golden.estimators.golden_records import GoldenRecordBuilder, GoldenRecords
+from golden.estimators.golden_records import GoldenRecordBuilder
 from golden.estimators.linker import Linker
 from golden.estimators.supervised import SupervisedLinker
 from golden.households.address import standardise_address
 from golden.households.grouper import HouseholdGrouper, Households
+from golden.report.html import write_report
 from golden.resolver.resolver import Added, Resolver
+from golden.survivorship.build import GoldenRecords
 from golden.values import Expr, col
 
 __all__ = [
@@ -66,6 +69,7 @@ __all__ = [
     "Households",
     "Linker",
     "LinkerConfig",
+    "LocalEngine",
     "MissingDependencyError",
     "NotFittedError",
     "Resolver",
@@ -91,5 +95,6 @@ __all__ = [
     "sorted_neighbourhood",
     "standardise_address",
     "survivorship",
+    "write_report",
 ]
 __version__ = "0.1.0"

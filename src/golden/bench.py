@@ -46,8 +46,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from golden.cli.commands import read_table
 from golden.config import LinkerConfig, linker_config, load_config
+from golden.datasets import read_table
 from golden.errors import ConfigError, GoldenError, SchemaError
 from golden.estimators.active import as_labels
 from golden.evaluate import blocking_metrics, cluster_metrics, pairwise_metrics

@@ -132,7 +132,7 @@ def linker_config(data: Mapping[str, Any], where: str = "config") -> LinkerConfi
     settings.update({name: rules[name] or None for name in RULE_LISTS[1:]})
     linker = Linker(comparisons, rules["blocking"], **settings)
     try:
-        linker._settings()  # the Linker's own checks, now rather than at fit time
+        linker.plan()  # the Linker's own checks, now rather than at fit time
     except ConfigError as exc:
         raise ConfigError([f"{where}: {p}" for p in exc.problems]) from exc
     problems = []

@@ -19,8 +19,9 @@ import pandas as pd
 
 from golden.blocking import analyse_blocking, block_on
 from golden.config import load_config
+from golden.datasets import read_table
 from golden.errors import ConfigError, GoldenError
-from golden.report.html import profile
+from golden.report.html import profile, write_report
 from golden.values import col
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 1
@@ -99,23 +100,11 @@ def report_command(argv: Sequence[str]) -> int:
             golden = config.golden.build(records, clusters)
             if config.households is not None:
                 households = config.households.fit_transform(golden.records)
-        path = linker.report(args.out, records, pairs=pairs, clusters=clusters, truth=truth,
-                             golden=golden, households=households, threshold=threshold,
-                             title=f"golden report: {Path(args.input).name}")
+        path = write_report(args.out, linker, records, pairs=pairs, clusters=clusters,
+                            truth=truth, golden=golden, households=households,
+                            threshold=threshold, title=f"golden report: {Path(args.input).name}")
         print(f"wrote {path}")
     return _guarded(run, args.quiet)
-
-
-def read_table(path: str | Path, option: str = "input") -> pd.DataFrame:
-    """A CSV (read as text) or Parquet file; a clear error, naming ``option``, otherwise."""
-    path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"{option}: {str(path)!r} is not a file")
-    if path.suffix.lower() in (".parquet", ".pq"):
-        return pd.read_parquet(path)
-    if path.suffix.lower() in (".csv", ".txt"):
-        return pd.read_csv(path, dtype=str, skipinitialspace=True)
-    raise ConfigError(f"{option}: {path.name} must be .csv or .parquet")
 
 
 def suggest_blocking(records: pd.DataFrame, unique_id: str, top: int = 8) -> pd.DataFrame:
@@ -246,5 +235,4 @@ def _guarded(work: Any, quiet: bool) -> int:
     return EXIT_OK
 
 
-__all__ = ["dedupe", "link", "profile_command", "read_table", "report_command",
-           "suggest_blocking"]
+__all__ = ["dedupe", "link", "profile_command", "report_command", "suggest_blocking"]

@@ -1,58 +1,116 @@
-"""Engines: where an estimator's work runs.
+"""The engine protocol: where the estimators' work runs, given plain plans and arrays.
 
-``engine=None`` runs everything in this process on pandas DataFrames and numpy arrays.
-Another engine (``golden.SparkEngine``) implements the few engine-specific steps — pair
-generation, mapping the comparison and scoring kernels over batches of pairs, aggregation,
-connected components — and hands the estimators back what their algorithms need:
+An estimator validates its parameters and turns them into a plan (``LinkPlan``,
+``RecordIds``, ``golden.survivorship.SurvivorshipPlan``): frozen values holding specs and
+settings, never an estimator. An engine runs the engine-specific steps on a plan — preparing
+records, generating and comparing pairs, scoring them with a ``WeightTable``, connected
+components, golden records — and hands back frames, or the small aggregates fitting needs
+(``golden.model.training.TrainingPairs``). Everything else (EM, the training procedure,
+explanations) is written once, above the engines, whatever the engine.
 
-* ``Linker.fit`` gets a ``golden.model.training.TrainingPairs`` (comparison patterns and pair
-  counts) and runs the one EM implementation on it, so a model fitted on any engine is the
-  same JSON;
-* ``predict`` and ``cluster`` run the same numpy kernels (``ComparisonIndex``,
-  ``gamma_matrix``, ``score_pairs``, the chaining guard) on batches or groups;
-* ``GoldenRecordBuilder.build`` runs its pandas code on groups of whole entities;
-* ``HouseholdGrouper`` links entities to each other by a second model, so its entities are
-  collected (``to_pandas``) and its tables handed back (``from_pandas``).
+``golden.engines.local.LocalEngine`` runs in this process on pandas and numpy;
+``golden.SparkEngine`` on Spark DataFrames.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     import pandas as pd
 
     from golden.blocking import Blocking
     from golden.comparisons import Comparison
-    from golden.estimators.golden_records import GoldenRecordBuilder, GoldenRecords
-    from golden.estimators.linker import Linker
     from golden.model.training import TrainingPairs
+    from golden.model.weights import WeightTable
+    from golden.survivorship.build import GoldenRecords
+    from golden.survivorship.plan import SurvivorshipPlan
+    from golden.values import Expr
+
+
+@dataclass(frozen=True)
+class RecordIds:
+    """How records are identified: their id column, source column and link type."""
+
+    unique_id: str
+    source: str | None
+    link_type: str
+
+
+@dataclass(frozen=True)
+class LinkPlan:
+    """Everything an engine needs to prepare, pair, compare and score records for a Linker.
+
+    Attributes
+    ----------
+    ids : RecordIds
+        Id and source columns, and the link type.
+    comparisons : tuple of Comparison
+        How pairs are compared.
+    blocking : Blocking
+        The prediction blocking rules (OR-ed).
+    other_rules : tuple of Blocking
+        Further rules the records are read for (training passes, deterministic rules).
+    max_pairs : int or None
+        Refuse blocking that would produce more candidate pairs.
+    progress : bool or None
+        Progress bars; None shows them on a terminal only.
+    """
+
+    ids: RecordIds
+    comparisons: tuple[Comparison, ...]
+    blocking: Blocking
+    other_rules: tuple[Blocking, ...] = ()
+    max_pairs: int | None = None
+    progress: bool | None = None
+
+    @property
+    def columns(self) -> list[str]:
+        """The input columns the comparisons and every rule read."""
+        columns = [c for comparison in self.comparisons for c in comparison.columns]
+        for rules in (self.blocking, *self.other_rules):
+            columns += list(rules.columns)
+        return columns
+
+    def encoded(self, *, with_blocking: bool = True, with_other_rules: bool = False
+                ) -> list[Expr]:
+        """The expressions read as codes: what preparing the records encodes ahead."""
+        exprs = [expr for comparison in self.comparisons for expr in comparison.inputs]
+        rules = ((self.blocking,) if with_blocking else ()) + (
+            self.other_rules if with_other_rules else ())
+        for given in rules:
+            exprs.extend(given.encoded)
+        return exprs
 
 
 @runtime_checkable
 class Engine(Protocol):
     """The steps an engine runs for golden's estimators."""
 
-    def training_pairs(self, linker: Linker, records: Any, comparisons: list[Comparison],
-                       blocking: Blocking) -> TrainingPairs:
+    def training_pairs(self, plan: LinkPlan, records: Any) -> TrainingPairs:
         """Validated records, ready to give the comparison patterns fitting needs."""
 
-    def predict(self, linker: Linker, records: Any, threshold: float | None,
-                threshold_weight: float | None, pairs: Any) -> Any:
-        """Scored candidate pairs, as ``Linker.predict``."""
+    def predict(self, plan: LinkPlan, weights: WeightTable, records: Any, *,
+                threshold: float | None, threshold_weight: float | None, pairs: Any
+                ) -> Any:
+        """Scored candidate pairs (or the given ``pairs``), as ``Linker.predict``."""
 
-    def count_pairs(self, linker: Linker, records: Any, comparisons: list[Comparison],
-                    blocking: Blocking) -> Any:
+    def predict_training(self, training: TrainingPairs, weights: WeightTable, *,
+                         threshold: float | None, threshold_weight: float | None) -> Any:
+        """The scored candidate pairs of records already prepared by ``training_pairs``
+        (``Linker.fit_predict``)."""
+
+    def count_pairs(self, plan: LinkPlan, records: Any) -> pd.DataFrame:
         """Pairs per blocking rule, as ``Linker.count_pairs``."""
 
-    def cluster(self, linker: Linker, pairs: Any, records: Any, *,
+    def cluster(self, ids: RecordIds, pairs: Any, records: Any, *,
                 threshold: float | Sequence[float], min_density: float | None,
                 one_to_one: bool) -> Any:
         """Entities from scored pairs, as ``Linker.cluster``."""
 
-    def golden_records(self, builder: GoldenRecordBuilder, records: Any, clusters: Any,
+    def golden_records(self, plan: SurvivorshipPlan, records: Any, clusters: Any,
                        entity_id: str) -> GoldenRecords:
         """One golden record per entity, as ``GoldenRecordBuilder.build``."""
 
@@ -62,21 +120,3 @@ class Engine(Protocol):
 
     def from_pandas(self, frame: pd.DataFrame) -> Any:
         """A pandas frame as one of the engine's frames."""
-
-
-def engine_problems(engine: object) -> list[str]:
-    """Problems with an ``engine`` parameter (empty when valid)."""
-    if engine is None or isinstance(engine, Engine):
-        return []
-    return [f"engine: got {engine!r}, expected None (this process) or an engine such as "
-            "golden.SparkEngine(spark)"]
-
-
-def checked_engine(engine: Any) -> Engine | None:
-    """``engine`` itself, or ``ConfigError`` when it is not an engine."""
-    problems = engine_problems(engine)
-    if problems:
-        from golden.errors import ConfigError
-
-        raise ConfigError(problems)
-    return engine

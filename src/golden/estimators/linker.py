@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
-import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,45 +13,22 @@ import numpy as np
 import pandas as pd
 
 from golden._base.estimator import Estimator
-from golden._base.progress import progress
 from golden._base.spec import spec_from_dict
-from golden.blocking import (
-    Blocking,
-    BlockingRule,
-    CandidatePairs,
-    as_blocking,
-    candidate_pairs,
-    count_pairs,
-    rule_indexes,
-    sample_rule_pairs,
-)
-from golden.clustering import components as _clustering
+from golden.blocking import Blocking, BlockingRule, as_blocking
+from golden.clustering.components import DEFAULT_MIN_DENSITY
 from golden.comparisons import Comparison
-from golden.comparisons.vectors import (
-    CHUNK_PAIRS,
-    ComparisonIndex,
-    comparison_indexes,
-    gamma_matrix,
-)
-from golden.engines.protocol import checked_engine, engine_problems
-from golden.errors import ConfigError, DataWarning, NotFittedError, SchemaError
+from golden.engines.choose import checked_engine, engine_problems
+from golden.engines.protocol import LinkPlan, RecordIds
+from golden.errors import ConfigError, NotFittedError
+from golden.estimators.checks import check_thresholds, positive_int
 from golden.estimators.explain import kept_apart, spanning_links, waterfall
-from golden.model.dependence import agreement_correlations, posterior, strong_dependencies
-from golden.model.em import EMResult, Patterns, expectation_maximisation, level_shares
-from golden.model.training import (
-    UNSEEN_PAIRS,
-    TrainingPairs,
-    fit_em,
-    fit_session_m,
-    random_pairs,
-    total_pairs,
-)
-from golden.model.weights import WeightTable, probability, score_pairs
-from golden.records import Records, RecordsInput, prepare_records, validate_link_type
+from golden.model.learning import TrainingSettings, learn
+from golden.model.training import TrainingPairs
+from golden.model.weights import WeightTable
+from golden.records import RecordsInput, validate_link_type
 
 if TYPE_CHECKING:
     from golden.engines.protocol import Engine
-    from golden.values import Expr
 
 MODEL_FORMAT = "golden.linker"
 MODEL_VERSION = 1
@@ -100,10 +76,10 @@ class Linker(Estimator):
         Seed for sampling.
     progress : bool or None
         Progress bars; None shows them on a terminal only.
-    engine : SparkEngine or None
-        Where the work runs: None in this process on pandas DataFrames; a
-        ``golden.SparkEngine`` on Spark DataFrames (records in, pairs and clusters out as
-        Spark DataFrames; the fitted model is the same either way).
+    engine : LocalEngine, SparkEngine or None
+        Where the work runs: None (or ``golden.LocalEngine()``) in this process on pandas
+        DataFrames; a ``golden.SparkEngine`` on Spark DataFrames (records in, pairs and
+        clusters out as Spark DataFrames; the fitted model is the same either way).
 
     Attributes
     ----------
@@ -173,8 +149,14 @@ class Linker(Estimator):
 
     # Configuration -------------------------------------------------------------------------
 
-    def _settings(self) -> tuple[list[Comparison], Blocking]:
-        """Validate every parameter; report all problems at once."""
+    def plan(self) -> LinkPlan:
+        """The validated parameters as the plan an engine runs; every problem at once.
+
+        Raises
+        ------
+        ConfigError
+            Naming each parameter that is wrong, what it got and what it expects.
+        """
         problems = validate_link_type(self.link_type)
         comparisons = list(self.comparisons) if isinstance(self.comparisons, Sequence) else []
         if not comparisons or not all(isinstance(c, Comparison) for c in comparisons):
@@ -185,19 +167,18 @@ class Linker(Estimator):
         if repeated:
             problems.append(f"comparisons: names {repeated} are used twice; pass name=... "
                             "to tell them apart")
-        blocking = None
+        blocking: Blocking | None = None
+        other_rules: tuple[Blocking, ...] = ()
         try:
             blocking = as_blocking(self.blocking, "blocking")
-            for rules in (self.training_blocking, self.deterministic_rules):
-                if rules is not None:
-                    as_blocking(rules, "training_blocking / deterministic_rules")
+            other_rules = self._other_rules()
         except ConfigError as exc:
             problems.extend(exc.problems)
-        problems += _positive_int("u_max_pairs", self.u_max_pairs)
-        problems += _positive_int("training_max_pairs", self.training_max_pairs)
-        problems += _positive_int("max_iter", self.max_iter)
+        problems += positive_int("u_max_pairs", self.u_max_pairs)
+        problems += positive_int("training_max_pairs", self.training_max_pairs)
+        problems += positive_int("max_iter", self.max_iter)
         if self.max_pairs is not None:
-            problems += _positive_int("max_pairs", self.max_pairs)
+            problems += positive_int("max_pairs", self.max_pairs)
         if not (isinstance(self.recall, int | float) and 0 < self.recall <= 1):
             problems.append(f"recall: got {self.recall!r}, expected a number in (0, 1]")
         if not (isinstance(self.tol, int | float) and self.tol > 0):
@@ -208,21 +189,28 @@ class Linker(Estimator):
         if problems:
             raise ConfigError(problems)
         assert blocking is not None
-        return comparisons, blocking
+        return LinkPlan(self._ids(), tuple(comparisons), blocking, other_rules,
+                        self.max_pairs, self.progress)
 
-    def _columns(self, comparisons: list[Comparison], blocking: Blocking) -> list[str]:
-        """The input columns the comparisons and every kind of rule read."""
-        columns = [c for comp in comparisons for c in comp.columns] + list(blocking.columns)
-        for extra in (self.training_blocking, self.deterministic_rules):
-            if extra is not None:
-                columns += list(as_blocking(extra, "rules").columns)
-        return columns
+    def _ids(self) -> RecordIds:
+        return RecordIds(self.unique_id, self.source, self.link_type)
 
-    def _records(self, data: RecordsInput, comparisons: list[Comparison], blocking: Blocking
-                 ) -> Records:
-        return prepare_records(data, unique_id=self.unique_id, source=self.source,
-                               link_type=self.link_type,
-                               columns=self._columns(comparisons, blocking))
+    def _other_rules(self) -> tuple[Blocking, ...]:
+        """The training and deterministic rules given, whose columns are read too."""
+        return tuple(as_blocking(rules, "training_blocking / deterministic_rules")
+                     for rules in (self.training_blocking, self.deterministic_rules)
+                     if rules is not None)
+
+    def _training_settings(self) -> TrainingSettings:
+        def rules(given: Any, name: str) -> Blocking | None:
+            return None if given is None else as_blocking(given, name)
+
+        return TrainingSettings(
+            u_max_pairs=self.u_max_pairs, training_max_pairs=self.training_max_pairs,
+            max_iter=self.max_iter, tol=self.tol, random_state=self.random_state,
+            training_blocking=rules(self.training_blocking, "training_blocking"),
+            deterministic_rules=rules(self.deterministic_rules, "deterministic_rules"),
+            recall=self.recall, progress=self.progress)
 
     # Fitting ------------------------------------------------------------------------------
 
@@ -243,13 +231,8 @@ class Linker(Estimator):
         Linker
             ``self``, fitted.
         """
-        comparisons, blocking = self._settings()
-        if self.engine is not None:
-            training = self.engine.training_pairs(self, records, comparisons, blocking)
-            self._learn(training, comparisons, blocking, labels)
-            return self
-        data = self._records(records, comparisons, blocking)
-        self._fit(data, comparisons, blocking, labels)
+        plan = self.plan()
+        self._learn(checked_engine(self.engine).training_pairs(plan, records), plan, labels)
         return self
 
     def fit_predict(self, records: RecordsInput, threshold: float | None = None, *,
@@ -262,115 +245,38 @@ class Linker(Estimator):
         DataFrame
             As ``predict``.
         """
-        _check_thresholds(threshold, threshold_weight)
-        if self.engine is not None:
-            return self.fit(records).predict(records, threshold,
-                                             threshold_weight=threshold_weight)
-        comparisons, blocking = self._settings()
-        data = self._records(records, comparisons, blocking)
-        indexes, pairs, gammas = self._fit(data, comparisons, blocking, None)
-        rule = pd.Categorical.from_codes(pairs.rule, categories=list(pairs.labels))
-        return self._score(data, indexes, pairs.left, pairs.right, rule, gammas, threshold,
-                           threshold_weight)
+        check_thresholds(threshold, threshold_weight)
+        plan = self.plan()
+        engine = checked_engine(self.engine)
+        training = engine.training_pairs(plan, records)
+        self._learn(training, plan, None)
+        return engine.predict_training(training, self.weight_table(), threshold=threshold,
+                                       threshold_weight=threshold_weight)
 
-    def _fit(self, data: Records, comparisons: list[Comparison], blocking: Blocking,
-             labels: pd.DataFrame | None
-             ) -> tuple[list[ComparisonIndex], CandidatePairs, np.ndarray]:
-        """Learn the parameters in this process; return what scoring the candidates again
-        would need."""
-        data.encode_all(_encoded(comparisons, blocking, self.training_blocking,
-                                 self.deterministic_rules), self.progress)
-        training = LocalTrainingPairs(data, comparisons, self.link_type, blocking,
-                                      self.max_pairs, self.progress)
-        self._learn(training, comparisons, blocking, labels)
-        return training.indexes, training.pairs, training.gammas
-
-    def _learn(self, training: TrainingPairs, comparisons: list[Comparison],
-               blocking: Blocking, labels: Any) -> None:
-        """Learn the parameters from the comparison patterns of the engine's pairs."""
-        rng = np.random.default_rng(self.random_state)
-        n_levels = [c.n_levels for c in comparisons]
-
-        random_patterns = training.random_patterns(self.u_max_pairs, rng)
-        u_random = level_shares(random_patterns, n_levels, smoothing=UNSEEN_PAIRS)
-        patterns = training.candidate_patterns()
-        if training.n_candidates == 0:
-            raise ConfigError("blocking found no candidate pairs: nothing to learn from; use "
-                              "broader blocking rules")
-        first = fit_em(patterns, u_random, fixed_m=frozenset(), start_m=None,
-                       max_iter=self.max_iter, tol=self.tol)
-        if labels is not None:
-            m = level_shares(training.labelled_patterns(labels), n_levels)
-        else:
-            m = self._session_m(training, comparisons, u_random, first.m, blocking, rng)
-        # With m fixed at what a match looks like and u at what the first pass found the
-        # candidates' non-matches look like, EM finds the share of candidates that are
-        # matches. (Left free, u can absorb the matches too and the share collapses.)
-        every = frozenset(range(len(m)))
-        final = expectation_maximisation(patterns, m, first.u, first.proportion,
-                                         fixed_m=every, fixed_u=every,
-                                         max_iter=self.max_iter, tol=self.tol)
-        self.m_ = {c.name: x for c, x in zip(comparisons, m, strict=True)}
-        self.u_ = {c.name: x for c, x in zip(comparisons, u_random, strict=True)}
-        self.u_candidates_ = {c.name: x for c, x in zip(comparisons, final.u, strict=True)}
-        self.n_iter_ = first.n_iter + final.n_iter
-        self.converged_ = first.converged and final.converged
-        self.n_candidates_ = training.n_candidates
-        self.lambda_ = self._prior(training, final.proportion * training.n_candidates)
-        at_random = EMResult(m, u_random, self.lambda_, 0, True)
-        self.dependence_ = agreement_correlations(
-            patterns, posterior(patterns, final),
-            random_patterns, 1 - posterior(random_patterns, at_random),
-            [c.name for c in comparisons], [c.n_levels - 1 for c in comparisons])
-        _warn_dependence(self.dependence_)
-        self.comparisons_, self.blocking_ = comparisons, blocking
-
-    def _gammas(self, indexes: list[ComparisonIndex], left: np.ndarray, right: np.ndarray
-                ) -> np.ndarray:
-        return gamma_matrix(indexes, left, right, show_progress=self.progress)
-
-    def _session_m(self, training: TrainingPairs, comparisons: list[Comparison],
-                   u_random: list[np.ndarray], m: list[np.ndarray], blocking: Blocking,
-                   rng: np.random.Generator) -> list[np.ndarray]:
-        """m averaged over training passes, one per rule; each pass learns m for the
-        comparisons that do not read the rule's columns. Without ``training_blocking`` the
-        passes are the prediction rules, over the candidate pairs already compared.
-        """
-        estimates: list[list[np.ndarray]] = [[] for _ in comparisons]
-        rules = (blocking.rules if self.training_blocking is None
-                 else as_blocking(self.training_blocking, "training_blocking").rules)
-        for number, rule in enumerate(progress(rules, "training", self.progress)):
-            if self.training_blocking is None:
-                session_patterns = training.covered_patterns(number)
-            else:
-                session_patterns = training.rule_patterns(rule, self.training_max_pairs, rng)
-            blocked = frozenset(j for j, c in enumerate(comparisons)
-                                if set(c.columns) & set(rule.columns))
-            if len(session_patterns.counts) == 0 or len(blocked) == len(comparisons):
-                continue
-            session = fit_session_m(session_patterns, u_random, blocked, m,
-                                    max_iter=self.max_iter, tol=self.tol)
-            for j in set(range(len(comparisons))) - blocked:
-                estimates[j].append(session.m[j])
-        return [np.mean(e, axis=0) if e else m[j] for j, e in enumerate(estimates)]
-
-    def _prior(self, training: TrainingPairs, expected_matches: float) -> float:
-        total = max(training.total_pairs(), 1)
-        if self.deterministic_rules is not None:
-            rules = as_blocking(self.deterministic_rules, "deterministic_rules")
-            expected_matches = training.count_candidates(rules) / self.recall
-        return float(np.clip(expected_matches / total, 1e-12, 1 - 1e-9))
+    def _learn(self, training: TrainingPairs, plan: LinkPlan, labels: Any) -> None:
+        learned = learn(training, plan.comparisons, plan.blocking, self._training_settings(),
+                        labels)
+        names = [c.name for c in plan.comparisons]
+        self.m_ = dict(zip(names, learned.m, strict=True))
+        self.u_ = dict(zip(names, learned.u, strict=True))
+        self.u_candidates_ = dict(zip(names, learned.u_candidates, strict=True))
+        self.n_iter_, self.converged_ = learned.n_iter, learned.converged
+        self.n_candidates_ = learned.n_candidates
+        self.lambda_ = learned.lambda_
+        self.dependence_ = learned.dependence
+        self.comparisons_, self.blocking_ = list(plan.comparisons), plan.blocking
 
     # Prediction ---------------------------------------------------------------------------
 
-    def _check_fitted(self) -> None:
+    def check_fitted(self) -> None:
+        """Raise ``NotFittedError`` unless the Linker is fitted (or loaded)."""
         if not hasattr(self, "m_"):
             raise NotFittedError("this Linker is not fitted yet: call fit(records) first, or "
                                  "load a saved model with Linker.load(path)")
 
     def weight_table(self) -> WeightTable:
         """The fitted weights per comparison level, with the prior."""
-        self._check_fitted()
+        self.check_fitted()
         comparisons = self.comparisons_
         return WeightTable.build([self.m_[c.name] for c in comparisons],
                                  [self.u_[c.name] for c in comparisons],
@@ -399,60 +305,13 @@ class Linker(Estimator):
             sources), ``match_weight``, ``match_probability``, ``blocking_rule``, then
             ``gamma_<name>`` and ``mw_<name>`` per comparison.
         """
-        self._check_fitted()
-        _check_thresholds(threshold, threshold_weight)
-        engine = checked_engine(self.engine)
-        if engine is not None:
-            return engine.predict(self, records, threshold, threshold_weight, pairs)
-        comparisons, blocking = self.comparisons_, self.blocking_
-        data = self._records(records, comparisons, blocking)
-        data.encode_all(_encoded(comparisons, blocking if pairs is None else None),
-                        self.progress)
-        indexes = comparison_indexes(data, comparisons)
-        if pairs is None:
-            found = candidate_pairs(data, blocking, self.link_type, self.max_pairs,
-                                    self.progress)
-            left, right = found.left, found.right
-            rule = pd.Categorical.from_codes(found.rule, categories=list(found.labels))
-        else:
-            left, right, _ = _label_rows(data, pairs, need_label=False)
-            rule = pd.Categorical.from_codes(np.zeros(len(left), int), categories=["given"])
-        gammas = self._gammas(indexes, left, right)
-        return self._score(data, indexes, left, right, rule, gammas, threshold,
-                           threshold_weight)
-
-    def _score(self, data: Records, indexes: list[ComparisonIndex], left: np.ndarray,
-               right: np.ndarray, rule: pd.Categorical, gammas: np.ndarray,
-               threshold: float | None, threshold_weight: float | None) -> pd.DataFrame:
-        """Weights and probabilities of compared pairs, filtered, as the output frame.
-
-        Pairs are scored in chunks; with a threshold only the pairs kept are gathered, so
-        the memory beyond the output is bounded by the chunk, not by the candidate pairs.
-        """
-        table = self.weight_table()
-        chunks = [slice(start, start + CHUNK_PAIRS) for start in range(0, len(left), CHUNK_PAIRS)]
-        if threshold is None and threshold_weight is None:
-            weight = np.empty(len(left))
-            parts = np.empty(gammas.shape, dtype=np.float32)
-            for chunk in chunks:
-                weight[chunk], parts[chunk] = score_pairs(table, indexes, gammas[chunk],
-                                                          left[chunk])
-            return _pairs_frame(data, left, right, weight, probability(weight), rule, gammas,
-                                parts, self.comparisons_)
-        kept: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        for chunk in chunks:
-            weight, parts = score_pairs(table, indexes, gammas[chunk], left[chunk])
-            keep = np.ones(len(weight), dtype=bool)
-            if threshold_weight is not None:
-                keep &= weight >= threshold_weight
-            if threshold is not None:
-                keep &= probability(weight) >= threshold
-            kept.append((np.flatnonzero(keep) + chunk.start, weight[keep], parts[keep]))
-        rows = np.concatenate([k[0] for k in kept])
-        weight = np.concatenate([k[1] for k in kept])
-        parts = np.concatenate([k[2] for k in kept])
-        return _pairs_frame(data, left[rows], right[rows], weight, probability(weight),
-                            rule[rows], gammas[rows], parts, self.comparisons_)
+        self.check_fitted()
+        check_thresholds(threshold, threshold_weight)
+        plan = LinkPlan(self._ids(), tuple(self.comparisons_), self.blocking_,
+                        self._other_rules(), self.max_pairs, self.progress)
+        return checked_engine(self.engine).predict(
+            plan, self.weight_table(), records, threshold=threshold,
+            threshold_weight=threshold_weight, pairs=pairs)
 
     # Explanations -----------------------------------------------------------------------
 
@@ -478,7 +337,7 @@ class Linker(Estimator):
             (the level's description), ``weight`` (bits), ``cumulative`` and the running
             ``probability``.
         """
-        self._check_fitted()
+        self.check_fitted()
         scorer = self
         if not isinstance(pair, pd.Series):
             first, second = pair
@@ -512,57 +371,33 @@ class Linker(Estimator):
         """Why records ``a`` and ``b`` are in different entities (or that they are not):
         ``reason``, both entity ids, whether they were a candidate pair, their probability
         and the waterfall of their comparison."""
-        self._check_fitted()
+        self.check_fitted()
         return kept_apart(self, records, pairs, clusters, a, b, threshold)
-
-    def report(self, path: str | Path, records: pd.DataFrame, **parts: Any) -> Path:
-        """Write a self-contained HTML report of a run (needs ``golden[plot]``).
-
-        ``parts`` may give ``pairs``, ``clusters`` (else computed), ``truth`` (a Series
-        of entity labels by unique id: adds accuracy), ``golden`` (GoldenRecords),
-        ``households`` (Households), ``threshold`` and ``title``.
-        """
-        from golden.report.html import write_report
-
-        self._check_fitted()
-        return write_report(path, self, records, **parts)
 
     def count_pairs(self, records: RecordsInput) -> pd.DataFrame:
         """Blocking analysis without building pairs: pairs per rule, new and cumulative pairs,
         and the largest blocks.
         """
-        comparisons, blocking = self._settings()
-        if self.engine is not None:
-            return self.engine.count_pairs(self, records, comparisons, blocking)
-        data = self._records(records, comparisons, blocking)
-        return count_pairs(data, blocking, self.link_type)
+        return checked_engine(self.engine).count_pairs(self.plan(), records)
 
     def cluster(self, pairs: pd.DataFrame, records: RecordsInput | None = None, *,
                 threshold: float | Sequence[float] = 0.5,
-                min_density: float | None = _clustering.DEFAULT_MIN_DENSITY,
+                min_density: float | None = DEFAULT_MIN_DENSITY,
                 one_to_one: bool = False) -> pd.DataFrame:
         """Entities from scored pairs; see ``golden.cluster_pairs``.
 
         Pass the ``records`` so records without any match become one-record entities.
         With a ``SparkEngine``, pairs and records are Spark DataFrames, and so is the result.
         """
-        engine = checked_engine(self.engine)
-        if engine is not None:
-            return engine.cluster(self, pairs, records, threshold=threshold,
-                                  min_density=min_density, one_to_one=one_to_one)
-        ids = None
-        if records is not None:
-            data = prepare_records(records, unique_id=self.unique_id, source=self.source,
-                                   link_type=self.link_type, columns=[], check_repeats=False)
-            ids = _id_frame(data)  # cluster_pairs refuses repeated ids
-        return _clustering.cluster_pairs(pairs, ids, threshold=threshold,
-                                         min_density=min_density, one_to_one=one_to_one)
+        return checked_engine(self.engine).cluster(
+            self._ids(), pairs, records, threshold=threshold, min_density=min_density,
+            one_to_one=one_to_one)
 
     # Persistence --------------------------------------------------------------------------
 
     def to_dict(self) -> dict[str, Any]:
         """The fitted model as a JSON-ready dict (versioned)."""
-        self._check_fitted()
+        self.check_fitted()
         settings = {k: v for k, v in self.get_params().items() if k not in NOT_SAVED}
         return {
             "format": MODEL_FORMAT,
@@ -606,155 +441,3 @@ class Linker(Estimator):
     def load(cls, path: str | Path) -> Linker:
         """Load a model saved by ``save``."""
         return cls.from_dict(json.loads(Path(path).read_text()))
-
-
-class LocalTrainingPairs:
-    """``TrainingPairs`` in this process: numpy pairs, compared with ``gamma_matrix``.
-
-    Keeps the comparison indexes, candidate pairs and their gammas for ``fit_predict``.
-    """
-
-    def __init__(self, data: Records, comparisons: list[Comparison], link_type: str,
-                 blocking: Blocking, max_pairs: int | None, show_progress: bool | None
-                 ) -> None:
-        self.data, self.link_type, self.blocking = data, link_type, blocking
-        self.max_pairs, self.show_progress = max_pairs, show_progress
-        # the rules' indexes first: too many pairs are refused before any other work
-        self.rules = rule_indexes(data, blocking, link_type, max_pairs, show_progress)
-        self.indexes = comparison_indexes(data, comparisons)
-
-    @property
-    def n_candidates(self) -> int:
-        return len(self.pairs)
-
-    def random_patterns(self, max_pairs: int, rng: np.random.Generator) -> Patterns:
-        left, right = random_pairs(self.data, self.link_type, max_pairs, rng)
-        return Patterns.from_gammas(gamma_matrix(self.indexes, left, right))
-
-    def candidate_patterns(self) -> Patterns:
-        self.pairs = candidate_pairs(self.data, self.blocking, self.link_type,
-                                     indexes=self.rules)
-        self.gammas = gamma_matrix(self.indexes, self.pairs.left, self.pairs.right,
-                                   show_progress=self.show_progress)
-        return Patterns.from_gammas(self.gammas)
-
-    def covered_patterns(self, rule_number: int) -> Patterns:
-        covered = self.rules[rule_number].covers(self.pairs.left, self.pairs.right)
-        return Patterns.from_gammas(self.gammas[covered])
-
-    def rule_patterns(self, rule: BlockingRule, max_pairs: int, rng: np.random.Generator
-                      ) -> Patterns:
-        left, right = sample_rule_pairs(self.data, rule, self.link_type, max_pairs, rng)
-        return Patterns.from_gammas(gamma_matrix(self.indexes, left, right))
-
-    def labelled_patterns(self, labels: pd.DataFrame) -> Patterns:
-        left, right, is_match = _label_rows(self.data, labels)
-        if not is_match.any():
-            raise ConfigError("labels: no labelled matches, so m cannot be estimated from them")
-        return Patterns.from_gammas(gamma_matrix(self.indexes, left[is_match], right[is_match]))
-
-    def count_candidates(self, blocking: Blocking) -> int:
-        return len(candidate_pairs(self.data, blocking, self.link_type, self.max_pairs))
-
-    def total_pairs(self) -> int:
-        return total_pairs(self.data, self.link_type)
-
-
-def _encoded(comparisons: list[Comparison],
-             *rules: BlockingRule | Blocking | Sequence[BlockingRule] | None) -> list[Expr]:
-    """The expressions the comparisons and the given rules (each None, a rule or rules)
-    read as codes: what ``Records.encode_all`` prepares ahead."""
-    exprs = [expr for comparison in comparisons for expr in comparison.inputs]
-    for given in rules:
-        if given is not None:
-            exprs.extend(as_blocking(given, "rules").encoded)
-    return exprs
-
-
-def _warn_dependence(table: pd.DataFrame) -> None:
-    strong = strong_dependencies(table)
-    if len(strong):
-        shown = "; ".join(
-            f"{r.comparison_a} ~ {r.comparison_b} (r={r.matches:.2f} among matches, "
-            f"{r.non_matches:.2f} among non-matches; agreeing on both over-weighs a pair by "
-            f"{r.overcount_bits:.1f} bits)" for r in strong.itertuples())
-        warnings.warn(
-            f"strongly dependent comparisons: {shown}. Fellegi–Sunter counts their agreement "
-            "as independent evidence; compare each group as one with comparisons.joint(...) "
-            "(e.g. a household's surname, postcode and landline), or drop one. "
-            "See Linker.dependence_", DataWarning, stacklevel=3)
-
-
-def _check_thresholds(threshold: object, threshold_weight: object) -> None:
-    problems = [f"{name}: got {value!r}, expected a number" for name, value in
-                (("threshold", threshold), ("threshold_weight", threshold_weight))
-                if value is not None and not isinstance(value, int | float)]
-    if threshold is not None and not problems and not 0 <= threshold <= 1:  # type: ignore[operator]
-        problems.append(f"threshold: got {threshold!r}, expected a probability in [0, 1]")
-    if problems:
-        raise ConfigError(problems)
-
-
-def _positive_int(name: str, value: object) -> list[str]:
-    if isinstance(value, int | np.integer) and not isinstance(value, bool) and value > 0:
-        return []
-    return [f"{name}: got {value!r}, expected a whole number > 0"]
-
-
-def _id_frame(data: Records) -> pd.DataFrame:
-    out = pd.DataFrame({"unique_id": data.ids})
-    if data.source is not None:
-        out.insert(0, "source", data.frame[data.source])
-    return out
-
-
-def _row_lookup(data: Records, ids: pd.Series, sources: pd.Series | None, side: str
-                ) -> np.ndarray:
-    keys = _id_frame(data)
-    wanted = pd.DataFrame({"unique_id": ids.to_numpy()})
-    if "source" in keys.columns:
-        if sources is None:
-            raise SchemaError(f"pairs: with several sources, give source_{side} beside "
-                              f"unique_id_{side}")
-        wanted.insert(0, "source", sources.to_numpy())
-    keys["row"] = np.arange(len(keys))
-    rows = wanted.merge(keys, how="left", on=list(wanted.columns))["row"]
-    missing = rows.isna()
-    if missing.any():
-        examples = wanted.loc[missing.to_numpy(), "unique_id"].head(5).tolist()
-        raise SchemaError(f"pairs: {int(missing.sum())} unique_id_{side} value(s) are not in "
-                          f"the records, e.g. {examples}")
-    return rows.to_numpy(dtype=np.int64)
-
-
-def _label_rows(data: Records, labels: pd.DataFrame, need_label: bool = True
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    required = ["unique_id_l", "unique_id_r"]
-    missing = [c for c in required if c not in labels.columns]
-    label_col = next((c for c in ("is_match", "clerical_match_score") if c in labels.columns),
-                     None)
-    if need_label and label_col is None:
-        missing.append("is_match")
-    if missing:
-        raise SchemaError(f"pairs/labels: columns {missing} are missing; columns present: "
-                          f"{list(labels.columns)}")
-    left = _row_lookup(data, labels["unique_id_l"], labels.get("source_l"), "l")
-    right = _row_lookup(data, labels["unique_id_r"], labels.get("source_r"), "r")
-    is_match = (labels[label_col].to_numpy(dtype=float) >= 0.5 if label_col
-                else np.ones(len(left), dtype=bool))
-    keep = left != right
-    return left[keep], right[keep], is_match[keep]
-
-
-def _pairs_frame(data: Records, left: np.ndarray, right: np.ndarray, weight: np.ndarray,
-                 prob: np.ndarray, rule: pd.Categorical, gammas: np.ndarray,
-                 parts: np.ndarray, comparisons: list[Comparison]) -> pd.DataFrame:
-    """The pairs as a frame; ``gammas`` and ``parts`` (one column per comparison) become
-    its gamma and weight columns without being copied."""
-    names = [comparison.name for comparison in comparisons]
-    scores = pd.DataFrame({**data.pair_ids(left, right), "match_weight": weight,
-                           "match_probability": prob, "blocking_rule": rule})
-    return pd.concat([scores,
-                      pd.DataFrame(gammas, columns=[f"gamma_{n}" for n in names], copy=False),
-                      pd.DataFrame(parts, columns=[f"mw_{n}" for n in names], copy=False)],
-                     axis=1)

@@ -23,8 +23,10 @@ from golden._base.estimator import Estimator
 from golden._base.spec import spec_from_dict
 from golden.blocking import candidate_pairs
 from golden.comparisons.vectors import ComparisonIndex, comparison_indexes, gamma_matrix
+from golden.engines.local import label_rows, pairs_frame, prepare
 from golden.errors import ConfigError, NotFittedError
-from golden.estimators.linker import NOT_SAVED, Linker, _check_thresholds, _label_rows, _pairs_frame
+from golden.estimators.checks import check_thresholds
+from golden.estimators.linker import NOT_SAVED, Linker
 from golden.model.weights import probability
 from golden.records import Records, RecordsInput
 
@@ -81,10 +83,11 @@ class SupervisedLinker(Estimator):
         ``is_match``); labelled pairs need not be candidates."""
         if self.model not in MODELS:
             raise ConfigError(f"model: got {self.model!r}, expected one of {list(MODELS)}")
-        comparisons, blocking = self.linker._settings()
-        data = self.linker._records(records, comparisons, blocking)
+        plan = self.linker.plan()
+        comparisons, blocking = list(plan.comparisons), plan.blocking
+        data = prepare(plan, records)
         indexes = comparison_indexes(data, comparisons)
-        left, right, is_match = _label_rows(data, labels)
+        left, right, is_match = label_rows(data, labels)
         n_match = int(is_match.sum())
         if min(n_match, len(is_match) - n_match) < MIN_PER_CLASS:
             raise ConfigError(f"labels: {n_match} matches and {len(is_match) - n_match} "
@@ -100,8 +103,8 @@ class SupervisedLinker(Estimator):
         """Score the candidate pairs; same columns as ``Linker.predict``."""
         if not hasattr(self, "model_"):
             raise NotFittedError("SupervisedLinker is not fitted: call fit(records, labels)")
-        _check_thresholds(threshold, None)
-        data = self.linker._records(records, self.comparisons_, self.blocking_)
+        check_thresholds(threshold, None)
+        data = prepare(self.linker.plan(), records)
         indexes = comparison_indexes(data, self.comparisons_)
         found = candidate_pairs(data, self.blocking_, self.linker.link_type,
                                 self.linker.max_pairs)
@@ -112,7 +115,7 @@ class SupervisedLinker(Estimator):
         weight, parts = self._weights(features)
         prob = probability(weight)
         keep = prob >= threshold if threshold is not None else np.ones(len(left), dtype=bool)
-        return _pairs_frame(data, left[keep], right[keep], weight[keep], prob[keep],
+        return pairs_frame(data, left[keep], right[keep], weight[keep], prob[keep],
                             rule[keep], gammas[keep], parts[keep], self.comparisons_)
 
     def to_dict(self) -> dict[str, Any]:

@@ -38,12 +38,11 @@ Examples
 
 from __future__ import annotations
 
-from golden.evaluate.metrics import (
+from golden.evaluate.blocking import blocking_metrics
+from golden.evaluate.clusters import cluster_metrics, household_metrics
+from golden.evaluate.pairs import (
     best_threshold,
-    blocking_metrics,
-    cluster_metrics,
     estimated_metrics,
-    household_metrics,
     labelled_threshold,
     pairwise_metrics,
     precision_recall_curve,

@@ -16,7 +16,7 @@ style, into parts and builds keys for "same building" and "same dwelling":
 * ``address_key``: ``building_key|unit``, one dwelling.
 
 Text columns have the pandas string dtype ``"str"`` with ``NaN`` for unknown
-parts (see ``golden.values.normalise``). The work runs once per distinct street
+parts (see ``golden.values``). The work runs once per distinct street
 line: regular expressions (written to mean the same in Python's ``re`` and
 in RE2, pyarrow's engine) and pyarrow word look-ups in the abbreviation tables
 below, which are ``(canonical, variants...)`` rows.
@@ -36,7 +36,21 @@ from rapidfuzz.process import cpdist
 from golden._base.graphs import component_of_each_node
 from golden._base.pairs import within_group_pairs
 from golden.errors import ConfigError
-from golden.values import normalise as nz
+from golden.values import (
+    DELETED_RE,
+    PUNCTUATION,
+    WHITESPACE,
+    as_str,
+    escape_chars,
+    finish,
+    from_arrow,
+    lower,
+    remove_spaces,
+    strip_accents,
+    take,
+    upper,
+    via_distinct,
+)
 
 __all__ = ["standardise_address"]
 
@@ -145,13 +159,13 @@ def _lookup(*tables: tuple[tuple[str, ...], ...]) -> dict[str, str]:
     return {variant: row[0] for table in tables for row in table for variant in row[1:]}
 
 
-_PUNCT_TO_SPACE = "".join(c for c in nz._PUNCT_CHARS if c not in "-/#")
+_PUNCT_TO_SPACE = "".join(c for c in PUNCTUATION if c not in "-/#")
 
 #: Clean-up of lower-case ASCII text before parsing, in order; "-", "/" and "#" carry
 #: meaning, so they are dealt with before the rest of the punctuation goes.
 _CLEAN_REWRITES: tuple[tuple[str, str], ...] = (
-    (nz._DELETE_RE, ""),  # apostrophes: "john's" -> "johns"
-    (f"[{nz._escape(_PUNCT_TO_SPACE)}{nz._WS}]+", " "),
+    (DELETED_RE, ""),  # apostrophes: "john's" -> "johns"
+    (f"[{escape_chars(_PUNCT_TO_SPACE)}{WHITESPACE}]+", " "),
     ("([0-9]) *- *([0-9])", r"\1-\2"),  # a range: "12 - 14" -> "12-14"
     ("([0-9]) *- *([a-z])([^a-z]|$)", r"\1\2\3"),  # "4-b" -> "4b"
     ("([^0-9]|^)-+|-+([^0-9]|$)", r"\1 \2"),  # any other hyphen is a space
@@ -199,7 +213,7 @@ def _to_arrow(s: pd.Series) -> pa.Array:
 
 def _from_arrow(values: pa.Array) -> pd.Series:
     """A pyarrow text array as a Series of dtype ``"str"``, empty strings null."""
-    return nz._finish(pd.Series(nz._STR.__from_arrow__(values), copy=False))
+    return finish(from_arrow(values))
 
 
 def _replace_all(s: pd.Series, rewrites: tuple[tuple[str, str], ...]) -> pd.Series:
@@ -251,7 +265,7 @@ def _translate(tokens: pa.Array, table: Mapping[str, str]) -> pa.Array:
 
 def _squeeze(s: pd.Series) -> pd.Series:
     """Collapse runs of spaces and trim; empty values become null."""
-    return nz._finish(s.str.replace("  +", " ", regex=True).str.strip(" "))
+    return finish(s.str.replace("  +", " ", regex=True).str.strip(" "))
 
 
 def _join(*parts: pd.Series) -> pd.Series:
@@ -266,7 +280,7 @@ def _clean(lines: pd.Series) -> pd.Series:
     """Lower-case ASCII words, each between single spaces (" calle mayor 5 3 2 ")."""
     text = lines.str.replace("([0-9]) *[ºª°]", r"\1 ", regex=True)  # "3º 2ª" -> "3 2"
     text = text.str.replace("(^|[^A-Za-z0-9])[Nn] *[.]? *[º°]", r"\1 n ", regex=True)  # "nº"
-    text = _replace_all(nz.lower(nz.strip_accents(text)), _CLEAN_REWRITES)
+    text = _replace_all(lower(strip_accents(text)), _CLEAN_REWRITES)
     return _replace_all(" " + text.str.strip(" ") + " ", _WORD_REWRITES)
 
 
@@ -407,17 +421,17 @@ def standardise_address(street: pd.Series, postcode: pd.Series | None = None) ->
      '28|saint johns street||', '5|calle mayor|28013|3 2', nan]
     """
     _check(street, postcode)
-    text = nz.as_str(street)
+    text = as_str(street)
     codes, uniques = pd.factorize(text)
-    parts = _parse(pd.Series(uniques, dtype=nz._STR))
+    parts = _parse(pd.Series(uniques, dtype=text.dtype))
     # the keys are built per distinct line as far as they can be: the postcode comes per row
     parts["building_key"] = parts["house_number"] + "|" + parts["street"] + "|"
     parts["address_key"] = "|" + parts["unit"].fillna("")
-    columns = {name: nz._take(values.array, codes, text) for name, values in parts.items()}
+    columns = {name: take(values.array, codes, text) for name, values in parts.items()}
     if postcode is None:
-        columns["postcode"] = pd.Series(np.nan, index=text.index, dtype=nz._STR)
+        columns["postcode"] = pd.Series(np.nan, index=text.index, dtype=text.dtype)
     else:
-        columns["postcode"] = nz._via_distinct(nz.as_str(postcode), _compact_postcode)
+        columns["postcode"] = via_distinct(as_str(postcode), _compact_postcode)
     columns["building_key"] = columns["building_key"] + columns["postcode"].fillna("")
     columns["address_key"] = columns["building_key"] + columns["address_key"]
     return pd.DataFrame({name: columns[name].array for name in _COLUMNS}, index=street.index)
@@ -479,4 +493,4 @@ def reconcile_streets(address: pd.DataFrame, *, min_similarity: float = 0.9) -> 
 
 def _compact_postcode(postcode: pd.Series) -> pd.Series:
     """Upper case without whitespace: "ls6 2qt" -> "LS62QT"."""
-    return nz.upper(nz.remove_spaces(postcode))
+    return upper(remove_spaces(postcode))

@@ -27,7 +27,7 @@ from golden._base.estimator import Estimator
 from golden._base.pairs import within_group_pairs
 from golden.blocking import block_on, block_on_any
 from golden.clustering.components import cluster_pairs
-from golden.engines.protocol import checked_engine
+from golden.engines.choose import checked_engine
 from golden.errors import ConfigError, DataWarning, NotFittedError, SchemaError
 from golden.estimators.linker import Linker
 from golden.households.address import reconcile_streets, standardise_address
@@ -106,8 +106,8 @@ class HouseholdGrouper(Estimator):
         Entity id column.
     random_state : int or None
         Seed for the household model's training.
-    engine : SparkEngine or None
-        None works in this process on pandas DataFrames. With a ``golden.SparkEngine``
+    engine : LocalEngine, SparkEngine or None
+        None (or ``golden.LocalEngine()``) works in this process on pandas DataFrames. With a ``golden.SparkEngine``
         the entities are a Spark DataFrame and so are the three tables returned; the
         household model links entities to each other across the whole data, so the
         entities are collected to the driver and grouped there.
@@ -197,14 +197,12 @@ class HouseholdGrouper(Estimator):
 
     def _local(self, entities: Any) -> pd.DataFrame:
         """The entities as pandas (collected from the engine's frame)."""
-        engine = checked_engine(self.engine)
-        return entities if engine is None else engine.to_pandas(entities)
+        return checked_engine(self.engine).to_pandas(entities)
 
     def _distributed(self, households: Households) -> Households:
         """The tables as the engine's frames."""
-        if self.engine is None:
-            return households
-        return Households(*(self.engine.from_pandas(frame) for frame in
+        engine = checked_engine(self.engine)
+        return Households(*(engine.from_pandas(frame) for frame in
                             (households.members, households.households, households.dwellings)))
 
     def _linker(self) -> Linker:

@@ -22,7 +22,7 @@ class TrainingPairs(Protocol):
 
     Each engine generates and compares the pairs its own way (numpy arrays in this process,
     joins and ``mapInPandas`` on Spark) and hands back only these small aggregates; EM and
-    everything after it run once, in ``Linker._learn``, whatever the engine.
+    everything after it run once, in ``golden.model.learning.learn``, whatever the engine.
     """
 
     @property

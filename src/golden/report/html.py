@@ -22,9 +22,9 @@ from golden.evaluate import cluster_metrics, estimated_metrics, pairwise_metrics
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from golden.estimators.golden_records import GoldenRecords
     from golden.estimators.linker import Linker
     from golden.households.grouper import Households
+    from golden.survivorship.build import GoldenRecords
 
 SAMPLE_WEIGHTS = (-10.0, 0.0, 10.0, 25.0)
 STYLE = """
@@ -44,8 +44,29 @@ def write_report(path: str | Path, linker: Linker, records: pd.DataFrame, *,
                  truth: pd.Series | None = None, golden: GoldenRecords | None = None,
                  households: Households | None = None, threshold: float = 0.5,
                  title: str = "golden run report") -> Path:
-    """Write the report to ``path`` and return it; pairs and clusters are computed when not
-    given."""
+    """Write a self-contained HTML report of a run to ``path`` and return it (needs
+    ``golden[plot]``).
+
+    Parameters
+    ----------
+    path : str or Path
+        The HTML file to write.
+    linker : Linker
+        A fitted Linker.
+    records : DataFrame
+        The records it ran on.
+    pairs, clusters : DataFrame, optional
+        Its scored pairs and entities; computed when not given.
+    truth : Series, optional
+        Entity labels by unique id: adds accuracy.
+    golden, households : GoldenRecords, Households, optional
+        Adds their sections.
+    threshold : float
+        The clustering threshold.
+    title : str
+        The page's title.
+    """
+    linker.check_fitted()
     pairs = linker.predict(records) if pairs is None else pairs
     clusters = (linker.cluster(pairs, records, threshold=threshold) if clusters is None
                 else clusters)

@@ -1,6 +1,7 @@
-"""Scoring a batch of records against the records a store holds.
+"""Scoring records against the records a store holds: a batch as it is added, or one
+record to ``match`` without changing anything.
 
-The batch's block keys are looked up in the store's key table, the pairs sharing a key are
+The records' block keys are looked up in the store's key table, the pairs sharing a key are
 compared with the very comparison indexes and weights the batch pipeline uses, and term
 frequencies come from counts over every record held (or frozen counts), so a pair scores
 the same whether it was found one record at a time or in one batch.
@@ -8,7 +9,7 @@ the same whether it was found one record at a time or in one batch.
 
 from __future__ import annotations
 
-import json
+import functools
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -17,10 +18,20 @@ import numpy as np
 import pandas as pd
 
 from golden.comparisons.vectors import ComparisonIndex, comparison_indexes, gamma_matrix
-from golden.errors import ConfigError
+from golden.errors import ConfigError, SchemaError
 from golden.model.weights import probability, score_pairs
 from golden.records import Encoded, NormalisedMemo, Records
-from golden.resolver.store import Hasher, Store, decode_many, encode_value, is_null
+from golden.resolver.codecs import (
+    Hasher,
+    decode_prepared,
+    decode_record,
+    encode_prepared,
+    encode_record,
+    is_null,
+    value_problem,
+)
+from golden.resolver.held import HeldRecords
+from golden.resolver.store import Store
 from golden.values import Expr
 from golden.values import per_value as pv
 
@@ -68,29 +79,6 @@ def _factorize(values: list[Any]) -> Encoded:
     return Encoded(codes.astype(np.int32), np.asarray(uniques))
 
 
-def encode_prepared(values: Sequence[Any]) -> str:
-    """Prepared values as a JSON list (dates and timestamps tagged, as in records).
-
-    Examples
-    --------
-    >>> text = encode_prepared(["ann", None, pd.Timestamp("2024-01-02"), ("a", "b")])
-    >>> text
-    '["ann", null, {"$t": "2024-01-02T00:00:00"}, ["a", "b"]]'
-    >>> decode_prepared([text])
-    [['ann', None, Timestamp('2024-01-02 00:00:00'), ('a', 'b')]]
-    """
-    return json.dumps([None if is_null(v) else encode_value(v) for v in values],
-                      ensure_ascii=False, allow_nan=False)
-
-
-def decode_prepared(texts: Sequence[str]) -> list[list[Any]]:
-    """The prepared values ``encode_prepared`` wrote, one list per text (lists come back as
-    tuples, as ``Records`` holds them)."""
-    return [[tuple(v) if isinstance(v, list) else v for v in values]
-            if "[" in text[1:] else values  # a row without lists is read as it is
-            for text, values in zip(texts, decode_many(texts), strict=True)]
-
-
 class Matcher:
     """A fitted Linker's blocking, comparisons and weights, applied against a store.
 
@@ -98,8 +86,9 @@ class Matcher:
     """
 
     def __init__(self, linker: Linker, store: Store, hasher: Hasher,
-                 identifiers: Mapping[str, str], live_terms: bool) -> None:
+                 identifiers: Mapping[str, str], live_terms: bool, held: HeldRecords) -> None:
         self.linker = linker
+        self.held = held
         self.comparisons = list(linker.comparisons_)
         self.rules = linker.blocking_.rules
         self.table = linker.weight_table()
@@ -152,6 +141,20 @@ class Matcher:
         except pv.Decline:
             return self.prepare(self.records(pd.DataFrame([dict(record)])))[0]
 
+    def held_inputs(self, rows: list[int]) -> list[list[Any]]:
+        """The held records' prepared comparison inputs, in the given order (computed and
+        kept for records stored before they were prepared)."""
+        held = self.store.prepared_of(rows)
+        found = dict(zip([row for row, _ in held], decode_prepared([t for _, t in held]),
+                         strict=True))
+        missing = [r for r in rows if r not in found]
+        if missing:
+            data = self.records(self.held.frame(missing))
+            found.update(zip(missing, self.prepare(data), strict=True))
+            if self.store.in_transaction:
+                self.store.put_prepared([(r, encode_prepared(found[r])) for r in missing])
+        return [found[r] for r in rows]
+
     # Keys -------------------------------------------------------------------------------
 
     def keys_of_one(self, record: Mapping[str, Any]) -> list[tuple[int, int]]:
@@ -190,16 +193,12 @@ class Matcher:
         found = [pd.DataFrame({c: np.zeros(0, np.int64) for c in KEY_COLUMNS})]
         limits = self.block_limits
         for kind, group in sizes.groupby("kind", sort=True):
-            held = dict(self.store.select_in(
-                "SELECT key, count(*) FROM keys WHERE kind = ? AND key IN ({}) GROUP BY key",
-                group["key"].tolist(), int(kind)))
+            held = self.store.key_counts(int(kind), group["key"].tolist())
             total = group["size"].to_numpy() + np.array(
                 [held.get(k, 0) for k in group["key"].tolist()], dtype=np.int64)
             sizes.loc[group.index, "size"] = total
             small = group["key"][total <= limits[int(kind)]].tolist()
-            rows = self.store.select_in(
-                "SELECT kind, key, row_id FROM keys WHERE kind = ? AND key IN ({})", small,
-                int(kind))
+            rows = self.store.key_rows(int(kind), small)
             found.append(pd.DataFrame(rows, columns=KEY_COLUMNS, dtype=np.int64))
         return pd.concat(found, ignore_index=True), sizes
 
@@ -245,12 +244,8 @@ class Matcher:
     def term_shares(self, j: int, values: np.ndarray) -> np.ndarray:
         """Share of held records with each value (input 0 of comparison ``j``)."""
         hashes = [self.hasher.integer(str(v)) for v in values]
-        counts = dict(self.store.select_in(
-            "SELECT value, count FROM term_counts WHERE comparison = ? AND value IN ({})",
-            dict.fromkeys(hashes), j))
-        row = self.store.db.execute("SELECT total FROM term_totals WHERE comparison = ?",
-                                    (j,)).fetchone()
-        total = max(row[0] if row else 0, 1)
+        counts = self.store.term_counts(j, dict.fromkeys(hashes))
+        total = max(self.store.term_total(j), 1)
         # a value not held yet is as rare as one record
         return np.array([counts.get(h, 1) / total for h in hashes], dtype=np.float64)
 
@@ -266,16 +261,120 @@ class Matcher:
             counts = np.bincount(codes, minlength=len(encoded.values))
             held = np.flatnonzero(counts)
             hashes = self.hasher.integers([str(encoded.values[i]) for i in held])
-            self.store.db.executemany(
-                "INSERT INTO term_counts VALUES (?, ?, ?) ON CONFLICT (comparison, value) "
-                "DO UPDATE SET count = count + excluded.count",
-                [(j, int(h), sign * int(c)) for h, c in zip(hashes, counts[held], strict=True)])
-            self.store.db.execute(
-                "INSERT INTO term_totals VALUES (?, ?) ON CONFLICT (comparison) "
-                "DO UPDATE SET total = total + excluded.total", (j, sign * len(codes)))
+            self.store.add_term_counts(
+                j, [(int(h), sign * int(c)) for h, c in zip(hashes, counts[held], strict=True)],
+                sign * len(codes))
             if sign < 0:
-                self.store.execute_in("DELETE FROM term_counts WHERE comparison = ? AND "
-                                      "value IN ({}) AND count <= 0", hashes.tolist(), j)
+                self.store.delete_spent_terms(j, hashes.tolist())
+
+    # Matching one record ---------------------------------------------------------------
+
+    def match(self, record: pd.DataFrame | Mapping[str, Any], threshold: float | None
+              ) -> pd.DataFrame:
+        """The entities a record would join, best first (see ``Resolver.match``)."""
+        probe = _probe(record)
+        holders = self._holders(self.keys_of_one(probe))
+        candidates = sorted({row for (kind, _), rows in holders.items() if kind >= 0
+                             for row in rows})
+        tied = self._identifier_hits(holders)
+        rows = sorted(set(candidates) | set(tied))
+        info = {row: (uid, entity) for row, uid, entity in self.store.record_ids(rows)}
+        scores = dict(zip(candidates, self._probe_scores(probe, candidates), strict=True))
+        unscored = (np.nan, np.nan, [np.nan] * len(self.comparisons))
+        found = [(info[row][1], *scores.get(row, unscored), info[row][0], tied.get(row), row)
+                 for row in rows]
+        found = [(e, 1.0 if tie else p, w, parts, uid, tie, row)
+                 for e, p, w, parts, uid, tie, row in found
+                 if threshold is None or (1.0 if tie else p) >= threshold]
+        # best first: probability, then weight (unscored last), then the earlier record;
+        # each entity by its best record
+        found.sort(key=lambda f: (-f[1], -f[2] if f[2] == f[2] else np.inf, f[6]))
+        best, seen = [], set()
+        for candidate in found:
+            if candidate[0] not in seen:
+                seen.add(candidate[0])
+                best.append(candidate)
+        return _match_frame(best, self._match_columns)
+
+    @functools.cached_property
+    def _match_columns(self) -> pd.Index:
+        """``match``'s columns, made once (an index of text costs more to infer each time)."""
+        return pd.Index(["entity_id", "match_probability", "match_weight", "unique_id",
+                         "identifier", *[f"mw_{c.name}" for c in self.comparisons]])
+
+    def _holders(self, keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], list[int]]:
+        """Held rows sharing each of the probe's keys, read in one query; none for a block
+        key whose block, with the probe, would pass its rule's limit (no more rows than the
+        limit are read to know)."""
+        limits = [self.block_limits[kind] if kind >= 0 else np.inf for kind, _ in keys]
+        found = self.store.holders(keys, [-1 if limit == np.inf else int(limit)
+                                          for limit in limits])
+        return {key: [] if len(found[i]) + 1 > limits[i] else found[i]
+                for i, key in enumerate(keys)}
+
+    def _probe_scores(self, probe: dict[str, Any], rows: list[int]
+                      ) -> list[tuple[float, float, list[float]]]:
+        """Match probability, weight and per-comparison weights of the probe against each
+        held row."""
+        if not rows:
+            return []
+        data = Prepared(self.inputs, [self.prepare_one(probe), *self.held_inputs(rows)])
+        weight, parts, _, _ = self.score(
+            data, np.zeros(len(rows), dtype=np.int64), np.arange(1, len(rows) + 1))
+        return list(zip(self.probability(weight).tolist(), weight.tolist(),
+                        parts.tolist(), strict=True))
+
+    def _identifier_hits(self, holders: Mapping[tuple[int, int], list[int]]
+                         ) -> dict[int, str]:
+        """Held rows tied to the probe by an identifier that is not generic, and which."""
+        names = list(self.identifiers)
+        hits: dict[int, str] = {}
+        for (kind, key), rows in sorted(holders.items(), reverse=True):
+            if kind >= 0 or not rows or self.store.is_generic(kind, key):
+                continue
+            for row in rows:
+                hits.setdefault(row, names[-1 - kind])
+        return hits
+
+
+def _probe(record: pd.DataFrame | Mapping[str, Any]) -> dict[str, Any]:
+    """One record to match, read as a stored record reads back (JSON round trip)."""
+    if isinstance(record, pd.DataFrame):
+        if len(record) != 1:
+            raise ConfigError(f"match: expected one record, got {len(record)}; call it "
+                              "per record")
+        record = record.iloc[0].to_dict()
+    elif not isinstance(record, Mapping):
+        raise ConfigError(f"match: got {type(record).__name__}, expected a dict or a "
+                          "one-row DataFrame")
+    bad = [f"{c!r} {p}" for c, v in record.items() if (p := value_problem(v)) is not None]
+    if bad:
+        raise SchemaError(f"match: the record cannot be read: {'; '.join(bad)}")
+    return decode_record(encode_record(dict(record)))
+
+
+def _match_frame(best: list[tuple[Any, ...]], columns: pd.Index) -> pd.DataFrame:
+    """``match``'s result from its candidates ``(entity, probability, weight, parts,
+    unique_id, identifier, row)``: plain arrays, one frame construction, ids as objects."""
+    index = pd.RangeIndex(len(best))
+    parts = np.array([f[3] for f in best], dtype=np.float64)
+    weights = parts.reshape(len(best), len(columns) - 5)  # one column per comparison
+    arrays = [np.array([f[0] for f in best], dtype=np.int64),
+              np.array([f[1] for f in best], dtype=np.float64),
+              np.array([f[2] for f in best], dtype=np.float64),
+              _objects([f[4] for f in best], index), _objects([f[5] for f in best], index),
+              *weights.T]
+    # numbered, then named: names of text given as keys are inferred anew, at some cost
+    frame = pd.DataFrame(dict(enumerate(arrays)), index=index, copy=False)
+    frame.columns = columns
+    return frame
+
+
+def _objects(values: list[Any], index: pd.RangeIndex) -> pd.Series:
+    """Values as an object column (not inferred as text, which costs more for a few)."""
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return pd.Series(array, index=index, dtype=object, copy=False)
 
 
 def identifier_values(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:

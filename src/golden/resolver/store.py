@@ -1,4 +1,5 @@
-"""The resolver's persistent store: one SQLite file (WAL mode, one transaction per batch).
+"""The resolver's persistent store: one SQLite file (WAL mode, one transaction per batch),
+and every statement run on it, each a named method.
 
 Tables: ``meta`` (model and settings), ``records`` (each record's values as JSON and its
 entity), ``prepared`` (each record's comparison inputs, normalised), ``keys`` (keyed
@@ -14,21 +15,15 @@ write-ahead log and rebuilds the file, so erased values leave no trace in either
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import hmac
 import json
-import math
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from golden.resolver.checkpoints import Checkpointer
+from golden.resolver.codecs import encode_record
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -70,8 +65,14 @@ MMAP_BYTES = 1 << 40  # read the file through a memory map (SQLite caps it at it
 MAX_LOG_PAGES = 50_000  # WAL pages (of 4 KiB) past which the writer waits for checkpoints
 
 
+HOLDER_QUERY_KEYS = 200  # keys per holders query (3 parameters and one compound term each)
+
+Row = tuple[Any, ...]
+AuditEvent = tuple[str, int | None, Any, dict[str, Any]]  # event, entity, unique id, detail
+
+
 class Store:
-    """A SQLite connection with the resolver's schema.
+    """A SQLite connection with the resolver's schema, and the statements run on it.
 
     Examples
     --------
@@ -79,6 +80,10 @@ class Store:
     >>> store.set_meta("answer", 42)
     >>> store.meta("answer")
     42
+    >>> with store.transaction():
+    ...     store.insert_records([(1, "a", '{"name": "Ann"}', 0.0, 0.0)])
+    >>> store.record_data([1]), store.count_records()
+    ([(1, '{"name": "Ann"}')], 1)
     """
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
@@ -124,6 +129,20 @@ class Store:
         if self.checkpointer is not None:
             self.checkpointer.committed()
 
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a write transaction is open."""
+        return self.db.in_transaction
+
+    def compact(self) -> None:
+        """Checkpoint the write-ahead log into the file, truncate it and rebuild the file,
+        so no deleted content survives in either."""
+        if self.checkpointer is not None:
+            self.checkpointer.wait()
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.execute("VACUUM")
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     # Meta ------------------------------------------------------------------------------
 
     def meta(self, key: str, default: Any = None) -> Any:
@@ -141,209 +160,302 @@ class Store:
         self.set_meta("next_entity_id", start + count)
         return list(range(start, start + count))
 
-    # Queries over id lists -----------------------------------------------------------
+    # Records ---------------------------------------------------------------------------
 
-    def select_in(self, sql: str, values: Iterable[Any], *prefix: Any) -> list[tuple[Any, ...]]:
+    def held_versions(self, unique_ids: Iterable[Any]) -> list[Row]:
+        """``(row_id, unique_id, entity_id, data, added_at)`` of the held records with these
+        ids."""
+        return self._select_in("SELECT row_id, unique_id, entity_id, data, added_at "
+                               "FROM records WHERE unique_id IN ({})", unique_ids)
+
+    def last_row_id(self) -> int:
+        """The largest row id held (0 when there is none)."""
+        (last,) = self.db.execute("SELECT max(row_id) FROM records").fetchone()
+        return int(last or 0)
+
+    def insert_records(self, rows: Iterable[Row]) -> None:
+        """Store records ``(row_id, unique_id, data, added_at, updated_at)``, not yet in an
+        entity (-1)."""
+        self.db.executemany("INSERT INTO records VALUES (?, ?, -1, ?, ?, ?)", rows)
+
+    def delete_rows(self, rows: Sequence[int]) -> None:
+        """Delete records with their keys, prepared inputs, pairs and identity links."""
+        for table, where in (("keys", "row_id IN ({})"), ("prepared", "row_id IN ({})"),
+                             ("edges", "a IN ({})"),
+                             ("edges", "b IN ({})"), ("identity_edges", "a IN ({})"),
+                             ("identity_edges", "b IN ({})"), ("records", "row_id IN ({})")):
+            self._execute_in(f"DELETE FROM {table} WHERE {where}", rows)
+
+    def record_data(self, rows: Iterable[int]) -> list[Row]:
+        """``(row_id, data)`` of these rows."""
+        return self._select_in("SELECT row_id, data FROM records WHERE row_id IN ({})", rows)
+
+    def record_ids(self, rows: Iterable[int]) -> list[Row]:
+        """``(row_id, unique_id, entity_id)`` of these rows."""
+        return self._select_in(
+            "SELECT row_id, unique_id, entity_id FROM records WHERE row_id IN ({})", rows)
+
+    def records_with_id(self, unique_id: Any) -> list[Row]:
+        """``(row_id, unique_id, entity_id)`` of the record with this unique id."""
+        return self.db.execute("SELECT row_id, unique_id, entity_id FROM records "
+                               "WHERE unique_id = ?", (unique_id,)).fetchall()
+
+    def records_of_entity(self, entity_id: int) -> list[Row]:
+        """``(row_id, unique_id, entity_id)`` of an entity's records."""
+        return self.db.execute("SELECT row_id, unique_id, entity_id FROM records "
+                               "WHERE entity_id = ?", (entity_id,)).fetchall()
+
+    def entity_data(self, entity_id: int) -> list[Row]:
+        """``(row_id, data)`` of an entity's records, in row order."""
+        return self.db.execute(
+            "SELECT row_id, data FROM records WHERE entity_id = ? ORDER BY row_id",
+            (entity_id,)).fetchall()
+
+    def entity_records(self, entity_id: int) -> list[Row]:
+        """``(unique_id, data, added_at, updated_at)`` of an entity's records, in row
+        order."""
+        return self.db.execute(
+            "SELECT unique_id, data, added_at, updated_at FROM records WHERE entity_id = ? "
+            "ORDER BY row_id", (entity_id,)).fetchall()
+
+    def entities_of_rows(self, rows: Iterable[int]) -> set[int]:
+        """The entities these rows are in (rows in none yet left out)."""
+        return {e for (e,) in self._select_in(
+            "SELECT entity_id FROM records WHERE row_id IN ({}) AND entity_id >= 0", rows)}
+
+    def rows_of_entities(self, entities: Iterable[int]) -> set[int]:
+        """The rows of these entities."""
+        return {r for (r,) in self._select_in(
+            "SELECT row_id FROM records WHERE entity_id IN ({})", entities)}
+
+    def move_records(self, moves: Iterable[tuple[int, int]]) -> None:
+        """Put records in entities: ``(entity_id, row_id)`` each."""
+        self.db.executemany("UPDATE records SET entity_id = ? WHERE row_id = ?", moves)
+
+    def count_records(self) -> int:
+        """How many records are held."""
+        return int(self.db.execute("SELECT COUNT(*) FROM records").fetchone()[0])
+
+    # Prepared comparison inputs ----------------------------------------------------------
+
+    def prepared_of(self, rows: Iterable[int]) -> list[Row]:
+        """``(row_id, inputs)`` of these rows, for those prepared."""
+        return self._select_in("SELECT row_id, inputs FROM prepared WHERE row_id IN ({})",
+                               rows)
+
+    def put_prepared(self, rows: Iterable[tuple[int, str]]) -> None:
+        """Store prepared inputs ``(row_id, inputs)``."""
+        self.db.executemany("INSERT OR REPLACE INTO prepared VALUES (?, ?)", rows)
+
+    # Keys ------------------------------------------------------------------------------
+
+    def insert_keys(self, rows: Iterable[Sequence[int]]) -> None:
+        """Store keys ``(kind, key, row_id)`` (those held already are kept)."""
+        self.db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?, ?)", rows)
+
+    def key_holders(self, kind: int, key: int) -> list[int]:
+        """The rows holding a key, in row order."""
+        return [r for (r,) in self.db.execute(
+            "SELECT row_id FROM keys WHERE kind = ? AND key = ? ORDER BY row_id", (kind, key))]
+
+    def key_counts(self, kind: int, keys: Iterable[int]) -> dict[int, int]:
+        """How many rows hold each of these keys of one kind (keys held by none left out)."""
+        return dict(self._select_in(
+            "SELECT key, count(*) FROM keys WHERE kind = ? AND key IN ({}) GROUP BY key",
+            keys, kind))
+
+    def key_rows(self, kind: int, keys: Iterable[int]) -> list[Row]:
+        """``(kind, key, row_id)`` of the rows holding these keys of one kind."""
+        return self._select_in("SELECT kind, key, row_id FROM keys WHERE kind = ? AND key IN "
+                               "({})", keys, kind)
+
+    def holders(self, keys: Sequence[tuple[int, int]], limits: Sequence[int]
+                ) -> list[list[int]]:
+        """The rows holding each key ``(kind, key)``, at most its limit of them (-1: all),
+        read in one query per ``HOLDER_QUERY_KEYS`` keys."""
+        found: list[list[int]] = [[] for _ in keys]
+        for start in range(0, len(keys), HOLDER_QUERY_KEYS):
+            stop = min(start + HOLDER_QUERY_KEYS, len(keys))
+            sql = " UNION ALL ".join(
+                f"SELECT {i}, row_id FROM (SELECT row_id FROM keys WHERE kind = ? AND key = ? "
+                "LIMIT ?)" for i in range(start, stop))
+            args = [value for i in range(start, stop) for value in (*keys[i], limits[i])]
+            for i, row in self.db.execute(sql, args):
+                found[i].append(row)
+        return found
+
+    # Pairs -------------------------------------------------------------------------------
+
+    def insert_edges(self, edges: Iterable[tuple[int, int, float]]) -> None:
+        """Store scored pairs ``(a, b, probability)``."""
+        self.db.executemany("INSERT OR REPLACE INTO edges VALUES (?, ?, ?)", edges)
+
+    def edges_from(self, rows: Iterable[int]) -> list[Row]:
+        """``(a, b)`` of the scored pairs whose first row is one of these."""
+        return self._select_in("SELECT a, b FROM edges WHERE a IN ({})", rows)
+
+    def edges_touching(self, rows: Sequence[int]) -> list[tuple[int, int, float]]:
+        """``(a, b, probability)`` of the scored and identity pairs (at 1.0) with a row
+        among these."""
+        edges: list[tuple[int, int, float]] = []
+        for end in ("a", "b"):
+            edges += self._select_in(
+                f"SELECT a, b, probability FROM edges WHERE {end} IN ({{}})", rows)
+            edges += [(a, b, 1.0) for a, b in self._select_in(
+                f"SELECT DISTINCT a, b FROM identity_edges WHERE {end} IN ({{}})", rows)]
+        return edges
+
+    def insert_identity_edges(self, edges: Iterable[tuple[int, int, int, int]]) -> None:
+        """Store identity pairs ``(a, b, kind, key)`` (those held already are kept)."""
+        self.db.executemany("INSERT OR IGNORE INTO identity_edges VALUES (?, ?, ?, ?)", edges)
+
+    # Generic identifiers -------------------------------------------------------------------
+
+    def is_generic(self, kind: int, key: int) -> bool:
+        """Whether an identifier value was flagged as generic."""
+        return self.db.execute("SELECT 1 FROM generic_identifiers WHERE kind = ? AND key = ?",
+                               (kind, key)).fetchone() is not None
+
+    def flag_generic(self, kind: int, key: int, n_entities: int, at: float) -> None:
+        """Flag an identifier value as generic and drop the pairs it tied."""
+        self.db.execute("INSERT INTO generic_identifiers VALUES (?, ?, ?, ?)",
+                        (kind, key, n_entities, at))
+        self.db.execute("DELETE FROM identity_edges WHERE kind = ? AND key = ?", (kind, key))
+
+    def generic_identifiers(self) -> list[Row]:
+        """``(kind, key, n_entities, flagged_at)`` of the generic values, oldest first."""
+        return self.db.execute("SELECT kind, key, n_entities, flagged_at FROM "
+                               "generic_identifiers ORDER BY flagged_at").fetchall()
+
+    # Term frequencies ----------------------------------------------------------------------
+
+    def term_counts(self, comparison: int, values: Iterable[int]) -> dict[int, int]:
+        """The count of each of these value hashes (values never counted left out)."""
+        return dict(self._select_in("SELECT value, count FROM term_counts WHERE comparison = ? "
+                                    "AND value IN ({})", values, comparison))
+
+    def term_total(self, comparison: int) -> int:
+        """How many values of a comparison are counted."""
+        row = self.db.execute("SELECT total FROM term_totals WHERE comparison = ?",
+                              (comparison,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def add_term_counts(self, comparison: int, counts: Iterable[tuple[int, int]],
+                        total: int) -> None:
+        """Add ``(value, count)`` to a comparison's counts and ``total`` to its total
+        (negative to remove)."""
+        self.db.executemany(
+            "INSERT INTO term_counts VALUES (?, ?, ?) ON CONFLICT (comparison, value) "
+            "DO UPDATE SET count = count + excluded.count",
+            [(comparison, value, count) for value, count in counts])
+        self.db.execute("INSERT INTO term_totals VALUES (?, ?) ON CONFLICT (comparison) "
+                        "DO UPDATE SET total = total + excluded.total", (comparison, total))
+
+    def delete_spent_terms(self, comparison: int, values: Iterable[int]) -> None:
+        """Drop these values' counts where nothing is left of them."""
+        self._execute_in("DELETE FROM term_counts WHERE comparison = ? AND value IN ({}) AND "
+                         "count <= 0", values, comparison)
+
+    # Entities ------------------------------------------------------------------------------
+
+    def insert_entities(self, entities: Iterable[int], now: float) -> None:
+        """Record newly given entity ids as active."""
+        self.db.executemany("INSERT INTO entities VALUES (?, 'active', NULL, ?, ?)",
+                            [(e, now, now) for e in entities])
+
+    def mark_merged(self, merged: Iterable[tuple[int, int]], now: float) -> None:
+        """Record that entities ``(old, into)`` merged."""
+        self.db.executemany("UPDATE entities SET status = 'merged', merged_into = ?, "
+                            "updated_at = ? WHERE entity_id = ?",
+                            [(into, now, old) for old, into in merged])
+
+    def mark_retired(self, entities: Iterable[int], now: float) -> None:
+        """Record that entities were retired (no records left)."""
+        self.db.executemany("UPDATE entities SET status = 'retired', updated_at = ? "
+                            "WHERE entity_id = ?", [(now, e) for e in entities])
+
+    def entity_status(self, entity_id: int) -> Row | None:
+        """``(status, merged_into)`` of an entity id, or None if it was never given."""
+        row: Row | None = self.db.execute(
+            "SELECT status, merged_into FROM entities WHERE entity_id = ?",
+            (entity_id,)).fetchone()
+        return row
+
+    def merged_into(self, entities: Iterable[int]) -> set[int]:
+        """The entities that merged into one of these."""
+        return {e for (e,) in self._select_in(
+            "SELECT entity_id FROM entities WHERE merged_into IN ({})", entities)}
+
+    # Golden records ------------------------------------------------------------------------
+
+    def put_golden(self, rows: Iterable[tuple[int, str, str]]) -> None:
+        """Store golden records ``(entity_id, record, provenance)``."""
+        self.db.executemany("INSERT OR REPLACE INTO golden VALUES (?, ?, ?)", rows)
+
+    def delete_golden(self, entities: Iterable[int]) -> None:
+        """Drop these entities' golden records."""
+        self._execute_in("DELETE FROM golden WHERE entity_id IN ({})", entities)
+
+    def golden_record(self, entity_id: int) -> str:
+        """An entity's golden record (JSON)."""
+        row = self.db.execute("SELECT record FROM golden WHERE entity_id = ?",
+                              (entity_id,)).fetchone()
+        return str(row[0])
+
+    def golden_provenance(self, entity_id: int) -> str:
+        """Where each value of an entity's golden record came from (JSON)."""
+        row = self.db.execute("SELECT provenance FROM golden WHERE entity_id = ?",
+                              (entity_id,)).fetchone()
+        return str(row[0])
+
+    # Audit and tombstones ------------------------------------------------------------------
+
+    def insert_audit(self, events: Iterable[AuditEvent], now: float) -> None:
+        """Log events ``(event, entity_id, unique_id, detail)`` at ``now``."""
+        self.db.executemany(
+            "INSERT INTO audit (at, event, entity_id, unique_id, detail) VALUES (?, ?, ?, ?, ?)",
+            [(now, event, entity, uid, encode_record(detail) if detail else "{}")
+             for event, entity, uid, detail in events])
+
+    def hash_audit_id(self, unique_id: Any, hashed: str) -> None:
+        """Replace a record id in the audit log by its keyed hash."""
+        self.db.execute("UPDATE audit SET unique_id = ? WHERE unique_id = ?",
+                        (hashed, unique_id))
+
+    def audit_of(self, entities: Iterable[int]) -> list[Row]:
+        """``(at, event, entity_id, unique_id, detail)`` of these entities' events, in the
+        order they happened."""
+        return self._select_in("SELECT at, event, entity_id, unique_id, detail FROM audit "
+                               "WHERE entity_id IN ({}) ORDER BY seq", entities)
+
+    def has_tombstones(self) -> bool:
+        """Whether any record id was forgotten."""
+        return self.db.execute("SELECT 1 FROM tombstones LIMIT 1").fetchone() is not None
+
+    def tombstoned(self, hashes: Iterable[str]) -> list[str]:
+        """Those of these id hashes that were forgotten."""
+        return [h for (h,) in self._select_in(
+            "SELECT hash FROM tombstones WHERE hash IN ({})", hashes)]
+
+    def insert_tombstone(self, hashed: str, now: float) -> None:
+        """Remember a forgotten record id (by its keyed hash)."""
+        self.db.execute("INSERT OR IGNORE INTO tombstones VALUES (?, ?)", (hashed, now))
+
+    # Statements over id lists --------------------------------------------------------------
+
+    def _select_in(self, sql: str, values: Iterable[Any], *prefix: Any) -> list[Row]:
         """Run ``sql`` (with one ``{}`` for an ``IN`` list) over ``values`` in chunks."""
         values = list(values)
-        out: list[tuple[Any, ...]] = []
+        out: list[Row] = []
         for start in range(0, len(values), CHUNK):
             chunk = values[start:start + CHUNK]
             marks = ",".join("?" * len(chunk))
             out.extend(self.db.execute(sql.format(marks), (*prefix, *chunk)).fetchall())
         return out
 
-    def execute_in(self, sql: str, values: Iterable[Any], *prefix: Any) -> None:
+    def _execute_in(self, sql: str, values: Iterable[Any], *prefix: Any) -> None:
         """Run a write ``sql`` (with one ``{}`` for an ``IN`` list) over ``values``."""
         values = list(values)
         for start in range(0, len(values), CHUNK):
             chunk = values[start:start + CHUNK]
             self.db.execute(sql.format(",".join("?" * len(chunk))), (*prefix, *chunk))
-
-    def compact(self) -> None:
-        """Checkpoint the write-ahead log into the file, truncate it and rebuild the file,
-        so no deleted content survives in either."""
-        if self.checkpointer is not None:
-            self.checkpointer.wait()
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self.db.execute("VACUUM")
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-class Hasher:
-    """Keyed hashes (HMAC-BLAKE2b) of values, so keys and identifiers are stored without
-    their plaintext.
-
-    Examples
-    --------
-    >>> hasher = Hasher(b"k" * 32)
-    >>> hasher.integer("smith") == hasher.integer("smith") != hasher.integer("smyth")
-    True
-    >>> len(hasher.text("record-1"))
-    32
-    """
-
-    def __init__(self, secret: bytes) -> None:
-        self.secret = secret
-
-    def integer(self, value: str) -> int:
-        """A signed 64-bit keyed hash (an SQLite integer)."""
-        digest = hashlib.blake2b(value.encode(), digest_size=8, key=self.secret).digest()
-        return int.from_bytes(digest, "big", signed=True)
-
-    def integers(self, values: Sequence[str] | np.ndarray) -> np.ndarray:
-        """``integer`` of each value."""
-        return np.fromiter((self.integer(v) for v in values), dtype=np.int64, count=len(values))
-
-    def text(self, value: Any) -> str:
-        """A hex keyed hash of a record id (for tombstones and the audit log)."""
-        message = json.dumps(value).encode()
-        return hmac.new(self.secret, message, hashlib.blake2b).hexdigest()[:32]
-
-
-# Record values as JSON -----------------------------------------------------------------
-
-
-def encode_record(record: dict[str, Any]) -> str:
-    """A record as JSON text: nulls dropped, keys sorted, dates and timestamps tagged.
-
-    Examples
-    --------
-    >>> encode_record({"b": float("nan"), "a": pd.Timestamp("2024-01-02"), "n": np.int64(3)})
-    '{"a": {"$t": "2024-01-02T00:00:00"}, "n": 3}'
-    """
-    kept = {k: encode_value(v) for k, v in record.items() if not is_null(v)}
-    return json.dumps(kept, sort_keys=True, ensure_ascii=False, allow_nan=False)
-
-
-def encode_records(frame: pd.DataFrame) -> list[str]:
-    """``encode_record`` of every row, column by column.
-
-    Examples
-    --------
-    >>> encode_records(pd.DataFrame({"a": [1.0, None], "b": ["x", "y"]}))
-    ['{"a": 1.0, "b": "x"}', '{"b": "y"}']
-    """
-    columns = _json_columns(frame)
-    names = sorted(columns)
-    return [json.dumps({n: columns[n][0][i] for n in names if columns[n][1][i]},
-                       ensure_ascii=False, allow_nan=False) for i in range(len(frame))]
-
-
-def encode_groups(frame: pd.DataFrame, starts: Sequence[int]) -> list[str]:
-    """Each run of rows ``starts[k]:starts[k + 1]`` (the last to the end) as one JSON object
-    of column lists (nulls as null): ``pd.DataFrame(decode_record(text))`` reads it back.
-
-    Examples
-    --------
-    >>> encode_groups(pd.DataFrame({"a": [1, 2, 3], "b": ["x", None, "z"]}), [0, 2])
-    ['{"a": [1, 2], "b": ["x", null]}', '{"a": [3], "b": ["z"]}']
-    """
-    columns = {name: [v if keep else None for v, keep in zip(*listed, strict=True)]
-               for name, listed in _json_columns(frame).items()}
-    ends = [*starts[1:], len(frame)]
-    return [json.dumps({n: values[s:e] for n, values in columns.items()},
-                       ensure_ascii=False, allow_nan=False) for s, e in zip(starts, ends,
-                                                                            strict=True)]
-
-
-def _json_columns(frame: pd.DataFrame) -> dict[str, tuple[list[Any], list[bool]]]:
-    """Per column, its values as JSON holds them and whether each is present."""
-    columns = {}
-    for name, values in frame.items():
-        present = values.notna().to_numpy() if values.dtype != object else np.array(
-            [not is_null(v) for v in values], dtype=bool)
-        if values.dtype == object or pd.api.types.is_datetime64_any_dtype(values):
-            listed = [encode_value(v) if keep else None
-                      for v, keep in zip(values.tolist(), present, strict=True)]
-        else:
-            listed = values.tolist()
-        columns[str(name)] = (listed, present.tolist())
-    return columns
-
-
-def decode_record(text: str) -> Any:
-    """The record ``encode_record`` wrote.
-
-    Examples
-    --------
-    >>> decode_record('{"a": {"$t": "2024-01-02T00:00:00"}, "n": 3}')
-    {'a': Timestamp('2024-01-02 00:00:00'), 'n': 3}
-    """
-    return json.loads(text, object_hook=_decode_tagged)
-
-
-def decode_many(texts: Sequence[str]) -> list[Any]:
-    """``decode_record`` of each text, parsed in one call.
-
-    Examples
-    --------
-    >>> decode_many(['{"a": 1}', '{"d": {"$d": "2024-01-02"}}'])
-    [{'a': 1}, {'d': datetime.date(2024, 1, 2)}]
-    """
-    joined = f"[{','.join(texts)}]"
-    return json.loads(joined, object_hook=_decode_tagged if '{"$' in joined else None)
-
-
-def is_null(value: Any) -> bool:
-    """Whether a scalar is missing (None, NaN, NaT, pd.NA); lists never are."""
-    if value is None:
-        return True
-    if type(value) is str:  # the common case, checked before the slower isinstance
-        return False
-    if isinstance(value, str | int | list | tuple | np.ndarray | dict | set):
-        return False
-    if isinstance(value, float):
-        return value != value
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-SCALARS = (str, bool, int, float, np.generic, dt.date, pd.Timestamp)
-
-
-def value_problem(value: Any) -> str | None:
-    """Why a value cannot be stored, or None."""
-    if is_null(value):
-        return None
-    if isinstance(value, list | tuple | np.ndarray):
-        bad = [v for v in value if not isinstance(v, SCALARS) and v is not None]
-        return f"holds {type(bad[0]).__name__} values" if bad else None
-    if not isinstance(value, SCALARS):
-        return f"is a {type(value).__name__}; expected text, a number, a date or a list"
-    if isinstance(value, float) and math.isinf(value):
-        return "is infinite"
-    return None
-
-
-def encode_value(value: Any) -> Any:
-    """A value as JSON can hold it (dates and timestamps tagged)."""
-    if type(value) is str:
-        return value
-    if isinstance(value, list | tuple | np.ndarray):
-        return [None if is_null(v) else encode_value(v) for v in value]
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return {"$t": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"$d": value.isoformat()}
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def _decode_tagged(obj: dict[str, Any]) -> Any:
-    if len(obj) == 1:
-        if "$t" in obj:
-            return pd.Timestamp(obj["$t"])
-        if "$d" in obj:
-            return dt.date.fromisoformat(obj["$d"])
-    return obj
-
-
-def frame_of(rows: Sequence[tuple[int, str]]) -> pd.DataFrame:
-    """Decoded records ``(row_id, json)`` as a frame indexed by row id, in the given order."""
-    frame = pd.DataFrame.from_records(decode_many([data for _, data in rows]))
-    frame.index = pd.Index([row for row, _ in rows], name="row_id", dtype=np.int64)
-    return frame

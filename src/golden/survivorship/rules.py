@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
@@ -12,8 +12,36 @@ from golden._base.spec import Spec
 from golden.errors import ConfigError
 from golden.values import Expr
 
-if TYPE_CHECKING:
-    from golden.estimators.golden_records import Candidates
+
+class Candidates(Protocol):
+    """What a rule sees of one target's candidate records (every entity's records holding a
+    usable value), each array aligned with ``rows``."""
+
+    rows: np.ndarray
+
+    def recency(self, column: str | None) -> np.ndarray:
+        """Newest timestamp first, missing last (``column`` None: the builder's)."""
+
+    def age(self, column: str | None) -> np.ndarray:
+        """Oldest timestamp first, missing last."""
+
+    def support(self, normalise: Expr | None) -> np.ndarray:
+        """How many candidates of the same entity share each candidate's value."""
+
+    def source_rank(self, order: tuple[str, ...]) -> np.ndarray:
+        """Position of each candidate's source in ``order``."""
+
+    def completeness(self, within_target: bool = False) -> np.ndarray:
+        """How many attributes (or the target's) each candidate fills."""
+
+    def text_length(self) -> np.ndarray:
+        """Length of the value as text."""
+
+    def value_rank(self) -> np.ndarray:
+        """Ranks of the values in ascending order."""
+
+    def custom_scores(self, func: Callable[..., Any], label: str) -> np.ndarray:
+        """Scores of a custom rule, one finite number per candidate."""
 
 
 ALL_VALUES_ORDERS = ("frequency", "recent", "first")

@@ -24,27 +24,9 @@ import pandas as pd
 
 from golden._base.spec import Spec
 from golden.errors import ConfigError, DataWarning
-from golden.values import normalise as _normalise
-from golden.values import per_value as _per_value
-
-_STEPS_WITH_INT_ARG = {"first", "last"}
-DATE_STEPS = frozenset({"date_iso", "date_text", "year", "month", "year_month"})
-STEP_NAMES = frozenset(
-    {
-        "lower", "upper", "strip_accents", "strip_punctuation", "collapse_spaces", "remove_spaces",
-        "clean_text", "digits_only", "phone", "email", "email_user", "email_domain",
-        "date_iso", "date_text", "year", "month", "year_month", "name_tokens", "first", "last",
-        "soundex", "metaphone", "nysiis", "match_rating_codex", "initial", "house_number",
-    }
-)  # fmt: skip
-
-
-# Steps with a shorter path after another step: the parts of canonical e-mail addresses
-# (``email()``'s output: valid, one "@") are split off rather than validated again.
-_AFTER: dict[tuple[tuple[Any, ...] | None, tuple[Any, ...]], Any] = {
-    (("email",), ("email_user",)): _normalise.canonical_email_user,
-    (("email",), ("email_domain",)): _normalise.canonical_email_domain,
-}
+from golden.values import per_value
+from golden.values.dates import parse_date
+from golden.values.registry import NORMALISERS
 
 
 @dataclass(frozen=True)
@@ -65,12 +47,10 @@ class Expr(Spec):
         steps = tuple(tuple(step) for step in self.steps)
         object.__setattr__(self, "steps", steps)
         for step in steps:
-            if not step or step[0] not in STEP_NAMES:
-                problems.append(f"step {step!r} is unknown; expected one of {sorted(STEP_NAMES)}")
-            elif step[0] in _STEPS_WITH_INT_ARG and (
-                len(step) != 2 or not isinstance(step[1], int) or step[1] < 1
-            ):
-                problems.append(f"{step[0]}(n): got n={step[1:]!r}, expected a whole number >= 1")
+            if not step or step[0] not in NORMALISERS:
+                problems.append(f"step {step!r} is unknown; expected one of {sorted(NORMALISERS)}")
+            elif (problem := NORMALISERS[step[0]].problem(step[1:])) is not None:
+                problems.append(problem)
         if problems:
             raise ConfigError(problems)
 
@@ -117,12 +97,14 @@ class Expr(Spec):
         """Apply one step to distinct values, each held by ``weights`` rows; ``previous``
         is the step that made them, if any (some steps are cheaper after another)."""
         name, *args = step
-        if name in DATE_STEPS:
-            _warn_unparseable_dates(distinct, weights, self.column, kept=name == "date_text")
-        shorter = _AFTER.get((previous, step))
-        if shorter is not None and len(distinct) > _per_value.SMALL_INPUT:
+        normaliser = NORMALISERS[name]
+        if normaliser.unparseable_dates is not None:
+            _warn_unparseable_dates(distinct, weights, self.column, normaliser.unparseable_dates)
+        # e.g. the parts of email()'s canonical addresses are split off, not validated again
+        shorter = normaliser.shortcut(tuple(args), previous)
+        if shorter is not None and len(distinct) > per_value.SMALL_INPUT:
             return shorter(distinct)
-        return _per_value.run(name, distinct, *args)
+        return per_value.run(name, distinct, *args)
 
     @property
     def parent(self) -> Expr:
@@ -243,19 +225,18 @@ def expand(distinct: pd.Series, codes: np.ndarray) -> pd.Series:
     return distinct.take(np.maximum(codes, 0)).where(codes >= 0).reset_index(drop=True)
 
 
-def _warn_unparseable_dates(values: pd.Series, weights: np.ndarray, column: str, kept: bool
+def _warn_unparseable_dates(values: pd.Series, weights: np.ndarray, column: str, fate: str
                             ) -> None:
-    """Warn about distinct ``values`` (held ``weights`` times each) that are not dates."""
-    if _per_value.is_iso_dates(values):
+    """Warn about distinct ``values`` (held ``weights`` times each) that are not dates and
+    meet ``fate``."""
+    if per_value.is_iso_dates(values):
         return
-    parsed, _ = _normalise.parse_date(values)
+    parsed, _ = parse_date(values)
     bad = (values.notna() & ~values.astype("string").str.strip().eq("").fillna(False)
            & parsed.isna()).to_numpy(dtype=bool)
     failed = int(weights[bad].sum()) if len(weights) == len(bad) else int(bad.sum())
     if failed:
         examples = values[bad].head(3).tolist()
-        fate = ("compared as text where they read as YYYYMMDD, else treated as missing"
-                if kept else "treated as missing")
         warnings.warn(
             f"column {column!r}: {failed:,} value(s) are not dates in a recognised format "
             f"and are {fate}, e.g. {examples}",

@@ -1,12 +1,13 @@
-"""Per-value forms of the normalisers, for a handful of values (one record being matched).
+"""Run normalisers by name, on a handful of values one by one, else vectorised.
 
-The vectorised kernels in ``golden.values.normalise`` cost tens of microseconds per pandas or
-pyarrow call whatever the number of values, so one record through a dozen expressions
-takes tens of milliseconds. Here each normaliser also has a form that works on one Python
-string, with the same regular expressions and the same rules; ``run`` uses it for inputs of
-at most ``SMALL_INPUT`` values and the vectorised kernel otherwise. A form that cannot be
-sure of a value (a date in anything but ISO form, say) declines, and the whole input goes
-to the vectorised kernel. Tests check both give the same result on generated values.
+The vectorised kernels cost tens of microseconds per pandas or pyarrow call whatever the
+number of values, so one record through a dozen expressions takes tens of milliseconds.
+So each normaliser may also have a per-value form that works on one Python string, with
+the same regular expressions and the same rules (see ``golden.values.registry``); ``run``
+uses it for inputs of at most ``SMALL_INPUT`` values and the vectorised kernel otherwise.
+A form that cannot be sure of a value (a date in anything but ISO form, say) declines,
+and the whole input goes to the vectorised kernel. Tests check both give the same result
+on generated values.
 
 Examples
 --------
@@ -21,35 +22,42 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-import jellyfish
 import numpy as np
 import pandas as pd
 
-from golden.values import normalise as nz
+from golden.values.normaliser import Decline, PerValue
+from golden.values.registry import NORMALISERS
+from golden.values.strings import holds_text, scalar_to_str, text_like
 
-if TYPE_CHECKING:
-    from golden.values.expressions import Expr
+__all__ = ["SMALL_INPUT", "Decline", "evaluate", "is_iso_dates", "run", "run_list",
+           "run_steps"]
 
 SMALL_INPUT = 1_000  # values up to which the per-value forms beat the vectorised kernels
 
-PerValue = Callable[[str], "str | None"]
 
+class _Steps(Protocol):
+    """Something with normaliser steps, such as an ``Expr``."""
 
-class Decline(Exception):
-    """A per-value form cannot be sure of a value: the vectorised kernel decides."""
+    @property
+    def steps(self) -> tuple[tuple[Any, ...], ...]: ...
 
 
 def run(name: str, values: pd.Series, *args: Any) -> pd.Series:
-    """The normaliser ``name`` (of ``golden.values.normalise``) applied to ``values``."""
-    if values.dtype == object or values.dtype == nz._STR:
+    """The normaliser ``name`` (see ``golden.values.registry``) applied to ``values``.
+
+    Examples
+    --------
+    >>> run("first", pd.Series(["Smith", None]), 2).tolist()
+    ['Sm', nan]
+    """
+    if holds_text(values):
         texts = _by_value(name, values.tolist(), args)
         if texts is not None:
-            return pd.Series(texts, dtype=nz._STR, index=values.index, name=values.name)
-    return getattr(nz, name)(values, *args)
+            return text_like(texts, values)
+    return NORMALISERS[name].vectorised(values, *args)
 
 
 def run_steps(names: Sequence[str], values: pd.Series) -> pd.Series:
@@ -62,10 +70,10 @@ def run_steps(names: Sequence[str], values: pd.Series) -> pd.Series:
     ['ann lee', nan]
     """
     forms = [_form((name,)) for name in names]
-    if (values.dtype == object or values.dtype == nz._STR) and None not in forms:
+    if holds_text(values) and None not in forms:
         texts = _by_value_steps(forms, values.tolist())  # type: ignore[arg-type]
         if texts is not None:
-            return pd.Series(texts, dtype=nz._STR, index=values.index, name=values.name)
+            return text_like(texts, values)
     for name in names:
         values = run(name, values)
     return values
@@ -101,7 +109,7 @@ def run_list(name: str, values: Sequence[Any] | np.ndarray, *args: Any) -> list[
     texts = _by_value(name, values, args)
     if texts is not None:
         return texts
-    out = getattr(nz, name)(pd.Series(list(values), dtype=object), *args)
+    out = NORMALISERS[name].vectorised(pd.Series(list(values), dtype=object), *args)
     return out.astype(object).where(out.notna(), None).tolist()
 
 
@@ -119,164 +127,14 @@ def _by_value(name: str, values: Sequence[Any] | np.ndarray, args: tuple[Any, ..
 
 
 def _text(value: Any) -> str | None:
-    """One value as text, as ``_normalise.as_str`` writes it (None for null)."""
+    """One value as text, as ``as_str`` writes it (None for null)."""
     if isinstance(value, str):
         return value
     if _is_null(value):
         return None
     if isinstance(value, dt.date | pd.Timestamp | np.datetime64):
         raise Decline  # the date kernels read these as dates, not text
-    return nz._scalar_to_str(value)
-
-
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
-_ZERO_WIDTH = _compiled(nz._ZERO_WIDTH_RE)
-_WS_RUN = _compiled(nz._WS_RUN_RE)
-_TRIM = _compiled(nz._TRIM_RE)
-_DELETE = _compiled(nz._DELETE_RE)
-_SPACE = _compiled(nz._SPACE_RE)
-_NOT_DIGIT = _compiled("[^0-9]")
-_EXTENSION = _compiled(nz._EXTENSION_RE)
-_TRUNK_ZERO = _compiled(rf"\([{nz._WS}]*0[{nz._WS}]*\)")
-_PLUS = _compiled(f"^[{nz._WS}(]*\\+")
-_EMAIL = _compiled(nz._EMAIL_RE)
-_ISO_DATE = _compiled("([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_HOUSE_TOKEN = _compiled(r"(?s)^.*?(?:^|[^0-9a-z])([0-9]+[a-z]*).*")
-_BARE_TOKEN = _compiled("[0-9]+[a-z]*")
-_LONG_SUFFIX = _compiled("^([0-9]+)[a-z][a-z]+$")
-
-
-# Text --------------------------------------------------------------------------------
-
-
-def _strip_accents(text: str) -> str:
-    return text if text.isascii() else nz._deaccent_scalar(text)
-
-
-def _collapse(text: str) -> str:
-    return _WS_RUN.sub(" ", _ZERO_WIDTH.sub("", text)).strip(" ")
-
-
-def _strip_punct(text: str) -> str:
-    return _SPACE.sub(" ", _DELETE.sub("", text)).strip(" ")
-
-
-def _clean(text: str) -> str:
-    return _strip_punct(_strip_accents(text).lower())
-
-
-def _constant(form: PerValue) -> Callable[[], PerValue]:
-    """A form without arguments."""
-    return lambda: form
-
-
-def _first(n: int) -> PerValue:
-    n = nz._check_int("n", n, 1)
-    return lambda text: text[:n] or None
-
-
-def _last(n: int) -> PerValue:
-    n = nz._check_int("n", n, 1)
-    return lambda text: text[-n:] or None
-
-
-def _house_number(text: str) -> str | None:
-    if not text.isascii():
-        raise Decline  # pyarrow and Python case-map some non-ASCII letters differently
-    token = _HOUSE_TOKEN.sub(r"\1", text.lower())
-    if not _BARE_TOKEN.fullmatch(token):
-        return None
-    return _LONG_SUFFIX.sub(r"\1", token) or None
-
-
-def _name_tokens(text: str) -> str | None:
-    cleaned = _clean(text)
-    return " ".join(sorted(set(cleaned.split(" ")))) if cleaned else None
-
-
-def _phonetic(encoder: Callable[[str], str]) -> Callable[[], PerValue]:
-    encode = nz._phonetic_code(encoder)
-
-    def one(text: str) -> str | None:
-        cleaned = _clean(text)
-        return encode(cleaned) if cleaned else None
-
-    return _constant(one)
-
-
-# Phones and e-mails --------------------------------------------------------------------
-
-
-def _phone(default_country_code: str = "44") -> PerValue:
-    cc = nz._check_country_code(default_country_code)
-
-    def one(text: str) -> str | None:
-        raw = _TRUNK_ZERO.sub("", _EXTENSION.sub("", text))
-        plus = _PLUS.search(raw) is not None
-        digits = _NOT_DIGIT.sub("", raw)
-        starts0 = digits.startswith("0")
-        has00 = not plus and digits.startswith("00")
-        bare_intl = (not plus and not starts0 and digits.startswith(cc)
-                     and len(digits) >= len(cc) + nz._NATIONAL_MIN_LEN)
-        body = digits[2:] if has00 else digits
-        if plus or has00 or bare_intl:
-            out = ("0" + body[len(cc):].lstrip("0") if body.startswith(cc)
-                   else "00" + body)
-        else:
-            out = digits if starts0 else "0" + digits
-        prefix = 2 if out.startswith("00") else 1
-        if len(out) < nz._MIN_PHONE_DIGITS or len(out) - prefix > nz._MAX_PHONE_DIGITS:
-            return None
-        return out
-
-    return one
-
-
-def _email_parts(text: str) -> tuple[str, str] | None:
-    text = _TRIM.sub("", text).lower()
-    if not _EMAIL.fullmatch(text):
-        return None
-    at = text.index("@")
-    local, domain = text[:at].split("+", 1)[0], text[at + 1:]
-    if domain in nz._GMAIL_DOMAINS:
-        local, domain = local.replace(".", ""), "gmail.com"
-    return (local, domain) if local else None
-
-
-def _email(text: str) -> str | None:
-    parts = _email_parts(text)
-    return None if parts is None else f"{parts[0]}@{parts[1]}"
-
-
-def _email_user(text: str) -> str | None:
-    parts = _email_parts(text)
-    return None if parts is None else parts[0]
-
-
-def _email_domain(text: str) -> str | None:
-    parts = _email_parts(text)
-    return None if parts is None else parts[1]
-
-
-# Dates ---------------------------------------------------------------------------------
-
-
-def _date_iso(text: str) -> str | None:
-    """An ISO date in range, as it is; anything else declines."""
-    found = _ISO_DATE.fullmatch(text)
-    if found is None:
-        raise Decline
-    year, month, day = map(int, found.groups())
-    try:
-        dt.date(year, month, day)
-    except ValueError:
-        raise Decline from None
-    if not nz._MIN_YEAR <= year <= nz._MAX_YEAR:
-        raise Decline
-    return text
+    return scalar_to_str(value)
 
 
 def is_iso_dates(values: pd.Series) -> bool:
@@ -287,51 +145,18 @@ def is_iso_dates(values: pd.Series) -> bool:
     >>> is_iso_dates(pd.Series(["1971-06-01", None])), is_iso_dates(pd.Series(["1971-02-31"]))
     (True, False)
     """
-    if len(values) > SMALL_INPUT:
-        return False
-    try:
-        for text in map(_text, values):
-            if text is not None:
-                _date_iso(text)
-    except Decline:
-        return False
-    return True
-
-
-FORMS: dict[str, Callable[..., PerValue]] = {
-    "lower": _constant(lambda text: text.lower() or None),
-    "upper": _constant(lambda text: text.upper() or None),
-    "strip_accents": _constant(lambda text: _strip_accents(text) or None),
-    "collapse_spaces": _constant(lambda text: _collapse(text) or None),
-    "remove_spaces": _constant(lambda text: _collapse(text).replace(" ", "") or None),
-    "strip_punctuation": _constant(lambda text: _strip_punct(text) or None),
-    "clean_text": _constant(lambda text: _clean(text) or None),
-    "name_tokens": _constant(_name_tokens),
-    "first": _first,
-    "last": _last,
-    "initial": _constant(lambda text: _clean(text)[:1] or None),
-    "house_number": _constant(_house_number),
-    "soundex": _phonetic(jellyfish.soundex),
-    "metaphone": _phonetic(jellyfish.metaphone),
-    "nysiis": _phonetic(jellyfish.nysiis),
-    "match_rating_codex": _phonetic(jellyfish.match_rating_codex),
-    "digits_only": _constant(lambda text: _NOT_DIGIT.sub("", text) or None),
-    "phone": _phone,
-    "email": _constant(_email),
-    "email_user": _constant(_email_user),
-    "email_domain": _constant(_email_domain),
-    "date_iso": _constant(_date_iso),
-    "date_text": _constant(_date_iso),  # a valid date reads the same in both
-}
+    return _by_value("date_iso", values, ()) is not None
 
 
 @functools.cache
 def _form(step: tuple[Any, ...]) -> PerValue | None:
-    factory = FORMS.get(step[0])
-    return None if factory is None else factory(*step[1:])
+    normaliser = NORMALISERS.get(step[0])
+    if normaliser is None or normaliser.per_value is None:
+        return None
+    return normaliser.per_value(*step[1:])
 
 
-def evaluate(expr: Expr, value: Any) -> Any:
+def evaluate(expr: _Steps, value: Any) -> Any:
     """``expr`` applied to one raw scalar (None for null), by the per-value forms; raises
     ``Decline`` when one of them cannot be sure (the caller runs the batch path instead).
 
@@ -343,7 +168,7 @@ def evaluate(expr: Expr, value: Any) -> Any:
     >>> evaluate(col("dob").date(), "1/6/1971")
     Traceback (most recent call last):
     ...
-    golden.values.per_value.Decline
+    golden.values.normaliser.Decline
     """
     if isinstance(value, list | tuple | np.ndarray):
         raise Decline

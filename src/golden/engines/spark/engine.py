@@ -16,12 +16,13 @@ from golden.errors import ConfigError, MissingDependencyError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from golden.blocking import Blocking
-    from golden.comparisons import Comparison
+    from golden.engines.protocol import LinkPlan, RecordIds
     from golden.engines.spark.records import SparkRecords
     from golden.engines.spark.training import SparkTrainingPairs
-    from golden.estimators.golden_records import GoldenRecordBuilder, GoldenRecords
-    from golden.estimators.linker import Linker
+    from golden.model.training import TrainingPairs
+    from golden.model.weights import WeightTable
+    from golden.survivorship.build import GoldenRecords
+    from golden.survivorship.plan import SurvivorshipPlan
 
 DEFAULT_GROUP_RECORDS = 50_000
 DEFAULT_BATCH_ROWS = 50_000
@@ -118,24 +119,23 @@ class SparkEngine:
 
     # Linker ---------------------------------------------------------------------------
 
-    def _records(self, linker: Linker, records: Any, columns: Sequence[str]) -> SparkRecords:
+    def _records(self, plan: LinkPlan, records: Any) -> SparkRecords:
         from golden.engines.spark.records import prepare
 
-        return prepare(records, unique_id=linker.unique_id, source=linker.source,
-                       link_type=linker.link_type, columns=columns)
+        ids = plan.ids
+        return prepare(records, unique_id=ids.unique_id, source=ids.source,
+                       link_type=ids.link_type, columns=plan.columns)
 
-    def training_pairs(self, linker: Linker, records: Any, comparisons: list[Comparison],
-                       blocking: Blocking) -> SparkTrainingPairs:
+    def training_pairs(self, plan: LinkPlan, records: Any) -> SparkTrainingPairs:
         """Records prepared on Spark, ready to give the patterns ``Linker.fit`` learns from."""
         from golden.engines.spark.training import SparkTrainingPairs
 
         with self.batches():
-            data = self._records(linker, records, linker._columns(comparisons, blocking))
-        return SparkTrainingPairs(data, comparisons, linker.link_type, blocking,
-                                  linker.max_pairs, self.batches)
+            data = self._records(plan, records)
+        return SparkTrainingPairs(data, plan, records, self.batches)
 
-    def predict(self, linker: Linker, records: Any, threshold: float | None,
-                threshold_weight: float | None, pairs: Any) -> Any:
+    def predict(self, plan: LinkPlan, weights: WeightTable, records: Any, *,
+                threshold: float | None, threshold_weight: float | None, pairs: Any) -> Any:
         """``Linker.predict`` on Spark: the scored pairs as a (materialised) Spark DataFrame."""
         import numpy as np
         from pyspark.sql import functions as F
@@ -152,29 +152,37 @@ class SparkEngine:
                 kept &= probability >= threshold
             return kept
 
-        comparisons, blocking = linker.comparisons_, linker.blocking_
         with self.batches():
-            data = self._records(linker, records, linker._columns(comparisons, blocking))
-            values = PairValues.build(data, comparisons, term_frequencies=True)
+            data = self._records(plan, records)
+            values = PairValues.build(data, list(plan.comparisons), term_frequencies=True)
             if pairs is None:
-                found = candidate_pairs(data, blocking, linker.link_type, linker.max_pairs)
+                found = candidate_pairs(data, plan.blocking, plan.ids.link_type,
+                                        plan.max_pairs)
                 frame, labels = found.frame.select(LEFT, RIGHT, RULE), found.labels
             else:
                 frame = pair_rows(data, pairs).withColumn(RULE, F.lit(0).cast("short"))
                 labels = ("given",)
             return materialise(scores(values, values.attach(frame, data, ids=True),
-                                      linker.weight_table(), labels, data, keep))
+                                      weights, labels, data, keep))
 
-    def count_pairs(self, linker: Linker, records: Any, comparisons: list[Comparison],
-                    blocking: Blocking) -> Any:
+    def predict_training(self, training: TrainingPairs, weights: WeightTable, *,
+                         threshold: float | None, threshold_weight: float | None) -> Any:
+        """``Linker.fit_predict`` on Spark: the fitted records' candidate pairs, scored."""
+        from golden.engines.spark.training import SparkTrainingPairs
+
+        assert isinstance(training, SparkTrainingPairs), "from SparkEngine.training_pairs"
+        return self.predict(training.plan, weights, training.given, threshold=threshold,
+                            threshold_weight=threshold_weight, pairs=None)
+
+    def count_pairs(self, plan: LinkPlan, records: Any) -> Any:
         """``Linker.count_pairs`` on Spark (a small pandas table)."""
         from golden.engines.spark.blocking import count_table
 
         with self.batches():
-            data = self._records(linker, records, linker._columns(comparisons, blocking))
-            return count_table(data, blocking, linker.link_type, linker.max_pairs)
+            data = self._records(plan, records)
+            return count_table(data, plan.blocking, plan.ids.link_type, plan.max_pairs)
 
-    def cluster(self, linker: Linker, pairs: Any, records: Any, *,
+    def cluster(self, ids: RecordIds, pairs: Any, records: Any, *,
                 threshold: float | Sequence[float], min_density: float | None,
                 one_to_one: bool) -> Any:
         """``Linker.cluster`` on Spark: ``unique_id`` (``source``) and entity ids."""
@@ -183,25 +191,25 @@ class SparkEngine:
         from golden.engines.spark.clustering import cluster
         from golden.engines.spark.records import combine_sources
 
-        ids = None
+        id_frame = None
         if records is not None:
-            frame, source = combine_sources(records, linker.source)
-            ids = frame.select(*([F.col(source).alias("source")] if source else []),
-                               F.col(linker.unique_id).alias("unique_id"))
-        return cluster(pairs, ids, threshold=threshold, min_density=min_density,
+            frame, source = combine_sources(records, ids.source)
+            id_frame = frame.select(*([F.col(source).alias("source")] if source else []),
+                                    F.col(ids.unique_id).alias("unique_id"))
+        return cluster(pairs, id_frame, threshold=threshold, min_density=min_density,
                        one_to_one=one_to_one, checkpoint_dir=self.checkpoint_dir,
                        group_records=self.group_records)
 
     # Golden records and households ------------------------------------------------------
 
-    def golden_records(self, builder: GoldenRecordBuilder, records: Any, clusters: Any,
+    def golden_records(self, plan: SurvivorshipPlan, records: Any, clusters: Any,
                        entity_id: str) -> GoldenRecords:
         """``GoldenRecordBuilder.build`` on Spark: ``records`` and ``provenance`` are Spark
         DataFrames."""
         from golden.engines.spark.golden_records import golden_records
 
         with self.batches():
-            return golden_records(builder, records, clusters, entity_id, self.group_records)
+            return golden_records(plan, records, clusters, entity_id, self.group_records)
 
     def to_pandas(self, frame: Any) -> pd.DataFrame:
         """A Spark DataFrame collected to the driver (through Arrow)."""

@@ -2,13 +2,13 @@
 
 Every survivorship rule decides within one entity, so entities are hashed into groups of
 about ``group_records`` records and each group, sorted by (source, unique id), goes through
-``GoldenRecordBuilder.build`` with ``applyInPandas``; one pass gives the records and their
-provenance, split afterwards.
+``golden.survivorship.build.build_golden_records`` with ``applyInPandas``; one pass gives the
+records and their provenance, split afterwards.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,12 +18,10 @@ from pyspark.sql import types as T
 
 from golden.engines.spark.records import for_arrow, materialise
 from golden.errors import ConfigError, SchemaError
-from golden.estimators.golden_records import PROVENANCE_COLUMNS, GoldenRecords, Target
-from golden.survivorship import AllValues
+from golden.survivorship.build import PROVENANCE_COLUMNS, GoldenRecords, build_golden_records
+from golden.survivorship.plan import SurvivorshipPlan, Target
+from golden.survivorship.rules import AllValues
 from golden.values import as_str
-
-if TYPE_CHECKING:
-    from golden.estimators.golden_records import GoldenRecordBuilder
 
 KIND = "__kind"
 GROUP = "__group"
@@ -31,22 +29,22 @@ PROVENANCE = [f"__p_{c}" for c in PROVENANCE_COLUMNS]
 TEXT_PROVENANCE = ("attribute", "value", "source", "rule")
 
 
-def golden_records(builder: GoldenRecordBuilder, records: DataFrame, clusters: DataFrame,
+def golden_records(plan: SurvivorshipPlan, records: DataFrame, clusters: DataFrame,
                    entity_id: str, group_records: int) -> GoldenRecords:
     """``GoldenRecordBuilder.build`` on Spark: both tables as Spark DataFrames."""
     if not isinstance(records, DataFrame) or not isinstance(clusters, DataFrame):
         raise ConfigError(f"build: with a SparkEngine, expected records and clusters as Spark "
                           f"DataFrames, got {type(records).__name__} and "
                           f"{type(clusters).__name__}")
-    targets = builder._targets(pd.DataFrame(columns=records.columns))
-    id_column = builder.unique_id if builder.unique_id in clusters.columns else "unique_id"
+    targets = plan.targets(records.columns)
+    id_column = plan.unique_id if plan.unique_id in clusters.columns else "unique_id"
     problems = [f"clusters: column {c!r} is missing" for c in (id_column, entity_id)
                 if c not in clusters.columns]
     if problems:
         raise SchemaError(problems)
-    source = builder.source if "source" in clusters.columns else None
-    keys = [builder.unique_id] + ([source] if source else [])
-    entities = clusters.select(F.col(id_column).alias(builder.unique_id), entity_id,
+    source = plan.source if "source" in clusters.columns else None
+    keys = [plan.unique_id] + ([source] if source else [])
+    entities = clusters.select(F.col(id_column).alias(plan.unique_id), entity_id,
                                *([F.col("source").alias(source)] if source else []))
     joined = records.join(entities, keys, "left")
     missing = joined.where(F.col(entity_id).isNull()).count()
@@ -56,16 +54,15 @@ def golden_records(builder: GoldenRecordBuilder, records: DataFrame, clusters: D
                           "one-record entities")
     n_groups = max(1, joined.count() // group_records)
     grouped = joined.withColumn(GROUP, F.pmod(F.xxhash64(entity_id), F.lit(n_groups)))
-    schema, record_fields = _schema(builder, records, clusters, entity_id, targets)
+    schema, record_fields = _schema(plan, records, clusters, entity_id, targets)
     columns = list(records.columns)
-    order = ([builder.source] if builder.source else []) + [builder.unique_id]
-    local = type(builder)(**{**builder.get_params(), "engine": None})
+    order = ([plan.source] if plan.source else []) + [plan.unique_id]
     renamed = {source: "source"} if source else {}
 
     def build(frame: pd.DataFrame) -> pd.DataFrame:
         frame = frame.sort_values(order, kind="stable").reset_index(drop=True)
-        built = local.build(frame[columns], frame[[*keys, entity_id]].rename(columns=renamed),
-                            entity_id=entity_id)
+        built = build_golden_records(plan, frame[columns],
+                                     frame[[*keys, entity_id]].rename(columns=renamed), entity_id)
         return _combined(built, schema)
 
     both = materialise(grouped.groupBy(GROUP).applyInPandas(build, schema))
@@ -75,7 +72,7 @@ def golden_records(builder: GoldenRecordBuilder, records: DataFrame, clusters: D
     return GoldenRecords(golden, provenance)
 
 
-def _schema(builder: GoldenRecordBuilder, records: DataFrame, clusters: DataFrame,
+def _schema(plan: SurvivorshipPlan, records: DataFrame, clusters: DataFrame,
             entity_id: str, targets: list[Target]) -> tuple[T.StructType, list[str]]:
     """The one output schema of the groups (records and provenance rows), and the golden
     records' columns."""
@@ -88,8 +85,8 @@ def _schema(builder: GoldenRecordBuilder, records: DataFrame, clusters: DataFram
               T.StructField("n_records", T.LongType())]
     fields += [T.StructField(c, T.ArrayType(types[c]) if c in list_columns else types[c])
                for c in attributes]
-    provenance_types = {"entity_id": entity_type, "unique_id": types[builder.unique_id],
-                        "timestamp": types[builder.timestamp] if builder.timestamp
+    provenance_types = {"entity_id": entity_type, "unique_id": types[plan.unique_id],
+                        "timestamp": types[plan.timestamp] if plan.timestamp
                         else T.StringType()}
     for name, column in zip(PROVENANCE_COLUMNS, PROVENANCE, strict=True):
         kind = provenance_types.get(name, T.StringType() if name in TEXT_PROVENANCE

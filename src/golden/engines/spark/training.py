@@ -1,5 +1,5 @@
 """What fitting needs, from Spark: comparison patterns of pair sets, counted by ``groupBy``
-and collected (a few hundred rows), and pair counts; ``Linker._learn`` does the rest.
+and collected (a few hundred rows), and pair counts; ``golden.model.learning.learn`` does the rest.
 
 Random pairs for u are drawn on the driver by the local engine's own ``random_pairs`` over
 the shared row numbers, so both engines compare the same pairs. A ``training_blocking`` rule
@@ -20,7 +20,7 @@ from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
 from golden.blocking import Blocking, BlockingRule
-from golden.comparisons import Comparison
+from golden.engines.protocol import LinkPlan
 from golden.engines.spark.blocking import (
     LEFT,
     MASK,
@@ -40,11 +40,12 @@ from golden.model.training import random_pairs, total_pairs
 class SparkTrainingPairs:
     """``golden.model.training.TrainingPairs`` on Spark."""
 
-    def __init__(self, records: SparkRecords, comparisons: list[Comparison], link_type: str,
-                 blocking: Blocking, max_pairs: int | None,
+    def __init__(self, records: SparkRecords, plan: LinkPlan, given: Any,
                  batches: Callable[[], AbstractContextManager[None]]) -> None:
-        self.records, self.link_type, self.blocking = records, link_type, blocking
-        self.max_pairs, self.batches = max_pairs, batches
+        self.records, self.plan, self.given = records, plan, given
+        self.link_type, self.blocking = plan.ids.link_type, plan.blocking
+        self.max_pairs, self.batches = plan.max_pairs, batches
+        comparisons = list(plan.comparisons)
         self.values = PairValues.build(records, comparisons, term_frequencies=False)
         self.names = gamma_columns(comparisons)
         self.pairs: SparkPairs | None = None

@@ -1,0 +1,28 @@
+"""Every normaliser, by step name: the one table that expressions and ``per_value`` read.
+
+A normaliser is declared once, in its subject module's ``NORMALISERS`` (see
+``golden.values.normaliser``); this module gathers them.
+
+Examples
+--------
+>>> NORMALISERS["soundex"].per_value is not None, NORMALISERS["year"].reads_dates
+(True, True)
+>>> sorted(name for name, n in NORMALISERS.items() if n.arguments)
+['first', 'last', 'phone']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from golden.values import addresses, contact, dates, phonetic, text
+from golden.values.normaliser import Normaliser
+
+__all__ = ["NORMALISERS"]
+
+#: Each normaliser by its step name.
+NORMALISERS: Mapping[str, Normaliser] = {
+    normaliser.name: normaliser
+    for module in (text, addresses, phonetic, contact, dates)
+    for normaliser in module.NORMALISERS
+}
