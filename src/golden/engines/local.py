@@ -86,6 +86,7 @@ class LocalEngine:
         """Score the candidate pairs ``training`` (from ``training_pairs``) has already
         compared."""
         assert isinstance(training, LocalTrainingPairs), "from LocalEngine.training_pairs"
+        training.rules = []  # consumed: the rules' indexes are freed before the output is built
         found = training.pairs
         rule = pd.Categorical.from_codes(found.rule, categories=list(found.labels))
         return score(training.data, training.plan.comparisons, weights, training.indexes,

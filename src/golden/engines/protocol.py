@@ -100,7 +100,8 @@ class Engine(Protocol):
     def predict_training(self, training: TrainingPairs, weights: WeightTable, *,
                          threshold: float | None, threshold_weight: float | None) -> Any:
         """The scored candidate pairs of records already prepared by ``training_pairs``
-        (``Linker.fit_predict``)."""
+        (``Linker.fit_predict``); ``training`` is consumed (what scoring does not need may
+        be freed)."""
 
     def count_pairs(self, plan: LinkPlan, records: Any) -> pd.DataFrame:
         """Pairs per blocking rule, as ``Linker.count_pairs``."""
