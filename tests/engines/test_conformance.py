@@ -29,7 +29,7 @@ from golden.engines.protocol import Engine
 pytestmark = [pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas"),
               pytest.mark.filterwarnings("ignore::golden.DataWarning")]
 
-SYNTHETIC_RECORDS = 10_000  # the 100k check is benchmarks/spark.py --check
+SYNTHETIC_RECORDS = 5_000  # the 100k check is benchmarks/spark.py --check
 ENGINES: dict[str, Callable[[pytest.FixtureRequest], Any]] = {
     "local": lambda request: gd.LocalEngine(),
     "spark": lambda request: gd.SparkEngine(request.getfixturevalue("spark")),
@@ -246,13 +246,13 @@ def test_a_model_fitted_here_predicts_the_same_on_the_engine(febrl4: Run) -> Non
     assert set(pairs.columns[:4]) == {"source_l", "unique_id_l", "source_r", "unique_id_r"}
 
 
-def test_fit_predict_is_fit_then_predict(febrl3: Run) -> None:
-    linker = gd.Linker(**febrl3.fitted.get_params())
+def test_fit_predict_is_fit_then_predict(people: Run) -> None:
+    linker = gd.Linker(**people.fitted.get_params())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        kept = febrl3.engine.to_pandas(linker.fit_predict(febrl3.given, threshold=0.5))
-    assert same_json(linker, febrl3.reference.fitted)
-    expected = febrl3.reference.pairs[febrl3.reference.pairs["match_probability"] >= 0.5]
+        kept = people.engine.to_pandas(linker.fit_predict(people.given, threshold=0.5))
+    assert same_json(linker, people.reference.fitted)
+    expected = people.reference.pairs[people.reference.pairs["match_probability"] >= 0.5]
     assert_same_pairs(expected, kept)
 
 
