@@ -15,6 +15,10 @@ import pandas as pd
 from golden.errors import ConvergenceWarning
 
 SMOOTHING = 1e-3
+# m's prior: half a match at each level (Jeffreys). A level no match was seen at is then
+# unlikely, not impossible: after n matches its m is about 1 / (2n), so a mover or a coding
+# change costs log2(1 / (2n u)) bits instead of the -16 bits a vanishing pseudo-count gave.
+M_PRIOR = 0.5
 
 
 @dataclass(frozen=True)
@@ -119,7 +123,7 @@ def expectation_maximisation(
         log_m, log_u = log_likelihood(patterns, m), log_likelihood(patterns, u)
         logit = np.log(proportion) - np.log1p(-proportion) + log_m - log_u
         posterior = 1.0 / (1.0 + np.exp(-np.clip(logit, -700, 700)))
-        new_m = level_shares(patterns, n_levels, posterior)
+        new_m = level_shares(patterns, n_levels, posterior, smoothing=M_PRIOR)
         new_u = level_shares(patterns, n_levels, 1.0 - posterior)
         total = patterns.counts.sum()
         new_proportion = float(np.clip((patterns.counts * posterior).sum() / total,

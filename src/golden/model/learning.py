@@ -19,8 +19,15 @@ from golden._base.progress import progress
 from golden.blocking import Blocking
 from golden.comparisons import Comparison
 from golden.errors import ConfigError, DataWarning
-from golden.model.dependence import agreement_correlations, posterior, strong_dependencies
-from golden.model.em import EMResult, expectation_maximisation, level_shares
+from golden.model.dependence import (
+    ALMOST_IDENTICAL,
+    OVERCOUNT_BITS,
+    STRONG,
+    agreement_correlations,
+    posterior,
+    strong_dependencies,
+)
+from golden.model.em import M_PRIOR, EMResult, expectation_maximisation, level_shares
 from golden.model.training import UNSEEN_PAIRS, TrainingPairs, fit_em, fit_session_m
 
 
@@ -72,7 +79,7 @@ def learn(training: TrainingPairs, comparisons: Sequence[Comparison], blocking: 
     first = fit_em(patterns, u_random, fixed_m=frozenset(), start_m=None,
                    max_iter=settings.max_iter, tol=settings.tol)
     if labels is not None:
-        m = level_shares(training.labelled_patterns(labels), n_levels)
+        m = level_shares(training.labelled_patterns(labels), n_levels, smoothing=M_PRIOR)
     else:
         m = _session_m(training, comparisons, u_random, first.m, blocking, settings, rng)
     # With m fixed at what a match looks like and u at what the first pass found the
@@ -133,12 +140,37 @@ def _prior(training: TrainingPairs, expected_matches: float, settings: TrainingS
 def _warn_dependence(table: pd.DataFrame) -> None:
     strong = strong_dependencies(table)
     if len(strong):
-        shown = "; ".join(
-            f"{r.comparison_a} ~ {r.comparison_b} (r={r.matches:.2f} among matches, "
-            f"{r.non_matches:.2f} among non-matches; agreeing on both over-weighs a pair by "
-            f"{r.overcount_bits:.1f} bits)" for r in strong.itertuples())
+        shown = "; ".join(dependence_finding(row) for row in strong.itertuples())
         warnings.warn(
             f"strongly dependent comparisons: {shown}. Fellegi–Sunter counts their agreement "
             "as independent evidence; compare each group as one with comparisons.joint(...) "
             "(e.g. a household's surname, postcode and landline), or drop one. "
             "See Linker.dependence_", DataWarning, stacklevel=4)
+
+
+def dependence_finding(row: Any) -> str:
+    """What was found about two comparisons, in the terms of the test that flagged them
+    (a row of ``Linker.dependence_``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> row = pd.Series({"comparison_a": "surname", "comparison_b": "postcode",
+    ...                  "matches": 0.0, "non_matches": 0.1, "overcount_bits": 4.8})
+    >>> head, tail = dependence_finding(row).split(": ")
+    >>> head
+    'surname ~ postcode (among non-matches they agree together 28x as often as if independent'
+    >>> tail
+    '4.8 bits too many for a pair agreeing on both)'
+    """
+    found = []
+    if row.overcount_bits >= OVERCOUNT_BITS:
+        found.append(f"among non-matches they agree together {2 ** row.overcount_bits:.0f}x "
+                     "as often as if independent: "
+                     f"{row.overcount_bits:.1f} bits too many for a pair agreeing on both")
+    if row.non_matches >= STRONG:
+        found.append(f"their agreement correlates at r={row.non_matches:.2f} among non-matches")
+    if row.matches >= ALMOST_IDENTICAL:
+        found.append(f"they agree or disagree together in matches (r={row.matches:.2f}): the "
+                     "model may have learned 'same place' or 'same family', not 'same person'")
+    return f"{row.comparison_a} ~ {row.comparison_b} ({'; '.join(found)})"
