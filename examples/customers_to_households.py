@@ -36,7 +36,7 @@ linker = gd.Linker(
     ],
     training_blocking=[
         gd.block_on(gd.col("dob").date()),
-        gd.block_on(gd.col("first_name").clean(), gd.col("surname").clean()),
+        gd.block_on(gd.col("first_name").clean()),
     ],
 )
 pairs = linker.fit_predict(records)

@@ -54,6 +54,20 @@ def fake_1000_labels() -> pd.DataFrame:
     return pd.read_csv(_need(SHARED / "splink" / "fake_1000_labels.csv"))
 
 
+@pytest.fixture(scope="session")
+def michigan() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Two snapshots of real Michigan voter rolls (1,500 records each, 150 voters in both),
+    ids prefixed ``a``/``b``, and the true links (``unique_id_l``, ``unique_id_r``)."""
+    folder = SHARED / "dev" / "michigan_voters_sample"
+    frames = []
+    for side in "ab":
+        frame = pd.read_csv(_need(folder / f"michiganvoters_1500_0.1_{side}.csv"), dtype=str)
+        frames.append(frame.assign(unique_id=side + frame.pop("id")))
+    gold = pd.read_csv(folder / "michiganvoters_1500_0.1_gold.csv", dtype=str)
+    truth = pd.DataFrame({"unique_id_l": "a" + gold["id1"], "unique_id_r": "b" + gold["id2"]})
+    return frames[0], frames[1], truth
+
+
 @dataclass(frozen=True)
 class FittedRun:
     """FEBRL3 with golden's shipped configuration, fitted once for the whole test run."""

@@ -298,3 +298,21 @@ def test_golden_records_and_households_are_the_same(people: Run) -> None:
     households = by_id(people.engine.to_pandas(found.households), ["household_id"])
     assert (households["size"].to_numpy() == homes.households["size"].to_numpy()).all()
     assert set(people.engine.to_pandas(found.members).columns) == set(homes.members.columns)
+
+
+def test_dependence_corrections_score_the_same(engine: Engine, michigan) -> None:
+    # City and zip agree together among voters of one town: the model corrects for it
+    a, b, _ = michigan
+    linker = gd.Linker(
+        [cmp.name("firstname"), cmp.name("lastname"), cmp.exact("birthyear"),
+         cmp.exact("city"), cmp.exact("zip")],
+        [gd.block_on("lastname"), gd.block_on("zip")], link_type="link", random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = reference(linker, [a, b])
+    assert expected.fitted.dependence_corrections_
+    loaded = gd.Linker.from_dict(expected.fitted.to_dict()).set_params(engine=engine)
+    pairs = engine.to_pandas(loaded.predict([engine.from_pandas(a), engine.from_pandas(b)]))
+    assert "mw_dependence" in pairs.columns
+    assert_same_pairs(expected.pairs, pairs)
+    assert_pair_contract(pairs, loaded)

@@ -7,10 +7,12 @@ import warnings
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import golden as gd
 from golden import comparisons as cmp
-from golden.model.learning import dependence_finding
+from golden.model.em import Patterns
+from golden.model.learning import TrainingSettings, dependence_finding, learn
 
 
 def people_twice(n: int = 150, seed: int = 0) -> pd.DataFrame:
@@ -54,3 +56,55 @@ def test_the_dependence_warning_names_what_was_found() -> None:
         "non_matches": 0.02, "overcount_bits": 4.8}))
     assert "28x" in finding and "4.8 bits" in finding
     assert "r=0.00" not in finding and "among matches" not in finding
+
+
+class AllAgree:
+    """Training pairs where 1,000 candidate pairs among 50 records all agree: a model that
+    sees them as matches implies 20 matches per record."""
+
+    link_type, source_sizes, n_candidates = "dedupe", [50], 1_000
+
+    def random_patterns(self, max_pairs, rng):
+        return Patterns(np.array([[1], [0]], dtype=np.int8), np.array([1.0, 999.0]))
+
+    def candidate_patterns(self):
+        return Patterns(np.array([[1], [0]], dtype=np.int8), np.array([1_000.0, 5.0]))
+
+    def covered_patterns(self, rule_number):
+        return self.candidate_patterns()
+
+    def total_pairs(self):
+        return 50 * 49 // 2
+
+
+def test_an_impossible_prior_is_capped_and_said() -> None:
+    settings = TrainingSettings(u_max_pairs=1_000, training_max_pairs=1_000, max_iter=100,
+                                tol=1e-6, random_state=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        learned = learn(AllAgree(), [cmp.exact("name")], gd.block_on("city"), settings)
+    said = [str(w.message) for w in caught if "more than they can hold" in str(w.message)]
+    assert said and "10 matches per record" in said[0]
+    assert learned.lambda_ * AllAgree().total_pairs() == pytest.approx(10 * 50)
+
+
+def test_a_model_that_cannot_tell_matches_apart_says_so() -> None:
+    # One record repeated 200 times among 200 others: agreement is as common among the
+    # pairs found as among all pairs, so nothing tells a match from a non-match.
+    rng = np.random.default_rng(1)
+    others = pd.DataFrame({"name": [f"n{i}" for i in range(200)],
+                           "city": rng.choice(["x", "y", "z"], 200)})
+    same = pd.DataFrame({"name": ["ann"] * 200, "city": ["x"] * 200})
+    records = pd.concat([same, others], ignore_index=True).reset_index(names="unique_id")
+    linker = gd.Linker([cmp.exact("name"), cmp.exact("city")], gd.block_on("city"),
+                       random_state=0)
+    with pytest.warns(gd.DataWarning, match="cannot tell matches from non-matches"):
+        linker.fit(records)
+
+
+def test_a_one_to_one_link_cannot_hold_more_links_than_the_smaller_file() -> None:
+    from golden.model.learning import max_matches
+
+    assert max_matches([1_500, 500], "link") == 500
+    assert max_matches([100, 200, 300], "link") == 100 + 100 + 200
+    assert max_matches([1_000], "dedupe") == 10_000

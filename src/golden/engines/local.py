@@ -137,6 +137,14 @@ class LocalTrainingPairs:
         self.indexes = comparison_indexes(data, plan.comparisons)
 
     @property
+    def link_type(self) -> str:
+        return self.plan.ids.link_type
+
+    @property
+    def source_sizes(self) -> list[int]:
+        return np.bincount(self.data.source_codes).tolist()
+
+    @property
     def n_candidates(self) -> int:
         return len(self.pairs)
 
@@ -192,14 +200,15 @@ def score(data: Records, comparisons: Sequence[Comparison], weights: WeightTable
     memory beyond the output is bounded by the chunk, not by the candidate pairs.
     """
     chunks = [slice(start, start + CHUNK_PAIRS) for start in range(0, len(left), CHUNK_PAIRS)]
+    names = weights.part_names([comparison.name for comparison in comparisons])
     if threshold is None and threshold_weight is None:
         weight = np.empty(len(left))
-        parts = np.empty(gammas.shape, dtype=np.float32)
+        parts = np.empty((len(left), len(names)), dtype=np.float32)
         for chunk in chunks:
             weight[chunk], parts[chunk] = score_pairs(weights, indexes, gammas[chunk],
                                                       left[chunk])
         return pairs_frame(data, left, right, weight, probability(weight), rule, gammas,
-                           parts, comparisons)
+                           parts, comparisons, names)
     kept: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for chunk in chunks:
         weight, parts = score_pairs(weights, indexes, gammas[chunk], left[chunk])
@@ -213,20 +222,24 @@ def score(data: Records, comparisons: Sequence[Comparison], weights: WeightTable
     weight = np.concatenate([k[1] for k in kept])
     parts = np.concatenate([k[2] for k in kept])
     return pairs_frame(data, left[rows], right[rows], weight, probability(weight), rule[rows],
-                       gammas[rows], parts, comparisons)
+                       gammas[rows], parts, comparisons, names)
 
 
 def pairs_frame(data: Records, left: np.ndarray, right: np.ndarray, weight: np.ndarray,
                 prob: np.ndarray, rule: pd.Categorical, gammas: np.ndarray,
-                parts: np.ndarray, comparisons: Sequence[Comparison]) -> pd.DataFrame:
-    """The pairs as a frame; ``gammas`` and ``parts`` (one column per comparison) become
-    its gamma and weight columns without being copied."""
+                parts: np.ndarray, comparisons: Sequence[Comparison],
+                part_names: Sequence[str] | None = None) -> pd.DataFrame:
+    """The pairs as a frame; ``gammas`` (one column per comparison) and ``parts`` (one per
+    ``part_names``, by default the comparisons) become its gamma and weight columns without
+    being copied."""
     names = [comparison.name for comparison in comparisons]
+    parts_named = names if part_names is None else list(part_names)
     scores = pd.DataFrame({**data.pair_ids(left, right), "match_weight": weight,
                            "match_probability": prob, "blocking_rule": rule})
     return pd.concat([scores,
                       pd.DataFrame(gammas, columns=[f"gamma_{n}" for n in names], copy=False),
-                      pd.DataFrame(parts, columns=[f"mw_{n}" for n in names], copy=False)],
+                      pd.DataFrame(parts, columns=[f"mw_{n}" for n in parts_named],
+                                   copy=False)],
                      axis=1)
 
 

@@ -17,7 +17,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import minimum_spanning_tree
 
 from golden.errors import SchemaError
-from golden.model.weights import probability
+from golden.model.weights import DEPENDENCE_PART, probability
 
 if TYPE_CHECKING:
     from golden.comparisons import Comparison
@@ -30,7 +30,8 @@ def waterfall(pair: pd.Series, comparisons: Sequence[Comparison], prior: float
     """The waterfall of one scored pair (a row of ``predict``'s output).
 
     Rows: ``prior``, one per comparison (its gamma level, the level's label and weight),
-    and ``total``; ``cumulative`` is the running weight and ``probability`` its match
+    ``dependence`` when the model corrects for comparisons that agree together, and
+    ``total``; ``cumulative`` is the running weight and ``probability`` its match
     probability.
     """
     missing = [f"{p}_{c.name}" for c in comparisons for p in ("gamma", "mw")
@@ -45,6 +46,11 @@ def waterfall(pair: pd.Series, comparisons: Sequence[Comparison], prior: float
         labels = dict(comparison.level_labels())
         rows.append({"step": comparison.name, "level": gamma, "label": labels[gamma],
                      "weight": float(pair[f"mw_{comparison.name}"])})
+    dependence = f"mw_{DEPENDENCE_PART}"
+    if dependence in pair.index:
+        rows.append({"step": DEPENDENCE_PART, "level": np.nan,
+                     "label": "comparisons that agree together among non-matches",
+                     "weight": float(pair[dependence])})
     frame = pd.DataFrame(rows)
     frame["cumulative"] = frame["weight"].cumsum()
     total = {"step": "total", "level": np.nan, "label": "match weight",

@@ -55,9 +55,9 @@ class GoldenRecordBuilder(Estimator):
         Attribute (or group name) to a boolean column marking values that may not be
         used, e.g. ``{"email": "email_opt_out"}``.
     engine : LocalEngine, SparkEngine or None
-        None (or ``golden.LocalEngine()``) builds in this process on pandas DataFrames; a ``golden.SparkEngine`` takes
-        Spark DataFrames and returns both tables as Spark DataFrames, built on groups of
-        whole entities.
+        None (or ``golden.LocalEngine()``) builds in this process on pandas DataFrames; a
+        ``golden.SparkEngine`` takes Spark DataFrames and returns both tables as Spark
+        DataFrames, built on groups of whole entities.
 
     Examples
     --------

@@ -22,6 +22,7 @@ from golden.engines.protocol import LinkPlan, RecordIds
 from golden.errors import ConfigError, NotFittedError
 from golden.estimators.checks import check_thresholds, positive_int
 from golden.estimators.explain import kept_apart, spanning_links, waterfall
+from golden.model.dependence import DependenceCorrection
 from golden.model.learning import TrainingSettings, learn
 from golden.model.training import TrainingPairs
 from golden.model.weights import WeightTable
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
     from golden.engines.protocol import Engine
 
 MODEL_FORMAT = "golden.linker"
-MODEL_VERSION = 1
+MODEL_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # version 1: no dependence corrections
 # Parameters a saved model keeps elsewhere (specs) or not at all (a seed, an engine).
 NOT_SAVED = ("comparisons", "blocking", "training_blocking", "deterministic_rules",
              "random_state", "engine")
@@ -63,6 +65,11 @@ class Linker(Estimator):
         otherwise λ comes from EM's match share among the candidate pairs.
     recall : float
         Assumed recall of ``deterministic_rules``.
+    correct_dependence : bool
+        Weigh comparisons that agree together among non-matches (address parts, a
+        household's surname and postcode) by how often they really do, not as independent
+        evidence: the ``mw_dependence`` column of ``predict``. False leaves it to you
+        (``comparisons.joint``); the warning about them is given either way.
     u_max_pairs : int
         Random pairs drawn to estimate u.
     training_max_pairs : int
@@ -92,6 +99,10 @@ class Linker(Estimator):
     dependence_ : DataFrame
         Per two comparisons, the correlation of their agreement among matches (candidate
         pairs) and among non-matches (random pairs); strong dependence is warned about.
+    dependence_corrections_ : list of DependenceCorrection
+        Per group of comparisons that agree together among non-matches, the weight taken
+        back for each combination of them agreeing (``mw_dependence``); empty with
+        ``correct_dependence=False``.
 
     Examples
     --------
@@ -121,6 +132,7 @@ class Linker(Estimator):
         training_blocking: BlockingRule | Blocking | Sequence[BlockingRule] | None = None,
         deterministic_rules: BlockingRule | Blocking | Sequence[BlockingRule] | None = None,
         recall: float = 0.8,
+        correct_dependence: bool = True,
         u_max_pairs: int = 1_000_000,
         training_max_pairs: int = 300_000,
         max_pairs: int | None = 200_000_000,
@@ -138,6 +150,7 @@ class Linker(Estimator):
         self.training_blocking = training_blocking
         self.deterministic_rules = deterministic_rules
         self.recall = recall
+        self.correct_dependence = correct_dependence
         self.u_max_pairs = u_max_pairs
         self.training_max_pairs = training_max_pairs
         self.max_pairs = max_pairs
@@ -181,6 +194,9 @@ class Linker(Estimator):
             problems += positive_int("max_pairs", self.max_pairs)
         if not (isinstance(self.recall, int | float) and 0 < self.recall <= 1):
             problems.append(f"recall: got {self.recall!r}, expected a number in (0, 1]")
+        if not isinstance(self.correct_dependence, bool):
+            problems.append(f"correct_dependence: got {self.correct_dependence!r}, expected "
+                            "True or False")
         if not (isinstance(self.tol, int | float) and self.tol > 0):
             problems.append(f"tol: got {self.tol!r}, expected a number > 0")
         if not isinstance(self.unique_id, str):
@@ -210,7 +226,8 @@ class Linker(Estimator):
             max_iter=self.max_iter, tol=self.tol, random_state=self.random_state,
             training_blocking=rules(self.training_blocking, "training_blocking"),
             deterministic_rules=rules(self.deterministic_rules, "deterministic_rules"),
-            recall=self.recall, progress=self.progress)
+            recall=self.recall, progress=self.progress,
+            correct_dependence=self.correct_dependence)
 
     # Fitting ------------------------------------------------------------------------------
 
@@ -264,6 +281,7 @@ class Linker(Estimator):
         self.n_candidates_ = learned.n_candidates
         self.lambda_ = learned.lambda_
         self.dependence_ = learned.dependence
+        self.dependence_corrections_ = learned.corrections
         self.comparisons_, self.blocking_ = list(plan.comparisons), plan.blocking
 
     # Prediction ---------------------------------------------------------------------------
@@ -280,7 +298,8 @@ class Linker(Estimator):
         comparisons = self.comparisons_
         return WeightTable.build([self.m_[c.name] for c in comparisons],
                                  [self.u_[c.name] for c in comparisons],
-                                 [c.tf_gammas() for c in comparisons], self.lambda_)
+                                 [c.tf_gammas() for c in comparisons], self.lambda_,
+                                 getattr(self, "dependence_corrections_", ()))
 
     def predict(self, records: RecordsInput, threshold: float | None = None, *,
                 threshold_weight: float | None = None, pairs: pd.DataFrame | None = None
@@ -411,6 +430,10 @@ class Linker(Estimator):
                 "u": {k: v.tolist() for k, v in self.u_.items()},
                 "n_iter": self.n_iter_,
                 "converged": self.converged_,
+                "dependence": [
+                    {"comparisons": [self.comparisons_[j].name for j in c.comparisons],
+                     "top_levels": list(c.top_levels), "bits": list(c.bits)}
+                    for c in self.dependence_corrections_],
             },
         }
 
@@ -419,9 +442,9 @@ class Linker(Estimator):
         """Rebuild a fitted Linker from ``to_dict`` output."""
         if model.get("format") != MODEL_FORMAT:
             raise ConfigError(f"not a golden Linker model (format={model.get('format')!r})")
-        if model.get("version") != MODEL_VERSION:
+        if model.get("version") not in READABLE_VERSIONS:
             raise ConfigError(f"model version {model.get('version')!r} is not supported; "
-                              f"this golden reads version {MODEL_VERSION}")
+                              f"this golden reads versions {list(READABLE_VERSIONS)}")
         comparisons = [spec_from_dict(c) for c in model["comparisons"]]
         blocking = spec_from_dict(model["blocking"])
         linker = cls(comparisons, blocking, **model["settings"])
@@ -431,6 +454,11 @@ class Linker(Estimator):
         linker.m_ = {k: np.asarray(v, dtype=np.float64) for k, v in params["m"].items()}
         linker.u_ = {k: np.asarray(v, dtype=np.float64) for k, v in params["u"].items()}
         linker.n_iter_, linker.converged_ = params["n_iter"], params["converged"]
+        position = {c.name: j for j, c in enumerate(comparisons)}
+        linker.dependence_corrections_ = [  # version 1 models have none
+            DependenceCorrection(tuple(position[name] for name in group["comparisons"]),
+                                 tuple(group["top_levels"]), tuple(group["bits"]))
+            for group in params.get("dependence", [])]
         return linker
 
     def save(self, path: str | Path) -> None:

@@ -107,8 +107,9 @@ class HouseholdGrouper(Estimator):
     random_state : int or None
         Seed for the household model's training.
     engine : LocalEngine, SparkEngine or None
-        None (or ``golden.LocalEngine()``) works in this process on pandas DataFrames. With a ``golden.SparkEngine``
-        the entities are a Spark DataFrame and so are the three tables returned; the
+        None (or ``golden.LocalEngine()``) works in this process on pandas DataFrames.
+        With a ``golden.SparkEngine`` the entities are a Spark DataFrame and so are the
+        three tables returned; the
         household model links entities to each other across the whole data, so the
         entities are collected to the driver and grouped there.
 

@@ -10,6 +10,7 @@ agreement of two comparisons goes together.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -111,3 +112,105 @@ def _weighted_corr(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
     cov = (w * (x - mx) * (y - my)).sum() / total
     var = ((w * (x - mx) ** 2).sum() / total) * ((w * (y - my) ** 2).sum() / total)
     return float(cov / np.sqrt(var)) if var > 0 else float("nan")
+
+
+def dependent_groups(table: pd.DataFrame, names: list[str]) -> list[tuple[int, ...]]:
+    """Groups of comparisons (by position) linked by strong dependence among non-matches
+    (``non_matches`` >= ``STRONG`` or ``overcount_bits`` >= ``OVERCOUNT_BITS``), each
+    group's comparisons in order; comparisons in no group are left out.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"comparison_a": ["city", "name"], "comparison_b": ["zip", "zip"],
+    ...                       "matches": [0.1, 0.0], "non_matches": [0.9, 0.0],
+    ...                       "overcount_bits": [6.0, 0.1]})
+    >>> dependent_groups(table, ["name", "city", "zip"])
+    [(1, 2)]
+    """
+    flagged = table[(table["non_matches"] >= STRONG) | (table["overcount_bits"] >= OVERCOUNT_BITS)]
+    group_of = {name: i for i, name in enumerate(names)}
+
+    def root(i: int) -> int:
+        while group_of[names[i]] != i:
+            i = group_of[names[i]]
+        return i
+
+    for row in flagged.itertuples():
+        a, b = root(names.index(row.comparison_a)), root(names.index(row.comparison_b))
+        group_of[names[max(a, b)]] = min(a, b)
+    members: dict[int, list[int]] = {}
+    for i in range(len(names)):
+        members.setdefault(root(i), []).append(i)
+    return [tuple(group) for group in members.values() if len(group) > 1]
+
+
+@dataclass(frozen=True)
+class DependenceCorrection:
+    """The weight a group of comparisons gets back for agreeing together (top levels) as
+    often as non-matches do, rather than as independence predicts.
+
+    ``bits[a]`` is added to a pair's match weight, where bit ``k`` of ``a`` says whether the
+    group's ``k``-th comparison agrees at its top level: ``-log2(u(a) / prod u_k(a_k))``,
+    the joint share of agreement pattern ``a`` among non-matches against the product of its
+    comparisons' shares.
+
+    Examples
+    --------
+    >>> correction = DependenceCorrection((0, 1), (1, 1), (0.0, 0.0, 0.0, -6.0))
+    >>> correction.weights(np.array([[1, 1], [1, 0], [-1, 1]], dtype=np.int8)).tolist()
+    [-6.0, 0.0, 0.0]
+    """
+
+    comparisons: tuple[int, ...]
+    top_levels: tuple[int, ...]
+    bits: tuple[float, ...]
+
+    def patterns(self, gammas: np.ndarray) -> np.ndarray:
+        """Each pair's agreement pattern over the group (bit ``k``: comparison ``k`` at its
+        top level)."""
+        code = np.zeros(len(gammas), dtype=np.int64)
+        for k, (j, top) in enumerate(zip(self.comparisons, self.top_levels, strict=True)):
+            code |= (gammas[:, j] == top).astype(np.int64) << k
+        return code
+
+    def weights(self, gammas: np.ndarray) -> np.ndarray:
+        """The correction of each pair (rows of a gamma matrix), in bits."""
+        return np.asarray(self.bits)[self.patterns(gammas)]
+
+
+def dependence_corrections(random_patterns: Patterns, non_match_weight: np.ndarray,
+                           groups: list[tuple[int, ...]], top_levels: list[int]
+                           ) -> list[DependenceCorrection]:
+    """One correction per group, from random pairs weighted as non-matches (half a pair of
+    prior at each pattern, so a pattern never seen is rare, not impossible); corrections
+    only ever take weight away.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g = np.array([[1, 1], [1, 0], [0, 1], [0, 0]], dtype=np.int8)
+    >>> relatives = Patterns(g, np.array([2_000.0, 8_000, 8_000, 982_000]))
+    >>> [round(b, 1) for b in dependence_corrections(relatives, np.ones(4), [(0, 1)],
+    ...                                             [1, 1])[0].bits]
+    [-0.0, 0.0, 0.0, -4.3]
+    """
+    w = random_patterns.counts * non_match_weight
+    total = float(w.sum())
+    out = []
+    for group in groups:
+        tops = tuple(top_levels[j] for j in group)
+        correction = DependenceCorrection(group, tops, ())
+        code = correction.patterns(random_patterns.gammas)
+        n = 1 << len(group)
+        joint = (np.bincount(code, weights=w, minlength=n) + 0.5) / (total + 0.5 * n)
+        log_ratio = np.log2(joint)
+        for k in range(len(group)):
+            agrees = (np.arange(n) >> k) & 1 == 1
+            share = joint[agrees].sum()
+            log_ratio -= np.where(agrees, np.log2(share), np.log2(1 - share))
+        # Only weight that independence over-counts is taken back: a pattern rarer among
+        # non-matches than independence says (a city without its region) is as likely a
+        # data error among matches, which random pairs cannot tell.
+        out.append(DependenceCorrection(group, tops,
+                                        tuple(np.minimum(-log_ratio, 0.0).tolist())))
+    return out

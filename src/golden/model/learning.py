@@ -7,6 +7,7 @@ the share of candidates that match, from which λ follows (or from deterministic
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,12 +24,29 @@ from golden.model.dependence import (
     ALMOST_IDENTICAL,
     OVERCOUNT_BITS,
     STRONG,
+    DependenceCorrection,
     agreement_correlations,
+    dependence_corrections,
+    dependent_groups,
     posterior,
     strong_dependencies,
 )
-from golden.model.em import M_PRIOR, EMResult, expectation_maximisation, level_shares
+from golden.model.em import (
+    M_PRIOR,
+    EMResult,
+    Patterns,
+    expectation_maximisation,
+    level_shares,
+    log_likelihood,
+)
 from golden.model.training import UNSEEN_PAIRS, TrainingPairs, fit_em, fit_session_m
+
+# Matches per record beyond which λ is implausible for a dedupe (about 21 records of one
+# entity on average): past it the model has learned something other than "same entity".
+MAX_MATCHES_PER_RECORD = 10
+# Below this weight at its best level (8x likelier among matches), no comparison tells a
+# match from a non-match.
+DISTINCT_BITS = 3.0
 
 
 @dataclass(frozen=True)
@@ -44,6 +62,7 @@ class TrainingSettings:
     deterministic_rules: Blocking | None = None
     recall: float = 0.8
     progress: bool | None = None
+    correct_dependence: bool = True
 
 
 @dataclass(frozen=True)
@@ -58,14 +77,18 @@ class LearnedParameters:
     converged: bool
     n_candidates: int
     dependence: pd.DataFrame
+    corrections: list[DependenceCorrection]
 
 
 def learn(training: TrainingPairs, comparisons: Sequence[Comparison], blocking: Blocking,
           settings: TrainingSettings, labels: Any = None) -> LearnedParameters:
     """Learn the parameters from the comparison patterns of an engine's pairs.
 
-    Warns (``DataWarning``) about strongly dependent comparisons; raises ``ConfigError``
-    when blocking found no candidate pairs.
+    Comparisons that agree together among non-matches (``Linker.dependence_``) get a
+    correction (``settings.correct_dependence``), and λ is made consistent with the scores
+    and bounded by what the records can hold. Warns (``DataWarning``) about strongly
+    dependent comparisons and an impossible λ; raises ``ConfigError`` when blocking found no
+    candidate pairs.
     """
     rng = np.random.default_rng(settings.random_state)
     n_levels = [c.n_levels for c in comparisons]
@@ -89,17 +112,111 @@ def learn(training: TrainingPairs, comparisons: Sequence[Comparison], blocking: 
     final = expectation_maximisation(patterns, m, first.u, first.proportion,
                                      fixed_m=every, fixed_u=every,
                                      max_iter=settings.max_iter, tol=settings.tol)
+    names, tops = [c.name for c in comparisons], [c.n_levels - 1 for c in comparisons]
     lambda_ = _prior(training, final.proportion * training.n_candidates, settings)
-    at_random = EMResult(m, u_random, lambda_, 0, True)
-    dependence = agreement_correlations(
-        patterns, posterior(patterns, final),
-        random_patterns, 1 - posterior(random_patterns, at_random),
-        [c.name for c in comparisons], [c.n_levels - 1 for c in comparisons])
-    _warn_dependence(dependence)
+    non_match = 1 - posterior(random_patterns, EMResult(m, u_random, lambda_, 0, True))
+    dependence = agreement_correlations(patterns, posterior(patterns, final),
+                                        random_patterns, non_match, names, tops)
+    corrections = (dependence_corrections(random_patterns, non_match,
+                                          dependent_groups(dependence, names), tops)
+                   if settings.correct_dependence else [])
+    if settings.deterministic_rules is None:
+        lambda_ = self_consistent_prior(patterns, m, u_random, corrections,
+                                        training.total_pairs(), lambda_)
+    lambda_ = _bounded(lambda_, training)
+    _warn_dependence(dependence, corrected=bool(corrections))
+    _warn_indistinct(m, u_random, names)
     return LearnedParameters(m=m, u=u_random, u_candidates=final.u, lambda_=lambda_,
                              n_iter=first.n_iter + final.n_iter,
                              converged=first.converged and final.converged,
-                             n_candidates=training.n_candidates, dependence=dependence)
+                             n_candidates=training.n_candidates, dependence=dependence,
+                             corrections=corrections)
+
+
+def _warn_indistinct(m: list[np.ndarray], u: list[np.ndarray], names: list[str]) -> None:
+    """Warn when no comparison's best level is even ``DISTINCT_BITS`` (8 times) likelier
+    among matches than among non-matches: nothing tells them apart."""
+    best = [float(np.max(np.log2(mj / uj))) for mj, uj in zip(m, u, strict=True)]
+    if max(best) < DISTINCT_BITS:
+        warnings.warn(
+            "the model cannot tell matches from non-matches: no comparison is even 8 times "
+            "as likely to agree among matches as among random pairs "
+            f"({', '.join(names)}). "
+            "The records may repeat one value (placeholders, a default), or the comparisons "
+            "read columns that do not identify the entity; check the data and compare "
+            "names, dates of birth or identifiers", DataWarning, stacklevel=4)
+
+
+def self_consistent_prior(patterns: Patterns, m: list[np.ndarray], u: list[np.ndarray],
+                          corrections: Sequence[DependenceCorrection], total_pairs: int,
+                          start: float) -> float:
+    """λ such that the model predicts as many matches among the candidates as λ implies
+    among all pairs (pairs blocking did not find taken as non-matches): the fixed point of
+    λ = sum P(match | pattern; m, u, λ) / total pairs, the largest one below ``start``'s
+    order of magnitude. The scores predict with is then consistent with its own prior.
+
+    Examples
+    --------
+    Of 1,000 candidates among 10,000 pairs, 10 agree (a 90x likelier sign of a match than
+    not): they are the matches the model expects.
+
+    >>> g = np.array([[1], [0]], dtype=np.int8)
+    >>> p = Patterns(g, np.array([10.0, 990.0]))
+    >>> m, u = [np.array([0.1, 0.9])], [np.array([0.99, 0.01])]
+    >>> round(self_consistent_prior(p, m, u, [], 10_000, 1e-3) * 10_000, 1)
+    10.0
+    """
+    llr = (log_likelihood(patterns, m) - log_likelihood(patterns, u)) / np.log(2)
+    for correction in corrections:
+        llr = llr + correction.weights(patterns.gammas)
+    total = max(total_pairs, 1)
+
+    def excess(log_lambda: float) -> float:
+        lam = np.exp(log_lambda)
+        weight = np.log2(lam) - np.log2(-np.expm1(log_lambda)) + llr
+        expected = float((patterns.counts / (1.0 + np.exp2(-np.clip(weight, -1e3, 1e3)))).sum())
+        return expected / total - lam
+
+    low, high = np.log(1e-15), np.log1p(-1e-9)
+    if excess(low) <= 0:
+        return start
+    for _ in range(200):
+        middle = (low + high) / 2
+        low, high = (middle, high) if excess(middle) > 0 else (low, middle)
+    return float(np.exp(low))
+
+
+def _bounded(lambda_: float, training: TrainingPairs) -> float:
+    """λ within what the records can hold, with a warning when it was not."""
+    most = max_matches(training.source_sizes, training.link_type)
+    total = max(training.total_pairs(), 1)
+    if lambda_ * total <= most:
+        return lambda_
+    n_records = sum(training.source_sizes)
+    warnings.warn(
+        f"the model implies {lambda_ * total:,.0f} matching pairs among {n_records:,} "
+        f"records, more than they can hold ({most:,.0f}: "
+        + ("each record matching at most one of each other source"
+           if training.link_type == "link" else
+           f"{MAX_MATCHES_PER_RECORD} matches per record")
+        + "); λ is capped there. The model has probably learned 'same place' or 'same "
+        "family' rather than 'same person': see the other warnings and Linker.dependence_, "
+        "and compare person-level fields (names, dates of birth)", DataWarning, stacklevel=4)
+    return most / total
+
+
+def max_matches(source_sizes: Sequence[int], link_type: str) -> float:
+    """The most matching pairs records can hold: for a link, one-to-one between each two
+    sources; otherwise ``MAX_MATCHES_PER_RECORD`` per record.
+
+    Examples
+    --------
+    >>> max_matches([1_500, 500], "link"), max_matches([1_000], "dedupe")
+    (500.0, 10000.0)
+    """
+    if link_type == "link":
+        return float(sum(min(a, b) for a, b in itertools.combinations(source_sizes, 2)))
+    return float(MAX_MATCHES_PER_RECORD * sum(source_sizes))
 
 
 def _session_m(training: TrainingPairs, comparisons: Sequence[Comparison],
@@ -119,12 +236,21 @@ def _session_m(training: TrainingPairs, comparisons: Sequence[Comparison],
             session_patterns = training.rule_patterns(rule, settings.training_max_pairs, rng)
         blocked = frozenset(j for j, c in enumerate(comparisons)
                             if set(c.columns) & set(rule.columns))
-        if len(session_patterns.counts) == 0 or len(blocked) == len(comparisons):
+        # A pass needs two comparisons to learn from: with one, "match" and "non-match"
+        # cannot be told apart (any split of its levels fits) and EM drifts.
+        if len(session_patterns.counts) == 0 or len(comparisons) - len(blocked) < 2:
             continue
         session = fit_session_m(session_patterns, u_random, blocked, m,
                                 max_iter=settings.max_iter, tol=settings.tol)
         for j in set(range(len(comparisons))) - blocked:
             estimates[j].append(session.m[j])
+    unlearned = [c.name for c, e in zip(comparisons, estimates, strict=True) if not e]
+    if unlearned and len(comparisons) > 1:
+        warnings.warn(
+            f"comparisons {unlearned}: no training pass learns them beside another "
+            "comparison (each pass leaves out the comparisons reading its rule's columns), "
+            "so their m comes from one EM over all candidate pairs; add a training rule "
+            "(training_blocking) on columns they do not read", DataWarning, stacklevel=5)
     return [np.mean(e, axis=0) if e else m[j] for j, e in enumerate(estimates)]
 
 
@@ -137,15 +263,18 @@ def _prior(training: TrainingPairs, expected_matches: float, settings: TrainingS
     return float(np.clip(expected_matches / total, 1e-12, 1 - 1e-9))
 
 
-def _warn_dependence(table: pd.DataFrame) -> None:
+def _warn_dependence(table: pd.DataFrame, *, corrected: bool) -> None:
     strong = strong_dependencies(table)
     if len(strong):
         shown = "; ".join(dependence_finding(row) for row in strong.itertuples())
-        warnings.warn(
-            f"strongly dependent comparisons: {shown}. Fellegi–Sunter counts their agreement "
-            "as independent evidence; compare each group as one with comparisons.joint(...) "
-            "(e.g. a household's surname, postcode and landline), or drop one. "
-            "See Linker.dependence_", DataWarning, stacklevel=4)
+        action = ("Their joint agreement is weighed as often as non-matches show it (the "
+                  "mw_dependence column); to compare a group as one instead, use "
+                  "comparisons.joint(...)" if corrected else
+                  "Fellegi–Sunter counts their agreement as independent evidence; compare "
+                  "each group as one with comparisons.joint(...) (e.g. a household's "
+                  "surname, postcode and landline), or drop one")
+        warnings.warn(f"strongly dependent comparisons: {shown}. {action}. "
+                      "See Linker.dependence_", DataWarning, stacklevel=4)
 
 
 def dependence_finding(row: Any) -> str:

@@ -26,6 +26,14 @@ class TrainingPairs(Protocol):
     """
 
     @property
+    def link_type(self) -> str:
+        """``"dedupe"``, ``"link"`` or ``"link_and_dedupe"``."""
+
+    @property
+    def source_sizes(self) -> list[int]:
+        """How many records each source holds (one number for a dedupe)."""
+
+    @property
     def n_candidates(self) -> int:
         """How many candidate pairs the blocking rules found (after ``candidate_patterns``)."""
 

@@ -8,8 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from golden.comparisons.vectors import ComparisonIndex
+from golden.model.dependence import DependenceCorrection
 
 TF_MINIMUM = 1e-6
+#: The name of the weight part that corrects for comparisons agreeing together
+#: (``mw_dependence`` in ``Linker.predict``'s output).
+DEPENDENCE_PART = "dependence"
 
 
 def prior_weight(lambda_: float) -> float:
@@ -36,18 +40,27 @@ def probability(match_weight: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class WeightTable:
-    """Per comparison, the weight of each gamma level (log2 m/u); null levels weigh 0."""
+    """Per comparison, the weight of each gamma level (log2 m/u); null levels weigh 0.
+    ``corrections`` add the weight groups of dependent comparisons get back for agreeing
+    together (see ``golden.model.dependence``)."""
 
     log2_m: list[np.ndarray]
     log2_u: list[np.ndarray]
     tf_gammas: list[tuple[int, ...]]
     prior: float
+    corrections: tuple[DependenceCorrection, ...] = ()
 
     @classmethod
     def build(cls, m: Sequence[np.ndarray], u: Sequence[np.ndarray],
-              tf_gammas: Sequence[tuple[int, ...]], lambda_: float) -> WeightTable:
+              tf_gammas: Sequence[tuple[int, ...]], lambda_: float,
+              corrections: Sequence[DependenceCorrection] = ()) -> WeightTable:
         return cls([np.log2(x) for x in m], [np.log2(x) for x in u], list(tf_gammas),
-                   prior_weight(lambda_))
+                   prior_weight(lambda_), tuple(corrections))
+
+    def part_names(self, comparison_names: Sequence[str]) -> list[str]:
+        """The names of ``score_pairs``' weight parts: each comparison's, then
+        ``DEPENDENCE_PART`` when there are corrections."""
+        return [*comparison_names, *([DEPENDENCE_PART] if self.corrections else [])]
 
     def level_weights(self, j: int) -> np.ndarray:
         """Weights of comparison ``j``, indexed by gamma + 1 (index 0 is the null level)."""
@@ -70,12 +83,20 @@ class WeightTable:
 
 def score_pairs(table: WeightTable, indexes: Sequence[ComparisonIndex], gammas: np.ndarray,
                 left: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Match weight per pair (float64) and the per-comparison weights, shape
-    (n_pairs, n_comparisons), as float32 (explanations need no more precision)."""
+    """Match weight per pair (float64) and its parts, one column per ``table.part_names``
+    (each comparison's weight, then the dependence correction if any), as float32
+    (explanations need no more precision)."""
     total = np.full(len(gammas), table.prior)
-    parts = np.empty(gammas.shape, dtype=np.float32)
+    n = len(indexes)
+    parts = np.empty((len(gammas), n + bool(table.corrections)), dtype=np.float32)
     for j, index in enumerate(indexes):
         weights = table.comparison_weights(j, gammas[:, j], index, left)
         total += weights
         parts[:, j] = weights
+    if table.corrections:
+        correction = np.zeros(len(gammas))
+        for group in table.corrections:
+            correction += group.weights(gammas)
+        total += correction
+        parts[:, n] = correction
     return total, parts

@@ -280,7 +280,7 @@ class Matcher:
         rows = sorted(set(candidates) | set(tied))
         info = {row: (uid, entity) for row, uid, entity in self.store.record_ids(rows)}
         scores = dict(zip(candidates, self._probe_scores(probe, candidates), strict=True))
-        unscored = (np.nan, np.nan, [np.nan] * len(self.comparisons))
+        unscored = (np.nan, np.nan, [np.nan] * len(self._part_names))
         found = [(info[row][1], *scores.get(row, unscored), info[row][0], tied.get(row), row)
                  for row in rows]
         found = [(e, 1.0 if tie else p, w, parts, uid, tie, row)
@@ -300,7 +300,12 @@ class Matcher:
     def _match_columns(self) -> pd.Index:
         """``match``'s columns, made once (an index of text costs more to infer each time)."""
         return pd.Index(["entity_id", "match_probability", "match_weight", "unique_id",
-                         "identifier", *[f"mw_{c.name}" for c in self.comparisons]])
+                         "identifier", *[f"mw_{name}" for name in self._part_names]])
+
+    @functools.cached_property
+    def _part_names(self) -> list[str]:
+        """The names of the weight parts: each comparison, then the dependence correction."""
+        return self.table.part_names([c.name for c in self.comparisons])
 
     def _holders(self, keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], list[int]]:
         """Held rows sharing each of the probe's keys, read in one query; none for a block

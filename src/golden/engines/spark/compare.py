@@ -144,6 +144,7 @@ def scores(values: PairValues, pairs: DataFrame, table: WeightTable, rule_labels
                       ("source_r", "src_r", source_type)]
     comparer = values.comparer
     names = [c.name for c in comparer.comparisons]
+    part_names = table.part_names(names)
     labels = np.asarray(list(rule_labels), dtype=object)
 
     def score(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
@@ -157,7 +158,7 @@ def scores(values: PairValues, pairs: DataFrame, table: WeightTable, rule_labels
                 out |= {"match_weight": weight[kept], "match_probability": prob[kept],
                         "blocking_rule": labels[batch["rule"].to_numpy(dtype=np.int64)[kept]]}
                 out |= {f"gamma_{n}": gamma[kept, j] for j, n in enumerate(names)}
-                out |= {f"mw_{n}": parts[kept, j] for j, n in enumerate(names)}
+                out |= {f"mw_{n}": parts[kept, j] for j, n in enumerate(part_names)}
                 yield pd.DataFrame(out)
 
     schema = T.StructType([
@@ -166,5 +167,5 @@ def scores(values: PairValues, pairs: DataFrame, table: WeightTable, rule_labels
         T.StructField("match_probability", T.DoubleType()),
         T.StructField("blocking_rule", T.StringType()),
         *(T.StructField(f"gamma_{n}", T.ByteType()) for n in names),
-        *(T.StructField(f"mw_{n}", T.FloatType()) for n in names)])
+        *(T.StructField(f"mw_{n}", T.FloatType()) for n in part_names)])
     return pairs.mapInPandas(score, schema)

@@ -52,6 +52,10 @@ class SparkTrainingPairs:
         self._by_mask = pd.DataFrame()
 
     @property
+    def source_sizes(self) -> list[int]:
+        return list(self.records.source_sizes)
+
+    @property
     def n_candidates(self) -> int:
         assert self.pairs is not None, "candidate_patterns comes first"
         return self.pairs.count
