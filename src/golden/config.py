@@ -22,7 +22,9 @@ normaliser steps. Every problem is reported at once.
     keys = ["first_name", { column = "dob", steps = ["date"] }]
 
 Steps are the methods of ``gd.col(...)``: ``{ column = "dob", steps = ["date"] }`` is
-``gd.col("dob").date()``, and a step with arguments is a list (``[["first", 3]]``).
+``gd.col("dob").date()``, and a step with arguments is a list (``[["first", 3]]``) that may
+end with a table of keyword arguments (``[["date", { earliest = "1900-01-01" }]]`` is
+``.date(earliest="1900-01-01")``).
 
 Examples
 --------
@@ -242,9 +244,10 @@ def _value(value: Any, where: str, problems: list[str]) -> Any:
             expr = col(value["column"])
             for step in value.get("steps", []):
                 name, *args = step if isinstance(step, list) else [step]
+                keywords = args.pop() if args and isinstance(args[-1], Mapping) else {}
                 if name not in STEPS:
                     raise ConfigError(f"step {name!r} is unknown; one of {sorted(STEPS)}")
-                expr = getattr(expr, name)(*args)
+                expr = getattr(expr, name)(*args, **keywords)
             return expr
         except (ConfigError, TypeError) as exc:
             problems.append(f"{where}: {exc}")

@@ -16,7 +16,9 @@ from golden.values.registry import NORMALISERS
 
 STEPS = [(name,) for name, normaliser in NORMALISERS.items()
          if normaliser.per_value is not None and name not in ("first", "last")]
-STEPS += [("first", 1), ("first", 3), ("last", 2), ("phone", "1"), ("phone", "+353")]
+STEPS += [("first", 1), ("first", 3), ("last", 2), ("phone", "1"), ("phone", "+353"),
+          ("date_iso", "1900-01-01"), ("date_iso", None, "2030-12-31"),
+          ("date_text", "1630-08-01", "2100-01-01")]
 
 # Letters, digits, the punctuation and whitespace the kernels treat specially, accents,
 # ligatures and case-mapping oddities, zero-width characters.
@@ -25,7 +27,9 @@ ALPHABET = ("abcxyzABCXYZ0123456789 \t\n\u00a0\u2009@+.-_'’,/()#ºª"
 TEXT = st.text(alphabet=ALPHABET, max_size=24)
 VALUE = st.one_of(TEXT, st.none(), st.integers(-10**6, 10**12), st.floats(allow_nan=True),
                   st.sampled_from(["1971-06-01", "2024-02-29", "2023-02-29", "1849-12-31",
-                                   "1971-6-1", "01/06/1971", "john.smith+x@GoogleMail.com",
+                                   "1971-6-1", "01/06/1971", "1630-08-01", "0950-01-01",
+                                   "2500-12-31", "0000-01-01", "1630-02-29", "01/08/1630",
+                                   "16300801", "18401192", "john.smith+x@GoogleMail.com",
                                    " a.b@example.co.uk ", "+44 (0)7700 900123 ext. 12",
                                    "0044 7700900123", "447700900123", "221B Baker St"]))
 
@@ -77,7 +81,8 @@ LEVEL_TRANSFORMS = ["value_codes", "first_letter", "text_length", "date_parts", 
 @settings(max_examples=200, deadline=None)
 @given(values=st.lists(st.one_of(st.none(), TEXT, st.sampled_from(
     ["1971-06-01", "1955-11-92", "1971", "+1971-06-01", "19 1-0 -1", "", "éa",
-     "1600-01-01", "2262-05-01", "2024-02-29", "2023-02-29", "1971-06-01T10:00"])),
+     "1600-01-01", "2262-05-01", "2024-02-29", "2023-02-29", "1971-06-01T10:00",
+     "0950-01-01", "0001-01-01", "9999-12-31", "0000-01-01", "1630-02-29", "1630-08-01T10:00"])),
     min_size=1, max_size=24))
 def test_level_transforms_of_a_few_values_equal_the_pandas_path(name: str, values: list
                                                                 ) -> None:

@@ -19,7 +19,9 @@ def _step_methods() -> dict[str, str]:
     out = {}
     for name, member in vars(Expr).items():
         if callable(member) and not name.startswith("_") and name not in NOT_STEPS:
-            arguments = [1] * (len(inspect.signature(member).parameters) - 1)
+            required = [p for p in inspect.signature(member).parameters.values()
+                        if p.default is p.empty]
+            arguments = [1] * (len(required) - 1)
             out[name] = getattr(col("x"), name)(*arguments).steps[-1][0]
     return out
 

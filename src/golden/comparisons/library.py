@@ -256,17 +256,20 @@ def percentage_difference(column: Column, thresholds: Sequence[float], *,
 
 
 def date(column: Column, *, within_days: Sequence[float] = (31, 366, 3653),
-         day_month_swap: bool = True, name: str | None = None) -> Comparison:
+         day_month_swap: bool = True, earliest: str | None = None, latest: str | None = None,
+         name: str | None = None) -> Comparison:
     """Dates: exact, day/month swapped, then within-N-days tiers. Values are parsed from
-    common formats first (unparseable → null).
+    common formats first, whatever their year (unparseable → null); with ``earliest`` /
+    ``latest`` (ISO dates), dates outside that range are treated as missing too.
 
     Examples
     --------
     >>> [lv.label for lv in date("signup").levels]
     ['exact', 'day and month swapped', 'within 31 days', 'within 366 days', 'within 3653 days']
+    >>> date("signup", earliest="2000-01-01").inputs[0].label
+    'date_iso(signup, 2000-01-01)'
     """
-    expr = as_expr(column, "column")
-    expr = expr.date() if not expr.steps else expr
+    expr = _dates(column, "date", earliest, latest)
     levels: list[Level] = [Exact()]
     if day_month_swap:
         levels.append(DayMonthSwapped())
@@ -274,22 +277,40 @@ def date(column: Column, *, within_days: Sequence[float] = (31, 366, 3653),
     return _comparison(expr, levels, name or expr.column)
 
 
-def date_of_birth(column: Column, *, name: str | None = None) -> Comparison:
+def date_of_birth(column: Column, *, earliest: str | None = None, latest: str | None = None,
+                  name: str | None = None) -> Comparison:
     """Dates of birth: exact, day/month swapped, one typo, within a month, a year, 10 years.
 
-    Values are parsed from common formats; invalid ``YYYYMMDD`` values (a typo such as
-    "19551192") are kept as text so the one-typo level can still match them.
+    Values are parsed from common formats, whatever their year; invalid ``YYYYMMDD`` values
+    (a typo such as "19551192") are kept as text so the one-typo level can still match
+    them. With ``earliest`` / ``latest`` (ISO dates), dates outside that range are treated
+    as missing (say, placeholder dates such as 1800-01-01).
 
     Examples
     --------
     >>> date_of_birth("dob").n_levels
     7
+    >>> date_of_birth("dob", earliest="1850-01-01").inputs[0].label
+    'date_text(dob, 1850-01-01)'
     """
-    expr = as_expr(column, "column")
-    expr = expr.date_text() if not expr.steps else expr
+    expr = _dates(column, "date_text", earliest, latest)
     levels = [Exact(), DayMonthSwapped(), Similarity("damerau_levenshtein", 1),
               DateWithin(30.4375), DateWithin(365.25), DateWithin(3652.5)]
     return _comparison(expr, levels, name or expr.column)
+
+
+def _dates(column: Column, step: str, earliest: str | None, latest: str | None) -> Expr:
+    """The input of a date comparison: the column's dates read by ``step`` (``date`` or
+    ``date_text``) in the range given, unless the expression has steps of its own."""
+    expr = as_expr(column, "column")
+    if not expr.steps:
+        return getattr(expr, step)(earliest=earliest, latest=latest)
+    if earliest is not None or latest is not None:
+        raise ConfigError(
+            f"earliest, latest: got earliest={earliest!r}, latest={latest!r} for "
+            f"{expr.label}, which has steps of its own; give the range to its date step "
+            f"instead, e.g. col({expr.column!r}).{step}(earliest=...)")
+    return expr
 
 
 def distance_km(latitude: Column, longitude: Column, km: Sequence[float] = (0.1, 1, 10), *,

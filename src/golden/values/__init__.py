@@ -16,7 +16,7 @@ Contract shared by every normaliser:
   ``pd.StringDtype(na_value=np.nan)`` (spelt ``"str"``, the default string
   dtype of pandas 3; pyarrow storage when pyarrow is installed). On pandas 2.2
   the same family is spelt ``pd.StringDtype("pyarrow_numpy")``. Missing values
-  in text results are therefore ``NaN``. Date results use ``datetime64[ns]``.
+  in text results are therefore ``NaN``. Date results use ``datetime64[s]``.
 * Input of any dtype is accepted by the text functions: numbers are written
   as text first, and whole-number floats lose their ``.0`` (a postcode or phone
   column read as ``float`` because of missing values gives ``"12345"``, not

@@ -25,7 +25,7 @@ import pandas as pd
 from golden._base.spec import Spec
 from golden.errors import ConfigError, DataWarning
 from golden.values import per_value
-from golden.values.dates import parse_date
+from golden.values.dates import date_iso, out_of_range
 from golden.values.registry import NORMALISERS
 
 
@@ -82,8 +82,9 @@ class Expr(Spec):
 
     def apply_to_distinct(self, distinct: pd.Series, codes: np.ndarray) -> pd.Series:
         """Apply the steps to the distinct values of a column, whose rows hold ``codes``
-        (-1 for null). Values that a date step cannot parse become null, with a
-        ``DataWarning`` that counts the rows and shows examples.
+        (-1 for null). Values that a date step cannot parse, and dates outside the range
+        it was given, become null, with a ``DataWarning`` for each kind that counts the
+        rows and shows examples.
         """
         weights = np.bincount(codes[codes >= 0], minlength=len(distinct))
         previous = None
@@ -99,7 +100,9 @@ class Expr(Spec):
         name, *args = step
         normaliser = NORMALISERS[name]
         if normaliser.unparseable_dates is not None:
-            _warn_unparseable_dates(distinct, weights, self.column, normaliser.unparseable_dates)
+            # a date step's arguments are its range: (earliest, latest)
+            _warn_about_dates(distinct, weights, self.column, normaliser.unparseable_dates,
+                              *args)
         # e.g. the parts of email()'s canonical addresses are split off, not validated again
         shorter = normaliser.shortcut(tuple(args), previous)
         if shorter is not None and len(distinct) > per_value.SMALL_INPUT:
@@ -160,26 +163,34 @@ class Expr(Spec):
         """The canonical e-mail's domain."""
         return self._then("email_domain")
 
-    def date(self) -> Expr:
-        """Parse dates from common formats into ISO ``YYYY-MM-DD`` (unparseable → null)."""
-        return self._then("date_iso")
+    def date(self, *, earliest: str | None = None, latest: str | None = None) -> Expr:
+        """Parse dates of any year from common formats into ISO ``YYYY-MM-DD``
+        (unparseable → null). With ``earliest`` / ``latest`` (ISO dates, both included),
+        dates outside that range are treated as missing too.
 
-    def date_text(self) -> Expr:
+        Examples
+        --------
+        >>> col("dob").date(earliest="1900-01-01").label
+        'date_iso(dob, 1900-01-01)'
+        """
+        return self._then("date_iso", *_date_range(earliest, latest))
+
+    def date_text(self, *, earliest: str | None = None, latest: str | None = None) -> Expr:
         """As ``date``, but invalid ``YYYYMMDD`` values ("19551192") are kept as text so
         typo levels can still compare them."""
-        return self._then("date_text")
+        return self._then("date_text", *_date_range(earliest, latest))
 
-    def year(self) -> Expr:
-        """Year of a date."""
-        return self._then("year")
+    def year(self, *, earliest: str | None = None, latest: str | None = None) -> Expr:
+        """Year of a date; ``earliest`` / ``latest`` as in ``date``."""
+        return self._then("year", *_date_range(earliest, latest))
 
-    def month(self) -> Expr:
-        """Month of a date."""
-        return self._then("month")
+    def month(self, *, earliest: str | None = None, latest: str | None = None) -> Expr:
+        """Month of a date; ``earliest`` / ``latest`` as in ``date``."""
+        return self._then("month", *_date_range(earliest, latest))
 
-    def year_month(self) -> Expr:
-        """Year and month of a date."""
-        return self._then("year_month")
+    def year_month(self, *, earliest: str | None = None, latest: str | None = None) -> Expr:
+        """Year and month of a date; ``earliest`` / ``latest`` as in ``date``."""
+        return self._then("year_month", *_date_range(earliest, latest))
 
     def name_tokens(self) -> Expr:
         """Clean, sorted, de-duplicated name tokens (word order ignored)."""
@@ -225,24 +236,40 @@ def expand(distinct: pd.Series, codes: np.ndarray) -> pd.Series:
     return distinct.take(np.maximum(codes, 0)).where(codes >= 0).reset_index(drop=True)
 
 
-def _warn_unparseable_dates(values: pd.Series, weights: np.ndarray, column: str, fate: str
-                            ) -> None:
+def _date_range(earliest: str | None, latest: str | None) -> tuple[str | None, ...]:
+    """A date step's arguments: ``(earliest, latest)`` without trailing Nones, so a step
+    with no range stays ``("date_iso",)``."""
+    if latest is not None:
+        return (earliest, latest)
+    return () if earliest is None else (earliest,)
+
+
+def _warn_about_dates(values: pd.Series, weights: np.ndarray, column: str, fate: str,
+                      earliest: str | None = None, latest: str | None = None) -> None:
     """Warn about distinct ``values`` (held ``weights`` times each) that are not dates and
-    meet ``fate``."""
-    if per_value.is_iso_dates(values):
+    meet ``fate``, and, apart, about dates outside ``earliest`` / ``latest``."""
+    iso_already = per_value.is_iso_dates(values)
+    if iso_already and earliest is None and latest is None:
         return
-    parsed, _ = parse_date(values)
-    bad = (values.notna() & ~values.astype("string").str.strip().eq("").fillna(False)
-           & parsed.isna()).to_numpy(dtype=bool)
-    failed = int(weights[bad].sum()) if len(weights) == len(bad) else int(bad.sum())
-    if failed:
-        examples = values[bad].head(3).tolist()
-        warnings.warn(
-            f"column {column!r}: {failed:,} value(s) are not dates in a recognised format "
-            f"and are {fate}, e.g. {examples}",
-            DataWarning,
-            stacklevel=4,
-        )
+    iso = values if iso_already else date_iso(values)
+    present = (values.notna() & ~values.astype("string").str.strip().eq("").fillna(False)
+               ).to_numpy(dtype=bool)
+    not_dates = present & iso.isna().to_numpy(dtype=bool)
+    outside = out_of_range(iso, earliest, latest)
+    given = " / ".join(f"{name}={bound!r}" for name, bound in
+                       (("earliest", earliest), ("latest", latest)) if bound is not None)
+    for bad, what, fix in (
+        (not_dates, f"are not dates in any format golden reads and are {fate}",
+         "to read another format, parse the column first with "
+         "golden.values.dates.parse_date(..., formats=[...])"),
+        (outside, f"are dates outside {given} and are treated as missing",
+         "to keep them, widen earliest= / latest= or leave them out"),
+    ):
+        rows = int(weights[bad].sum()) if len(weights) == len(bad) else int(bad.sum())
+        if rows:
+            examples = values[bad].head(3).tolist()
+            warnings.warn(f"column {column!r}: {rows:,} value(s) {what}, e.g. {examples}; {fix}",
+                          DataWarning, stacklevel=4)
 
 
 def col(column: str) -> Expr:

@@ -81,6 +81,9 @@ class Normaliser:
         (said in the warning about them).
     after : mapping of str to callable
         Cheaper kernels for values that the named step (taking no arguments) made.
+    check : callable, optional
+        ``check(*arguments)`` says what is wrong with arguments that are each accepted but
+        do not go together (None: nothing).
 
     Examples
     --------
@@ -95,6 +98,7 @@ class Normaliser:
     arguments: tuple[Argument, ...] = ()
     unparseable_dates: str | None = None
     after: Mapping[str, Vectorised] = field(default_factory=dict)
+    check: Callable[..., str | None] | None = None
 
     @property
     def reads_dates(self) -> bool:
@@ -107,7 +111,8 @@ class Normaliser:
         given = self.arguments[:len(args)]
         if required <= len(args) <= len(self.arguments) and all(
                 argument.accepts(value) for argument, value in zip(given, args, strict=True)):
-            return None
+            problem = None if self.check is None else self.check(*args)
+            return None if problem is None else f"{self.name}: {problem}"
         if not self.arguments:
             return f"{self.name}: got arguments {args!r}, expected none"
         names = ", ".join(argument.name for argument in self.arguments)

@@ -138,11 +138,12 @@ def _text(value: Any) -> str | None:
 
 
 def is_iso_dates(values: pd.Series) -> bool:
-    """Whether a few values are all null or valid ISO dates in range (nothing to warn of).
+    """Whether a few values are all null or valid ISO dates, of any year (nothing to warn
+    of unless a date step was given a range).
 
     Examples
     --------
-    >>> is_iso_dates(pd.Series(["1971-06-01", None])), is_iso_dates(pd.Series(["1971-02-31"]))
+    >>> is_iso_dates(pd.Series(["1630-08-01", None])), is_iso_dates(pd.Series(["1971-02-31"]))
     (True, False)
     """
     return _by_value("date_iso", values, ()) is not None

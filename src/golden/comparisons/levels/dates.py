@@ -1,4 +1,5 @@
-"""Date levels: dates within some days of each other, day and month transposed."""
+"""Date levels: dates within some days of each other, day and month transposed; dates of
+any year from 0001 to 9999."""
 
 from __future__ import annotations
 

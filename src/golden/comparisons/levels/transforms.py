@@ -81,12 +81,12 @@ def text_length(values: np.ndarray) -> np.ndarray:
 
 
 def date_parts(values: np.ndarray) -> np.ndarray:
-    """(year, month, day) codes of ``YYYY-MM-DD`` text, -1 where absent.
+    """(year, month, day) codes of ``YYYY-MM-DD`` text of any year, -1 where absent.
 
     Examples
     --------
-    >>> date_parts(np.array(["1990-03-04", None], dtype=object)).tolist()
-    [[1990, 3, 4], [-1, -1, -1]]
+    >>> date_parts(np.array(["1990-03-04", None, "1630-08-01"], dtype=object)).tolist()
+    [[1990, 3, 4], [-1, -1, -1], [1630, 8, 1]]
     """
     if _few_texts(values):
         parts = [[v and v[:4], v and v[5:7], v and v[8:10]] for v in values]
@@ -100,33 +100,40 @@ def date_parts(values: np.ndarray) -> np.ndarray:
 
 
 def as_days(values: np.ndarray) -> np.ndarray:
-    """Days since 1970 of dates (ISO text or datetimes), NaN for null or not a date.
+    """Days since 1970 of dates (ISO text or datetimes) of any year from 0001 to 9999, NaN
+    for null or not a date.
 
     Examples
     --------
-    >>> as_days(np.array(["1970-01-02", None, "1970-02-30"], dtype=object)).tolist()
-    [1.0, nan, nan]
+    >>> as_days(np.array(["1970-01-02", None, "1970-02-30", "1630-08-01"], dtype=object)).tolist()
+    [1.0, nan, nan, -123970.0]
     """
-    if _few_texts(values) and all(v is None or _in_pandas_range(v) for v in values):
+    if _few_texts(values) and all(v is None or _ISO_DAY.fullmatch(v) for v in values):
         return np.array([_iso_days(v) for v in values], dtype=float)
     parsed = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce", format="ISO8601")
-    days = parsed.to_numpy(dtype="datetime64[D]").astype("int64").astype(float)
-    days[parsed.isna().to_numpy()] = np.nan
-    return days
+    days = parsed.to_numpy(dtype="datetime64[D]", copy=True)
+    days[(days < _FIRST_DAY) | (days > _LAST_DAY)] = np.datetime64("NaT")
+    out = days.astype("int64").astype(float)
+    missing = np.flatnonzero(np.isnat(days))
+    out[missing] = np.nan
+    # pandas' nanosecond timestamps (pandas 2) hold years 1678 to 2261 only: ISO dates of
+    # other years are counted one by one
+    for i in missing:
+        if isinstance(values[i], str) and _ISO_DAY.fullmatch(values[i]):
+            out[i] = _iso_days(values[i])
+    return out
 
 
-_ISO_DAY = re.compile("([0-9]{4})-[0-9]{2}-[0-9]{2}")
+_ISO_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# the years of Python's dates, which count the days of the few values
+_FIRST_DAY = np.datetime64("0001-01-01", "D")
+_LAST_DAY = np.datetime64("9999-12-31", "D")
 _EPOCH = dt.date(1970, 1, 1)
 
 
-def _in_pandas_range(text: str) -> bool:
-    """Whether ``text`` is ``YYYY-MM-DD`` with a year pandas' timestamps surely hold."""
-    found = _ISO_DAY.fullmatch(text)
-    return found is not None and 1678 <= int(found.group(1)) <= 2261
-
-
 def _iso_days(text: str | None) -> float:
-    """Days since 1970 of ``YYYY-MM-DD`` text; NaN for null or an impossible date."""
+    """Days since 1970 of ``YYYY-MM-DD`` text (the proleptic Gregorian ordinal's count);
+    NaN for null or an impossible date."""
     if text is None:
         return np.nan
     try:
