@@ -79,21 +79,25 @@ def michigan_linker(**options: object) -> gd.Linker:
 def test_address_parts_agreeing_together_are_weighed_as_they_agree(michigan) -> None:
     # Voters of one town share its city and zip: counted as independent evidence, two
     # strangers from one town looked like one voter and F1 at p >= 0.5 was 0.29.
+    # The pass blocked on zip learned "same town" (more pairs than the rolls can hold as
+    # links) and is left out, with a warning naming it.
     a, b, truth = michigan
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         linker = michigan_linker().fit([a, b])
         pairs = linker.predict([a, b])
+    assert any("training passes 'zip'" in str(w.message) for w in caught)
     groups = [[linker.comparisons_[j].name for j in c.comparisons]
               for c in linker.dependence_corrections_]
-    assert ["city", "zip"] in groups
-    both = next(c for c in linker.dependence_corrections_ if len(c.comparisons) == 2)
-    assert both.bits[3] < -4 and max(both.bits) <= 0  # weight taken back, never added
+    town = next(g for g in groups if "zip" in g)
+    assert "city" in town
+    correction = linker.dependence_corrections_[groups.index(town)]
+    assert min(correction.bits) < -4 and max(correction.bits) <= 0  # taken back, never added
     assert "mw_dependence" in pairs.columns
     parts = pairs.filter(like="mw_").sum(axis=1) + linker.weight_table().prior
     assert np.allclose(parts, pairs["match_weight"], atol=1e-3)
     scores = gd.evaluate.pairwise_metrics(pairs, truth, threshold=0.5)
-    assert scores["f1"] > 0.85
+    assert scores["f1"] > 0.95
     assert "dependence" in linker.explain(pairs.iloc[0])["step"].tolist()
 
 

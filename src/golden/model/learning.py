@@ -227,6 +227,8 @@ def _session_m(training: TrainingPairs, comparisons: Sequence[Comparison],
     passes are the prediction rules, over the candidate pairs already compared.
     """
     estimates: list[list[np.ndarray]] = [[] for _ in comparisons]
+    most = max_matches(training.source_sizes, training.link_type)
+    collapsed: list[str] = []
     own_rules = settings.training_blocking is None
     rules = blocking.rules if own_rules else settings.training_blocking.rules  # type: ignore[union-attr]
     for number, rule in enumerate(progress(rules, "training", settings.progress)):
@@ -242,8 +244,21 @@ def _session_m(training: TrainingPairs, comparisons: Sequence[Comparison],
             continue
         session = fit_session_m(session_patterns, u_random, blocked, m,
                                 max_iter=settings.max_iter, tol=settings.tol)
+        # A class holding more pairs than the records can hold as matches is not "same
+        # entity" but what the rule's key shares (same town, same family): left out.
+        implied = session.proportion * float(session_patterns.counts.sum())
+        if implied > most:
+            collapsed.append(f"{rule.label!r} ({implied:,.0f} pairs)")
+            continue
         for j in set(range(len(comparisons))) - blocked:
             estimates[j].append(session.m[j])
+    if collapsed:
+        warnings.warn(
+            f"training passes {', '.join(collapsed)} learned a 'match' class with more pairs "
+            f"than {sum(training.source_sizes):,} records can hold as matches ({most:,.0f}): "
+            "they learned what their key shares (a place, a family), not the entity, and are "
+            "left out; give training_blocking rules on person-level keys (a name, a date of "
+            "birth, an identifier)", DataWarning, stacklevel=5)
     unlearned = [c.name for c, e in zip(comparisons, estimates, strict=True) if not e]
     if unlearned and len(comparisons) > 1:
         warnings.warn(
