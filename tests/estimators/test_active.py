@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import warnings
 
 import numpy as np
@@ -9,7 +10,9 @@ import pandas as pd
 import pytest
 
 import golden as gd
-from golden.evaluate import estimated_metrics, labelled_threshold, pairwise_metrics
+from golden import comparisons as cmp
+from golden.estimators import active
+from golden.evaluate import best_threshold, estimated_metrics, labelled_threshold, pairwise_metrics
 
 
 @pytest.fixture(autouse=True)
@@ -24,8 +27,8 @@ def febrl3(febrl3_fitted):
     return febrl3_fitted.linker, febrl3_fitted.records, febrl3_fitted.truth
 
 
-def oracle_for(truth: pd.Series):
-    return lambda left, right: bool(truth[left["rec_id"]] == truth[right["rec_id"]])
+def oracle_for(truth: pd.Series, unique_id: str = "rec_id"):
+    return lambda left, right: bool(truth[left[unique_id]] == truth[right[unique_id]])
 
 
 def f1_of(learner: gd.ActiveLearner, truth: pd.Series) -> float:
@@ -96,6 +99,122 @@ def test_refined_linker_predicts_what_the_learner_scored(febrl3) -> None:
     refined = learner.fitted_linker().predict(records)
     assert np.allclose(refined["match_probability"].to_numpy(), learner.probabilities())
     assert linker.m_ is not learner.fitted_linker().m_
+
+
+@pytest.fixture(scope="module")
+def people():
+    """2,000 synthetic people and a Linker fitted on them: (linker, records, truth)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        people = gd.datasets.make_people(2_000, random_state=3)
+        records = people.drop(columns=["person_id", "household_id"])
+        linker = gd.Linker([cmp.name("first_name"), cmp.name("surname"),
+                            cmp.date_of_birth("dob"), cmp.email("email")],
+                           [gd.block_on("surname"), gd.block_on("dob")],
+                           random_state=0).fit(records)
+    return linker, records, people.set_index("unique_id")["person_id"]
+
+
+def with_prior(linker: gd.Linker, lambda_: float) -> gd.Linker:
+    """The fitted linker with its prior set to ``lambda_`` (misplacing the boundary, as an
+    unsupervised fit can on data nobody tuned it for)."""
+    misplaced = copy.deepcopy(linker)
+    misplaced.lambda_ = lambda_
+    return misplaced
+
+
+def pair_set(pairs: pd.DataFrame) -> set[tuple[str, str]]:
+    return set(zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=True))
+
+
+def test_labelled_non_matches_move_a_misplaced_boundary(people) -> None:
+    fitted, records, truth = people
+    linker = with_prior(fitted, 0.3)  # λ far too high: p >= 0.5 holds many non-matches
+    pairs = linker.predict(records)
+    unlabelled = pairwise_metrics(pairs, truth, threshold=0.5)["f1"]
+    best = best_threshold(pairs, truth)
+    assert best["threshold"] > 0.99 and unlabelled < best["f1"] - 0.2
+    first = gd.ActiveLearner(linker, records).next_pairs()
+    assert not (truth[first["unique_id_l"]].to_numpy()
+                == truth[first["unique_id_r"]].to_numpy()).any()  # the boundary: non-matches
+    learner = gd.ActiveLearner(linker, records).run(oracle_for(truth, "unique_id"),
+                                                    max_labels=40, min_flipped=0.0)
+    assert learner.labels_["is_match"].any()  # the search went on and found matches
+    assert learner.lambda_ < linker.lambda_ / 16
+    assert f1_of(learner, truth) > unlabelled + 0.2
+    assert f1_of(learner, truth) >= best["f1"] - 0.01
+    refined = learner.fitted_linker()
+    assert refined.lambda_ == learner.lambda_ and linker.lambda_ == 0.3
+
+
+def test_one_batch_of_non_matches_moves_lambda_and_the_decisions(people) -> None:
+    fitted, records, _ = people
+    linker = with_prior(fitted, 0.3)
+    learner = gd.ActiveLearner(linker, records)
+    batch = learner.next_pairs()
+    learner.add_labels(batch[["unique_id_l", "unique_id_r"]].assign(is_match=False))
+    assert learner.lambda_ < linker.lambda_ / 8
+    assert learner.history_[-1]["flipped"] > 0.05  # pairs predicted matches no longer are
+    labelled = learner.pairs_.set_index(["unique_id_l", "unique_id_r"]).index.isin(
+        list(pair_set(batch)))
+    assert (learner.probabilities()[labelled] < 0.5).all()
+    assert 0 < learner.threshold_interval_[0] <= learner.threshold_interval_[1] < 1
+
+
+@pytest.mark.parametrize(("lambda_", "answer"), [(0.3, False), (1e-9, True)])
+def test_batches_of_one_class_widen_the_search(people, lambda_, answer) -> None:
+    fitted, records, _ = people
+    learner = gd.ActiveLearner(with_prior(fitted, lambda_), records)
+    weight = learner.pairs_.set_index(["unique_id_l", "unique_id_r"])["match_weight"]
+    further = 1.0 if not answer else -1.0  # non-matches: look higher; matches: lower
+    seen: set[tuple[str, str]] = set()
+    reached = -np.inf
+    for _ in range(3):
+        batch = learner.next_pairs()
+        assert len(batch) == learner.batch_size and not pair_set(batch) & seen
+        seen |= pair_set(batch)
+        distance = further * weight.reindex(list(pair_set(batch))).to_numpy()
+        assert distance.min() > reached  # beyond every pair of the batches before
+        reached = distance.max()
+        if len(seen) > learner.batch_size:  # beyond the current boundary, not across it
+            odds = further * (np.log2(batch["match_probability"])
+                              - np.log2(1 - batch["match_probability"]))
+            assert (odds >= further * np.log2(learner.threshold_ / (1 - learner.threshold_))
+                    + 2 * active.MIN_REACH - 1e-9).all()
+        learner.add_labels(batch[["unique_id_l", "unique_id_r"]].assign(is_match=answer))
+
+
+def test_skipped_pairs_are_not_proposed_again(people) -> None:
+    linker, records, truth = people
+    learner = gd.ActiveLearner(linker, records, batch_size=6)
+    asked: list[tuple[str, str]] = []
+
+    def ask(left: pd.Series, right: pd.Series) -> bool | None:
+        asked.append((left["unique_id"], right["unique_id"]))
+        return None if len(asked) % 3 == 0 else bool(truth[left["unique_id"]]
+                                                     == truth[right["unique_id"]])
+
+    learner.run(ask, max_labels=20, min_flipped=0.0)
+    assert len(asked) == len(set(asked)) > 20
+    assert len(learner.labels_) == 20
+    assert not pair_set(learner.next_pairs(50)) & set(asked)
+
+
+def test_linking_several_sources(people) -> None:
+    _, records, truth = people
+    frames = {name: records[records["source"] == name].drop(columns="source")
+              for name in ("app", "web")}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        linker = gd.Linker([cmp.name("first_name"), cmp.name("surname"),
+                            cmp.date_of_birth("dob")], gd.block_on("surname"),
+                           link_type="link", random_state=0).fit(frames)
+    learner = gd.ActiveLearner(linker, frames, batch_size=5)
+    batch = learner.next_pairs()
+    assert {"source_l", "source_r", "first_name_l", "first_name_r"} <= set(batch.columns)
+    assert batch["first_name_l"].notna().any() and "source_dataset_l" not in batch.columns
+    learner.run(oracle_for(truth, "unique_id"), max_labels=15, min_flipped=0.0)
+    assert len(learner.labels_) == 15
 
 
 def test_load_labels_formats_and_errors(tmp_path) -> None:

@@ -1,33 +1,69 @@
 """Active learning: ask for labels on the pairs that teach the model most, refit, repeat.
 
-The model stays a Fellegi–Sunter model. Labelled matches refine m: each comparison's
-level shares among the labelled matches are mixed with the unsupervised (EM) estimate,
-which counts as ``prior_strength`` pseudo-labels, so a few labels nudge the model and many
-labels take over. u stays the random-pair estimate (pairs picked for being hard are not
-representative non-matches). After each batch the threshold is chosen on the labels.
+The model stays a Fellegi–Sunter model, and after every batch every label counts, matches
+and non-matches alike.
 
-Pairs are picked near the decision boundary (the smallest distance between their match
-weight and the current threshold), spread across blocking rules, both sides of the
-boundary and slices of weight, so a batch is not twenty copies of one kind of pair.
+**m and λ: the labels' likelihood.** m (per comparison level) and the prior weight are
+refitted together to maximise the likelihood of the labels given the labelled pairs'
+comparison levels. A labelled match raises the m of its levels, a labelled non-match
+lowers them; a batch of non-matches where the model said "maybe" lowers λ. EM's m is a
+Dirichlet prior worth ``prior_strength`` labels, so a few labels nudge the model and many
+labels take over; one pseudo-pair on the unsupervised boundary, half a match and half a
+non-match, keeps λ finite while the labels are all of one class.
+
+Why a likelihood *given the levels*, and not shares counted among the labels: the pairs
+were picked for being hard, so the share of matches among them, or the levels of the
+matches among them, say little about all pairs (counting the labelled matches' levels into
+m makes m describe hard matches: on Cora's citations that cost 0.02 F1). But
+they were picked on their comparison levels alone, never on their labels, and such a
+choice does not bias a model of the label given the levels, as the choice of design points
+does not bias a regression: each label's evidence counts without the sample having to be
+representative. u stays the random-pair estimate for the same reason: labelled
+non-matches are hard ones, not a sample of non-matches; what they say about the weights is
+said through m and λ.
+
+**The threshold.** The probability threshold that maximises the F1 expected over all
+candidate pairs: a labelled pair counts as its label, any other pair as its refitted
+probability. F1 on the labels alone would be F1 on hard pairs, which are near half matches
+whatever the data. Of the thresholds that take the same pairs, the one nearest 0.5.
+``threshold_interval_`` holds the thresholds chosen at the 5th and 95th percentile of λ
+refitted on bootstrap resamples of the labels.
+
+**Which pairs.** The unlabelled pairs nearest the decision boundary (the smallest
+distance between their match weight and the threshold's), spread across blocking rules,
+both sides of the boundary and slices of weight, so a batch is not twenty copies of one
+kind of pair. When the last ``batch_size`` labels are all of one class, the boundary is not
+where they were looked for: the next batch is taken beyond them on the side of the other
+class (higher weights after non-matches, lower after matches), twice as far from the
+boundary as the farthest of them reached (at least ``MIN_REACH`` bits beyond it). That
+repeats, batch after batch, until a batch holds both classes or that side has no candidate
+left. A pair labelled or skipped is never proposed again.
 """
 
 from __future__ import annotations
 
 import copy
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import minimize
 
 from golden.errors import ConfigError, NotFittedError, SchemaError
 from golden.estimators.linker import Linker
-from golden.evaluate import labelled_threshold
-from golden.model.weights import prior_weight
+from golden.model.weights import prior_weight, probability
+from golden.records import RecordsInput, prepare_records
 
 LABEL_COLUMNS = ["unique_id_l", "unique_id_r", "is_match"]
 CANDIDATE_BAND = 20  # candidates per wanted label, nearest the boundary, to diversify from
 WEIGHT_RANGES = 3  # slices of that band by distance to the boundary
+MIN_REACH = 1.0  # bits: the least distance a one-class batch sends the next batch beyond
+PSEUDO_PAIRS = 1.0  # weight of the half-match, half-non-match pair on the unsupervised boundary
+CUT_MARGIN = 1e-6  # bits between a threshold and the nearest pair's weight
+N_BOOT = 200  # bootstrap resamples of the labels for the threshold's interval
+LN2 = float(np.log(2.0))
 
 
 def load_labels(path: str | Path) -> pd.DataFrame:
@@ -74,7 +110,15 @@ def labels_from_truth(pairs: pd.DataFrame, truth: pd.Series) -> pd.DataFrame:
 
 
 def as_labels(table: pd.DataFrame) -> pd.DataFrame:
-    """A labels table with ids as text and ``is_match`` as bool; a clear error otherwise."""
+    """A labels table with ids as text and ``is_match`` as bool; a clear error otherwise.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"unique_id_l": [1], "unique_id_r": [2], "is_match": ["true"]})
+    >>> as_labels(table).to_dict("records")
+    [{'unique_id_l': '1', 'unique_id_r': '2', 'is_match': True}]
+    """
     score = next((c for c in ("is_match", "clerical_match_score") if c in table.columns), None)
     missing = [c for c in ("unique_id_l", "unique_id_r") if c not in table.columns]
     if missing or score is None:
@@ -91,6 +135,120 @@ def as_labels(table: pd.DataFrame) -> pd.DataFrame:
                          "is_match": value.to_numpy() >= 0.5})
 
 
+def _calibrated_shift(weights: np.ndarray, is_match: np.ndarray) -> float:
+    """The shift of the prior weight (bits) that calibrates the model on labelled pairs.
+
+    It maximises the log-likelihood of the labels given the pairs' match weights
+    (``weights + shift``, in bits), plus ``PSEUDO_PAIRS`` pairs at weight 0 that are half a
+    match and half a non-match, so labels of one class move the prior far but not forever.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(_calibrated_shift(np.array([1.0, 2.0, 3.0]), np.array([False, False, True])), 2)
+    -2.34
+    >>> round(_calibrated_shift(np.zeros(10), np.zeros(10, dtype=bool)), 1)  # one class
+    -4.4
+    """
+    w = np.append(np.asarray(weights, dtype=np.float64), 0.0)
+    y = np.append(np.asarray(is_match, dtype=np.float64), 0.5)
+    n = np.append(np.ones(len(w) - 1), PSEUDO_PAIRS)
+    shift = 0.0
+    for _ in range(100):  # Newton's method on a concave function of one variable
+        p = probability(w + shift)
+        gradient = LN2 * float(np.sum(n * (y - p)))
+        curvature = LN2 * LN2 * float(np.sum(n * p * (1.0 - p)))
+        step = gradient / max(curvature, 1e-12)
+        shift += float(np.clip(step, -8.0, 8.0))
+        if abs(step) < 1e-9:
+            break
+    return shift
+
+
+def _fit_to_labels(weights: np.ndarray, gammas: np.ndarray, m: list[np.ndarray],
+                   is_match: np.ndarray, prior_strength: float) -> list[np.ndarray]:
+    """m per comparison refined on labelled pairs: with the prior weight, the m that
+    maximise the likelihood of the labels given the pairs' levels, u kept.
+
+    ``weights`` are the labelled pairs' match weights (bits) under ``m``, ``gammas`` their
+    levels (-1: null). EM's ``m`` is a Dirichlet prior worth ``prior_strength`` labels, and
+    the prior weight has ``_calibrated_shift``'s pseudo-pair. A labelled match at a level
+    raises that level's m, a labelled non-match lowers it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> gammas = np.array([[1], [1], [1], [0]])  # three agree, one does not
+    >>> m = [np.array([0.5, 0.5])]
+    >>> weights = np.array([0.0, 0.0, 0.0, 0.0])
+    >>> refined = _fit_to_labels(weights, gammas, m, np.array([True, True, True, False]), 2.0)
+    >>> bool(refined[0][1] > 0.5)
+    True
+    >>> refined = _fit_to_labels(weights, gammas, m, np.array([False, False, False, True]), 2.0)
+    >>> bool(refined[0][1] < 0.5)
+    True
+    """
+    y = np.asarray(is_match, dtype=np.float64)
+    bounds = np.cumsum([0, *(len(x) for x in m)])
+    known = [gammas[:, k] >= 0 for k in range(len(m))]
+
+    def unpack(theta: np.ndarray) -> list[np.ndarray]:  # one softmax per comparison
+        parts = [np.exp(theta[a:b] - theta[a:b].max()) for a, b in itertools.pairwise(bounds)]
+        return [part / part.sum() for part in parts]
+
+    def loss(x: np.ndarray) -> tuple[float, np.ndarray]:
+        refined, shift = unpack(x[:-1]), x[-1]
+        z = weights + shift
+        for k, (new, old) in enumerate(zip(refined, m, strict=True)):
+            level = gammas[known[k], k]
+            z[known[k]] += np.log2(new[level]) - np.log2(np.maximum(old[level], 1e-300))
+        p, p0 = probability(z), _probability_of(shift)
+        tiny = 1e-300
+        value = float(np.sum(y * np.log(p + tiny) + (1 - y) * np.log(1 - p + tiny)))
+        value += PSEUDO_PAIRS * 0.5 * float(np.log(p0 + tiny) + np.log(1 - p0 + tiny))
+        residual = y - p
+        gradient = np.empty_like(x)
+        gradient[-1] = LN2 * (residual.sum() + PSEUDO_PAIRS * 0.5 * (1 - 2 * p0))
+        for k, (new, old) in enumerate(zip(refined, m, strict=True)):
+            r = residual[known[k]]
+            counts = np.bincount(gammas[known[k], k], weights=r, minlength=len(new))
+            value += prior_strength * float(np.sum(old * np.log(new + tiny)))
+            gradient[bounds[k]:bounds[k + 1]] = (counts - r.sum() * new
+                                                 + prior_strength * (old - new))
+        return -value, -gradient
+
+    start = np.concatenate([*(np.log(np.maximum(x, 1e-12)) for x in m), [0.0]])
+    found = minimize(loss, start, jac=True, method="BFGS")
+    return unpack(found.x[:-1])
+
+
+def _expected_f1_cut(ranked: np.ndarray, known: np.ndarray, shift: float) -> float:
+    """The weight cut that maximises the F1 expected over pairs with weights ``ranked + shift``
+    (bits, highest first): each pair a match with its probability, or with ``known`` (1/0)
+    where that is not NaN. Of the cuts that take the same pairs, the one nearest weight 0
+    (probability 0.5). Returns the cut on the shifted weights.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ranked = np.array([8.0, 3.0, 0.5, -1.0, -6.0])
+    >>> float(_expected_f1_cut(ranked, np.full(5, np.nan), 0.0))
+    0.0
+    >>> known = np.array([np.nan, np.nan, 0, np.nan, np.nan])  # 0.5 is labelled a non-match
+    >>> round(_expected_f1_cut(ranked, known, 0.0), 3)
+    0.5
+    """
+    weights = ranked + shift
+    share = np.where(np.isnan(known), probability(weights), known)
+    expected_tp = np.cumsum(share)
+    f1 = 2.0 * expected_tp / (np.arange(1, len(weights) + 1) + expected_tp[-1])
+    f1[:-1][weights[1:] == weights[:-1]] = -1.0  # cut only after the last of equal weights
+    best = int(np.argmax(f1))
+    above, below = weights[best], weights[best + 1] if best + 1 < len(weights) else -np.inf
+    margin = min((above - below) / 2, CUT_MARGIN)  # off the pairs, so rounding keeps them
+    return float(np.clip(0.0, below + margin, above - margin))
+
+
 class ActiveLearner:
     """Label the most informative pairs, refit the model, and choose the threshold.
 
@@ -98,7 +256,7 @@ class ActiveLearner:
     ----------
     linker : Linker
         A fitted linker (unsupervised, or already from labels).
-    records : DataFrame
+    records : DataFrame, list or dict of DataFrames
         The records it was fitted on; their candidate pairs are the labelling pool.
     store : str or Path, optional
         A CSV file that keeps the labels: loaded when it exists, appended to as labels
@@ -106,9 +264,28 @@ class ActiveLearner:
     batch_size : int
         Pairs proposed per round.
     prior_strength : float
-        How many labels the unsupervised m counts as.
+        How many labels the unsupervised (EM) m counts as.
     random_state : int or None
         Seed for breaking ties among equally informative pairs.
+
+    Attributes
+    ----------
+    pairs_ : DataFrame
+        The candidate pairs, as the linker predicted them.
+    labels_ : DataFrame
+        ``unique_id_l``, ``unique_id_r``, ``is_match``, in the order they came.
+    m_ : dict
+        m per comparison, refitted on the labels (EM's before any label).
+    lambda_ : float
+        The prior probability of a match, refitted on the labels (the linker's before).
+    threshold_ : float
+        The probability threshold chosen (0.5 before any label).
+    threshold_interval_ : tuple of float
+        The thresholds chosen at the 5th and 95th percentile of λ refitted on bootstrap
+        resamples of the labels (NaN before any label).
+    history_ : list of dict
+        Per refit: the labels so far, the share of candidate decisions that flipped, the
+        threshold and λ.
 
     Examples
     --------
@@ -129,9 +306,9 @@ class ActiveLearner:
     (30, True)
     """
 
-    def __init__(self, linker: Linker, records: pd.DataFrame, *, store: str | Path | None = None,
-                 batch_size: int = 10, prior_strength: float = 20.0,
-                 random_state: int | None = 0) -> None:
+    def __init__(self, linker: Linker, records: RecordsInput, *,
+                 store: str | Path | None = None, batch_size: int = 10,
+                 prior_strength: float = 20.0, random_state: int | None = 0) -> None:
         if not hasattr(linker, "m_"):
             raise NotFittedError("ActiveLearner needs a fitted Linker: call linker.fit first")
         if not isinstance(batch_size, int) or batch_size < 1:
@@ -144,10 +321,12 @@ class ActiveLearner:
         self.pairs_ = linker.predict(records)
         self._names = [c.name for c in linker.comparisons_]
         self._gammas = np.stack([self.pairs_[f"gamma_{n}"].to_numpy() for n in self._names], 1)
-        self._weights = np.stack([self.pairs_[f"mw_{n}"].to_numpy() for n in self._names], 1)
-        self._prior = prior_weight(linker.lambda_)
-        self._key = _pair_keys(self.pairs_["unique_id_l"], self.pairs_["unique_id_r"])
+        self._weight = self.pairs_["match_weight"].to_numpy(dtype=np.float64)
+        self._pair_index = pd.Index(_pair_keys(self.pairs_["unique_id_l"],
+                                               self.pairs_["unique_id_r"]))
+        self._skipped = np.zeros(len(self.pairs_), dtype=bool)
         self.m_ = {n: linker.m_[n].copy() for n in self._names}
+        self.lambda_ = float(linker.lambda_)
         self.labels_ = pd.DataFrame(columns=LABEL_COLUMNS).astype({"is_match": bool})
         self.threshold_ = 0.5
         self.threshold_interval_: tuple[float, float] = (np.nan, np.nan)
@@ -158,21 +337,24 @@ class ActiveLearner:
     # Labels ---------------------------------------------------------------------------
 
     def next_pairs(self, n: int | None = None) -> pd.DataFrame:
-        """The ``n`` most informative unlabelled candidate pairs, with both records.
+        """The ``n`` most informative candidate pairs not yet labelled nor skipped, with
+        both records.
 
-        Columns: ``unique_id_l``, ``unique_id_r``, ``match_probability``, ``blocking_rule``
-        and each record's columns suffixed ``_l`` / ``_r``.
+        Columns: ``unique_id_l``, ``unique_id_r`` (and ``source_l`` / ``source_r`` for
+        several sources), ``match_probability``, ``blocking_rule`` and each record's
+        columns suffixed ``_l`` / ``_r``.
         """
         n = self.batch_size if n is None else n
         rows = self._pick(n)
-        pairs = self.pairs_.iloc[rows][["unique_id_l", "unique_id_r", "blocking_rule"]]
+        ids = [c for c in ("source_l", "unique_id_l", "unique_id_r", "source_r")
+               if c in self.pairs_.columns]
+        pairs = self.pairs_.iloc[rows][[*ids, "blocking_rule"]]
         pairs = pairs.assign(match_probability=self.probabilities()[rows])
-        uid = self.linker.unique_id
-        records = self.records.assign(**{uid: self.records[uid].astype(str)}).set_index(uid)
-        left = records.reindex(pairs["unique_id_l"].astype(str)).add_suffix("_l")
-        right = records.reindex(pairs["unique_id_r"].astype(str)).add_suffix("_r")
-        return pd.concat([pairs.reset_index(drop=True), left.reset_index(drop=True),
-                          right.reset_index(drop=True)], axis=1)
+        lookup = self._record_lookup()
+        sides = [lookup.reindex(self._record_keys(pairs, side)).add_suffix(f"_{side}")
+                 for side in ("l", "r")]
+        return pd.concat([pairs.reset_index(drop=True),
+                          *(side.reset_index(drop=True) for side in sides)], axis=1)
 
     def add_labels(self, labels: pd.DataFrame, *, save: bool = True) -> ActiveLearner:
         """Add labelled pairs (``unique_id_l``, ``unique_id_r``, ``is_match``) and refit.
@@ -189,26 +371,28 @@ class ActiveLearner:
             new.to_csv(path, mode="a", header=not path.is_file(), index=False)
         return self.refit()
 
+    def skip(self, pairs: pd.DataFrame) -> ActiveLearner:
+        """Never propose these pairs (``unique_id_l``, ``unique_id_r``) again: nobody could
+        tell them apart. They are not labels and do not change the model."""
+        position = self._pair_index.get_indexer(
+            _pair_keys(pairs["unique_id_l"], pairs["unique_id_r"]))
+        self._skipped[position[position >= 0]] = True
+        return self
+
     def refit(self) -> ActiveLearner:
-        """Re-estimate m from the labelled matches (mixed with EM's) and choose the
-        threshold that maximises F1 on the labels (with a bootstrap interval)."""
+        """Refit m and λ to the labels' likelihood, and choose the threshold that
+        maximises the expected F1 (with a bootstrap interval)."""
         rows, is_match = self._labelled_rows()
         before = self._decisions()
-        for j, name in enumerate(self._names):
-            gamma = self._gammas[rows[is_match], j]
-            counts = np.bincount(gamma[gamma >= 0], minlength=len(self.m_[name]))
-            prior = self.linker.m_[name]
-            self.m_[name] = (counts + self.prior_strength * prior) / (
-                counts.sum() + self.prior_strength)
-        if is_match.any() and (~is_match).any():
-            chosen = labelled_threshold(
-                pd.DataFrame({"match_probability": self.probabilities()[rows],
-                              "is_match": is_match}), random_state=0)
-            self.threshold_ = chosen["threshold"]
-            self.threshold_interval_ = (chosen["low"], chosen["high"])
+        if rows.size:
+            refined = _fit_to_labels(self._weight[rows], self._gammas[rows],
+                                     [self.linker.m_[n] for n in self._names], is_match,
+                                     self.prior_strength)
+            self.m_ = dict(zip(self._names, refined, strict=True))
+            self._calibrate(rows, is_match)
         flipped = float(np.mean(before != self._decisions())) if len(before) else 0.0
         self.history_.append({"labels": float(len(self.labels_)), "flipped": flipped,
-                              "threshold": self.threshold_})
+                              "threshold": self.threshold_, "lambda": self.lambda_})
         return self
 
     def run(self, ask: Callable[[pd.Series, pd.Series], bool | None], *,
@@ -216,8 +400,9 @@ class ActiveLearner:
             ) -> ActiveLearner:
         """Ask ``ask(left_record, right_record)`` about the proposed pairs, batch by batch.
 
-        ``ask`` returns True (same entity), False, or None to skip a pair. Stops after
-        ``max_labels`` labels, or when ``patience`` batches in a row changed the decision
+        ``ask`` returns True (same entity), False, or None to skip a pair (it is not
+        proposed again). Stops after ``max_labels`` labels, when a batch gets no answer or
+        no candidate is left, or when ``patience`` batches in a row changed the decision
         on fewer than ``min_flipped`` of the candidate pairs (the estimated gain is small).
         """
         calm = 0
@@ -227,6 +412,7 @@ class ActiveLearner:
                 break
             answers = [ask(*self._records_of(row)) for _, row in batch.iterrows()]
             kept = [i for i, a in enumerate(answers) if a is not None]
+            self.skip(batch[[a is None for a in answers]])
             if not kept:
                 break
             self.add_labels(batch.iloc[kept][["unique_id_l", "unique_id_r"]].assign(
@@ -260,29 +446,55 @@ class ActiveLearner:
     # The refined model ------------------------------------------------------------------
 
     def probabilities(self) -> np.ndarray:
-        """Match probability of every candidate pair under the refined m."""
-        weight = np.full(len(self.pairs_), self._prior)
-        for j, name in enumerate(self._names):
-            gamma = self._gammas[:, j]
-            known = gamma >= 0
-            change = np.zeros(len(gamma))
-            levels = gamma[known]
-            change[known] = np.log2(self.m_[name][levels] / self.linker.m_[name][levels])
-            weight += self._weights[:, j] + change
-        return 1.0 / (1.0 + np.exp2(-weight))
+        """Match probability of every candidate pair under the refined m and λ."""
+        return probability(self._weights(self.lambda_))
 
     def fitted_linker(self) -> Linker:
-        """A copy of the linker with the refined m: predict, cluster and explain with it,
-        at ``threshold_``."""
+        """A copy of the linker with the refined m and λ: predict, cluster and explain with
+        it, at ``threshold_``."""
         linker = copy.deepcopy(self.linker)
         linker.m_ = {name: m.copy() for name, m in self.m_.items()}
+        linker.lambda_ = self.lambda_
         return linker
 
     # Helpers ----------------------------------------------------------------------------
 
+    def _weights(self, lambda_: float) -> np.ndarray:
+        """Match weight of every candidate pair under the refined m and ``lambda_``."""
+        weight = self._weight + (prior_weight(lambda_) - prior_weight(self.linker.lambda_))
+        for j, name in enumerate(self._names):
+            gamma = self._gammas[:, j]
+            known = gamma >= 0
+            levels = gamma[known]
+            with np.errstate(divide="ignore"):
+                weight[known] += (np.log2(self.m_[name][levels])
+                                  - np.log2(np.maximum(self.linker.m_[name][levels], 1e-300)))
+        return weight
+
+    def _calibrate(self, rows: np.ndarray, is_match: np.ndarray) -> None:
+        """λ from the labels' likelihood; the threshold of the most expected F1; and the
+        thresholds chosen at the 5th and 95th percentile of λ over bootstrap resamples of
+        the labels (a higher λ predicts more matches, so the cut moves down)."""
+        uncalibrated = self._weights(float(self.linker.lambda_))
+        shift = _calibrated_shift(uncalibrated[rows], is_match)
+        rng = np.random.default_rng(0)
+        shifts = [_calibrated_shift(uncalibrated[rows[draw]], is_match[draw])
+                  for draw in (rng.integers(0, rows.size, rows.size) for _ in range(N_BOOT))]
+        order = np.argsort(-uncalibrated, kind="stable")
+        ranked = uncalibrated[order]
+        known = np.full(len(uncalibrated), np.nan)
+        known[rows] = is_match
+        known = known[order]
+        low, high = (_probability_of(_expected_f1_cut(ranked, known, s) - s + shift)
+                     for s in np.percentile(shifts, [95, 5]))
+        self.lambda_ = _probability_of(prior_weight(self.linker.lambda_) + shift)
+        self.threshold_ = _probability_of(_expected_f1_cut(ranked, known, shift))
+        self.threshold_interval_ = (low, high)
+
     def _labelled_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate rows of the labelled pairs, in labelling order, and their labels."""
         keys = _pair_keys(self.labels_["unique_id_l"], self.labels_["unique_id_r"])
-        position = pd.Index(self._key).get_indexer(keys)
+        position = self._pair_index.get_indexer(keys)
         found = position >= 0
         return position[found], self.labels_["is_match"].to_numpy(dtype=bool)[found]
 
@@ -290,37 +502,74 @@ class ActiveLearner:
         return self.probabilities() >= self.threshold_
 
     def _pick(self, n: int) -> np.ndarray:
-        """Unlabelled pairs nearest the threshold, taken round-robin across blocking rules,
-        the two sides of the threshold and slices of weight (nearest, nearer, near)."""
-        labelled = np.zeros(len(self.pairs_), dtype=bool)
-        labelled[self._labelled_rows()[0]] = True
-        probability = self.probabilities()
-        target = np.log2(self.threshold_ / (1 - self.threshold_)) if 0 < self.threshold_ < 1 \
-            else 0.0
-        weight = np.log2(probability) - np.log2(1 - probability + 1e-300)
-        distance = np.abs(weight - target) + self._rng.random(len(weight)) * 1e-6
-        pool = np.flatnonzero(~labelled)
+        """Unlabelled pairs nearest the threshold (or beyond a one-class batch), taken
+        round-robin across blocking rules, the two sides of the threshold and slices of
+        weight (nearest, nearer, near)."""
+        rows, is_match = self._labelled_rows()
+        open_ = ~self._skipped
+        open_[rows] = False
+        weight = self._weights(self.lambda_)
+        target = float(np.log2(self.threshold_) - np.log2(1 - self.threshold_)) \
+            if 0 < self.threshold_ < 1 else 0.0
+        centre = target
+        recent = rows[-self.batch_size:]
+        if recent.size == self.batch_size and len(set(is_match[-self.batch_size:])) == 1:
+            side = -1.0 if is_match[-1] else 1.0  # all matches: look lower; else higher
+            reach = 2.0 * max(float(np.max(side * (weight[recent] - target))), MIN_REACH)
+            beyond = open_ & (side * (weight - target) >= reach)
+            if beyond.any():
+                open_, centre = beyond, target + side * reach
+        distance = np.abs(weight - centre) + self._rng.random(len(weight)) * 1e-6
+        pool = np.flatnonzero(open_)
         band = pool[np.argsort(distance[pool])[: n * CANDIDATE_BAND]]
         rule = pd.factorize(self.pairs_["blocking_rule"].to_numpy()[band])[0]
-        side = (weight[band] >= target).astype(np.int64)
+        side_of = (weight[band] >= centre).astype(np.int64)
         # weight ranges: the band's distances cut into WEIGHT_RANGES equal-count slices
         nearness = np.empty(band.size, dtype=np.int64)
         nearness[np.argsort(distance[band])] = np.arange(band.size)
         slice_ = nearness * WEIGHT_RANGES // max(band.size, 1)
-        group = (rule * 2 + side) * WEIGHT_RANGES + slice_
+        group = (rule * 2 + side_of) * WEIGHT_RANGES + slice_
         rank = pd.Series(distance[band]).groupby(group).rank(method="first").to_numpy()
         order = np.lexsort((distance[band], rank))  # the nearest of each group first
         return band[order[:n]]
 
+    def _record_lookup(self) -> pd.DataFrame:
+        """Every record, indexed by (source, id) for several sources, else by id (as text);
+        the source column left out (the pairs carry it)."""
+        if not hasattr(self, "_lookup"):
+            linker = self.linker
+            prepared = prepare_records(self.records, unique_id=linker.unique_id,
+                                       source=linker.source, link_type=linker.link_type,
+                                       columns=[])
+            frame = prepared.frame
+            self._columns = [c for c in frame.columns if c != prepared.source]
+            keys = [frame.pop(linker.unique_id).astype(str)]
+            if "source_l" in self.pairs_.columns and prepared.source is not None:
+                keys.insert(0, frame.pop(prepared.source).astype(str))
+            frame.index = pd.MultiIndex.from_arrays(keys) if len(keys) > 1 else keys[0]
+            self._lookup = frame
+        return self._lookup
+
+    def _record_keys(self, pairs: pd.DataFrame, side: str) -> pd.Index:
+        ids = pairs[f"unique_id_{side}"].astype(str)
+        if f"source_{side}" not in pairs.columns:
+            return pd.Index(ids)
+        return pd.MultiIndex.from_arrays([pairs[f"source_{side}"].astype(str), ids])
+
     def _records_of(self, row: pd.Series) -> tuple[pd.Series, pd.Series]:
         """The two records of a proposed pair, each with its own column names."""
         uid = self.linker.unique_id
+        self._record_lookup()
         sides = []
         for side in ("l", "r"):
             values = {c: row[f"unique_id_{side}"] if c == uid else row[f"{c}_{side}"]
-                      for c in self.records.columns}
+                      for c in self._columns}
             sides.append(pd.Series(values, dtype=object))
         return sides[0], sides[1]
+
+
+def _probability_of(weight: float) -> float:
+    return float(probability(np.asarray(weight)))
 
 
 def _pair_keys(left: pd.Series, right: pd.Series) -> pd.Series:
