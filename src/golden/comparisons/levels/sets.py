@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from golden.comparisons.bloom import dice
 from golden.comparisons.levels.base import Level, ValuePairs
@@ -64,7 +65,7 @@ def _dice(values: ValuePairs, i: int) -> np.ndarray:
 
 
 def _token_sets(values: np.ndarray, sep: str | None) -> tuple[np.ndarray, np.ndarray]:
-    """Explode values into (owner position, token code) arrays, tokens de-duplicated."""
+    """Explode values into (owner position, token) arrays."""
     series = pd.Series(values, dtype=object)
     first = series.dropna().head(1).tolist()
     holds_lists = bool(first) and isinstance(first[0], list | tuple | set | np.ndarray)
@@ -74,67 +75,57 @@ def _token_sets(values: np.ndarray, sep: str | None) -> tuple[np.ndarray, np.nda
     return exploded.index.to_numpy(dtype=np.int64), exploded.to_numpy(dtype=object)
 
 
-def _intersection_sizes(left: np.ndarray, right: np.ndarray, sep: str | None
-                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    lpos, ltok = _token_sets(left, sep)
-    rpos, rtok = _token_sets(right, sep)
-    codes, _ = pd.factorize(np.concatenate([ltok, rtok]))
-    radix = int(codes.max(initial=0)) + 1
-    lkeys = np.unique(lpos * radix + codes[: len(ltok)])
-    rkeys = np.unique(rpos * radix + codes[len(ltok):])
-    common = np.intersect1d(lkeys, rkeys, assume_unique=True) // radix
-    n = len(left)
-    return (np.bincount(common, minlength=n), np.bincount(lkeys // radix, minlength=n),
-            np.bincount(rkeys // radix, minlength=n))
-
-
-def jaccard_similarity(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Jaccard similarity of each pair's token sets (text split on whitespace, or lists).
+def token_incidence(values: np.ndarray, sep: str | None) -> sparse.csr_matrix:
+    """One row per value, one column per distinct token: 1 where the value holds the token
+    (text split on ``sep``, whitespace when None, or lists).
 
     Examples
     --------
-    >>> jaccard_similarity(np.array(["a b c", "x"], dtype=object),
-    ...                    np.array(["b c d", "y"], dtype=object)).tolist()
+    >>> token_incidence(np.array(["a b a", "b c", None], dtype=object), None).toarray()
+    array([[1, 1, 0],
+           [0, 1, 1],
+           [0, 0, 0]], dtype=int32)
+    """
+    owner, tokens = _token_sets(values, sep)
+    codes = pd.factorize(tokens)[0]
+    incidence = sparse.csr_matrix(
+        (np.ones(len(codes), dtype=np.int32), (owner, codes)),
+        shape=(len(values), int(codes.max(initial=-1)) + 1))
+    incidence.sum_duplicates()
+    incidence.data[:] = 1  # a token held twice is held
+    return incidence
+
+
+def shared_tokens(incidence: sparse.csr_matrix, left: np.ndarray, right: np.ndarray
+                  ) -> np.ndarray:
+    """How many tokens the rows ``left`` and ``right`` of ``incidence`` share, pair by pair
+    (each row's tokens counted once)."""
+    if len(left) == 0:
+        return np.zeros(0, dtype=np.int64)
+    both = incidence[left].multiply(incidence[right])
+    return np.asarray(both.sum(axis=1), dtype=np.int64).ravel()
+
+
+def jaccard_of(incidence: sparse.csr_matrix, left: np.ndarray, right: np.ndarray
+               ) -> np.ndarray:
+    """Jaccard similarity of the token sets of rows ``left`` and ``right``, pair by pair.
+
+    Examples
+    --------
+    >>> incidence = token_incidence(np.array(["a b c", "b c d", "x"], dtype=object), None)
+    >>> jaccard_of(incidence, np.array([0, 0]), np.array([1, 2])).tolist()
     [0.5, 0.0]
     """
-    shared, n_left, n_right = _intersection_sizes(left, right, None)
-    union = n_left + n_right - shared
+    shared = shared_tokens(incidence, left, right)
+    sizes = incidence.getnnz(axis=1)
+    union = sizes[left] + sizes[right] - shared
     return np.divide(shared, union, out=np.zeros(len(left)), where=union > 0)
 
 
 def _shared_counts(values: ValuePairs, sep: str | None, i: int) -> np.ndarray:
     present = values.both_present(i)
     out = np.zeros(values.size, dtype=np.int64)
-    if not present.any():
-        return out
-    left, right = values.per_value(f"tokens{sep!r}", i, lambda v: _token_matrix(v, sep))
-    if left.shape[1] <= MAX_TOKEN_COLUMNS:
-        left, right = left[present], right[present]
-        shared = np.zeros(len(left), dtype=np.int64)
-        for a in range(left.shape[1]):  # a few columns: tokens per value, padded with -1
-            shared += ((left[:, [a]] == right) & (left[:, [a]] >= 0)).any(axis=1)
-        out[present] = shared
-        return out
-    out[present] = _intersection_sizes(values.left(i)[present], values.right(i)[present],
-                                       sep)[0]
+    incidence = values.per_value_table(("tokens", sep, i), i,
+                                       lambda v: token_incidence(v, sep))
+    out[present] = shared_tokens(incidence, *values.codes(present))
     return out
-
-
-MAX_TOKEN_COLUMNS = 16
-
-
-def _token_matrix(values: np.ndarray, sep: str | None) -> np.ndarray:
-    """Each value's distinct tokens as codes in a row, padded with -1 (one row per value)."""
-    pos, tokens = _token_sets(values, sep)
-    codes = pd.factorize(tokens)[0].astype(np.int64)
-    keys = np.unique(pos * (int(codes.max(initial=0)) + 1) + codes)
-    radix = int(codes.max(initial=0)) + 1
-    pos, codes = keys // radix, keys % radix
-    starts = np.searchsorted(pos, pos, side="left")
-    column = np.arange(pos.size) - starts
-    width = int(column.max(initial=-1)) + 1
-    if width > MAX_TOKEN_COLUMNS:  # too wide to hold: a marker that sends pairs the slow way
-        return np.full((len(values), MAX_TOKEN_COLUMNS + 1), -1, dtype=np.int64)
-    matrix = np.full((len(values), max(width, 1)), -1, dtype=np.int64)
-    matrix[pos, column] = codes
-    return matrix

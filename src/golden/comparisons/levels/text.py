@@ -12,7 +12,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, Jaro, JaroWinkler, Levenshtein
 
 from golden.comparisons.levels.base import Level, ValuePairs
-from golden.comparisons.levels.sets import jaccard_similarity
+from golden.comparisons.levels.sets import jaccard_of, token_incidence
 from golden.comparisons.levels.transforms import first_letter, text_length, value_codes
 from golden.errors import ConfigError
 from golden.values import per_value as pv
@@ -140,7 +140,9 @@ def _similarity(values: ValuePairs, metric: str, i: int) -> np.ndarray:
     missing = np.inf if metric in DISTANCES else -np.inf
     out = np.full(values.size, missing)
     if metric == "jaccard":
-        out[present] = jaccard_similarity(values.left(i)[present], values.right(i)[present])
+        incidence = values.per_value_table(("tokens", None, i), i,
+                                           lambda v: token_incidence(v, None))
+        out[present] = jaccard_of(incidence, *values.codes(present))
         return out
     if present.any():
         out[present] = _scores(values, i, np.flatnonzero(present),
