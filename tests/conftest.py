@@ -68,6 +68,18 @@ def michigan() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return frames[0], frames[1], truth
 
 
+@pytest.fixture(scope="session")
+def patstat() -> tuple[pd.DataFrame, pd.Series]:
+    """Patent applicants (2,379 records; coordinates (0, 0) mean unknown) and their true
+    entity (``leuven_id``) by ``person_id``."""
+    folder = SHARED / "dev" / "dedupe_patstat"
+    records = pd.read_csv(_need(folder / "patstat_input.csv"), dtype=str)
+    unknown = (records["Lat"].astype(float) == 0) & (records["Lng"].astype(float) == 0)
+    records[["Lat", "Lng"]] = records[["Lat", "Lng"]].astype(float).mask(unknown, axis=0)
+    truth = pd.read_csv(folder / "patstat_reference.csv", dtype=str)
+    return records, truth.set_index("person_id")["leuven_id"]
+
+
 @dataclass(frozen=True)
 class FittedRun:
     """FEBRL3 with golden's shipped configuration, fitted once for the whole test run."""

@@ -41,9 +41,10 @@ from golden.model.em import (
 )
 from golden.model.training import UNSEEN_PAIRS, TrainingPairs, fit_em, fit_session_m
 
-# Matches per record beyond which λ is implausible for a dedupe (about 21 records of one
-# entity on average): past it the model has learned something other than "same entity".
-MAX_MATCHES_PER_RECORD = 10
+# A training pass whose 'match' class holds this many times the matches that EM over all
+# candidates and all comparisons expects among the same pairs has learned what its key
+# shares (a surname's family, a town), not the entity.
+COLLAPSE_RATIO = 2.0
 # Below this weight at its best level (8x likelier among matches), no comparison tells a
 # match from a non-match.
 DISTINCT_BITS = 3.0
@@ -104,7 +105,7 @@ def learn(training: TrainingPairs, comparisons: Sequence[Comparison], blocking: 
     if labels is not None:
         m = level_shares(training.labelled_patterns(labels), n_levels, smoothing=M_PRIOR)
     else:
-        m = _session_m(training, comparisons, u_random, first.m, blocking, settings, rng)
+        m = _session_m(training, comparisons, u_random, first, blocking, settings, rng)
     # With m fixed at what a match looks like and u at what the first pass found the
     # candidates' non-matches look like, EM finds the share of candidates that are
     # matches. (Left free, u can absorb the matches too and the share collapses.)
@@ -188,7 +189,7 @@ def self_consistent_prior(patterns: Patterns, m: list[np.ndarray], u: list[np.nd
 
 def _bounded(lambda_: float, training: TrainingPairs) -> float:
     """λ within what the records can hold, with a warning when it was not."""
-    most = max_matches(training.source_sizes, training.link_type)
+    most = max_matches(training.source_sizes, training.link_type, training.n_candidates)
     total = max(training.total_pairs(), 1)
     if lambda_ * total <= most:
         return lambda_
@@ -196,38 +197,43 @@ def _bounded(lambda_: float, training: TrainingPairs) -> float:
     warnings.warn(
         f"the model implies {lambda_ * total:,.0f} matching pairs among {n_records:,} "
         f"records, more than they can hold ({most:,.0f}: "
-        + ("each record matching at most one of each other source"
-           if training.link_type == "link" else
-           f"{MAX_MATCHES_PER_RECORD} matches per record")
+        + ("each record matching at most one of each other source, among the candidate "
+           "pairs" if training.link_type == "link" else "the candidate pairs blocking found")
         + "); λ is capped there. The model has probably learned 'same place' or 'same "
         "family' rather than 'same person': see the other warnings and Linker.dependence_, "
         "and compare person-level fields (names, dates of birth)", DataWarning, stacklevel=4)
     return most / total
 
 
-def max_matches(source_sizes: Sequence[int], link_type: str) -> float:
-    """The most matching pairs records can hold: for a link, one-to-one between each two
-    sources; otherwise ``MAX_MATCHES_PER_RECORD`` per record.
+def max_matches(source_sizes: Sequence[int], link_type: str, n_candidates: int) -> float:
+    """The most matching pairs the model can find: the candidate pairs, and for a link at
+    most one-to-one between each two sources. (A dedupe's entities can be of any size:
+    applicants' names on patents recur hundreds of times.)
 
     Examples
     --------
-    >>> max_matches([1_500, 500], "link"), max_matches([1_000], "dedupe")
-    (500.0, 10000.0)
+    >>> max_matches([1_500, 500], "link", 10_000), max_matches([1_000], "dedupe", 7_000)
+    (500.0, 7000.0)
     """
     if link_type == "link":
-        return float(sum(min(a, b) for a, b in itertools.combinations(source_sizes, 2)))
-    return float(MAX_MATCHES_PER_RECORD * sum(source_sizes))
+        one_to_one = sum(min(a, b) for a, b in itertools.combinations(source_sizes, 2))
+        return float(min(one_to_one, n_candidates))
+    return float(n_candidates)
 
 
 def _session_m(training: TrainingPairs, comparisons: Sequence[Comparison],
-               u_random: list[np.ndarray], m: list[np.ndarray], blocking: Blocking,
+               u_random: list[np.ndarray], first: EMResult, blocking: Blocking,
                settings: TrainingSettings, rng: np.random.Generator) -> list[np.ndarray]:
     """m averaged over training passes, one per rule; each pass learns m for the
     comparisons that do not read the rule's columns. Without ``training_blocking`` the
     passes are the prediction rules, over the candidate pairs already compared.
+
+    A pass is left out when its 'match' class holds more pairs than the records can hold
+    as matches (a link's one-to-one bound), or ``COLLAPSE_RATIO`` times the matches that
+    ``first`` (EM over all candidates, every comparison) expects among its pairs.
     """
+    m = first.m
     estimates: list[list[np.ndarray]] = [[] for _ in comparisons]
-    most = max_matches(training.source_sizes, training.link_type)
     collapsed: list[str] = []
     own_rules = settings.training_blocking is None
     rules = blocking.rules if own_rules else settings.training_blocking.rules  # type: ignore[union-attr]
@@ -244,21 +250,26 @@ def _session_m(training: TrainingPairs, comparisons: Sequence[Comparison],
             continue
         session = fit_session_m(session_patterns, u_random, blocked, m,
                                 max_iter=settings.max_iter, tol=settings.tol)
-        # A class holding more pairs than the records can hold as matches is not "same
-        # entity" but what the rule's key shares (same town, same family): left out.
-        implied = session.proportion * float(session_patterns.counts.sum())
-        if implied > most:
-            collapsed.append(f"{rule.label!r} ({implied:,.0f} pairs)")
+        # A class far larger than all the evidence expects among the same pairs, or than
+        # the records can hold, is not "same entity" but what the rule's key shares (same
+        # town, same family): left out.
+        pairs = float(session_patterns.counts.sum())
+        implied = session.proportion * pairs
+        expected = float((posterior(session_patterns, first) * session_patterns.counts).sum())
+        most = max_matches(training.source_sizes, training.link_type, int(pairs))
+        if implied > min(most, COLLAPSE_RATIO * expected):
+            collapsed.append(f"{rule.label!r} ({implied:,.0f} of {pairs:,.0f} pairs, where "
+                             f"all comparisons together expect {expected:,.0f})")
             continue
         for j in set(range(len(comparisons))) - blocked:
             estimates[j].append(session.m[j])
     if collapsed:
         warnings.warn(
-            f"training passes {', '.join(collapsed)} learned a 'match' class with more pairs "
-            f"than {sum(training.source_sizes):,} records can hold as matches ({most:,.0f}): "
-            "they learned what their key shares (a place, a family), not the entity, and are "
-            "left out; give training_blocking rules on person-level keys (a name, a date of "
-            "birth, an identifier)", DataWarning, stacklevel=5)
+            f"training passes {', '.join(collapsed)} learned a 'match' class far larger than "
+            "the evidence of all comparisons together, or than the records can hold as "
+            "matches: they learned what their key shares (a place, a family), not the entity, "
+            "and are left out; give training_blocking rules on person-level keys (a name, a "
+            "date of birth, an identifier)", DataWarning, stacklevel=5)
     unlearned = [c.name for c, e in zip(comparisons, estimates, strict=True) if not e]
     if unlearned and len(comparisons) > 1:
         warnings.warn(
