@@ -36,7 +36,17 @@ def f1_of(learner: gd.ActiveLearner, truth: pd.Series) -> float:
     return pairwise_metrics(pairs, truth, threshold=learner.threshold_)["f1"]
 
 
-def test_100_active_labels_beat_100_random_ones(febrl3) -> None:
+def random_labels(learner: gd.ActiveLearner, truth: pd.Series, n: int, seed: int
+                  ) -> pd.DataFrame:
+    """Labels from the truth for ``n`` of the learner's candidate pairs drawn at random."""
+    picked = learner.pairs_.iloc[np.random.default_rng(seed).choice(len(learner.pairs_), n,
+                                                                    replace=False)]
+    return picked[["unique_id_l", "unique_id_r"]].assign(
+        is_match=(truth.reindex(picked["unique_id_l"]).to_numpy()
+                  == truth.reindex(picked["unique_id_r"]).to_numpy()))
+
+
+def test_100_active_labels_keep_a_near_perfect_model(febrl3) -> None:
     linker, records, truth = febrl3
     oracle = oracle_for(truth)
     active, random = [], []
@@ -44,15 +54,23 @@ def test_100_active_labels_beat_100_random_ones(febrl3) -> None:
         learner = gd.ActiveLearner(linker, records, random_state=seed)
         active.append(f1_of(learner.run(oracle, max_labels=100, min_flipped=0.0), truth))
         other = gd.ActiveLearner(linker, records, random_state=seed)
-        rows = np.random.default_rng(seed).choice(len(other.pairs_), 100, replace=False)
-        picked = other.pairs_.iloc[rows]
-        labels = picked[["unique_id_l", "unique_id_r"]].assign(
-            is_match=(truth.reindex(picked["unique_id_l"]).to_numpy()
-                      == truth.reindex(picked["unique_id_r"]).to_numpy()))
-        random.append(f1_of(other.add_labels(labels), truth))
-    # Measured (benchmarks/active_learning.py): 0.999 active, 0.994 random at 100 labels.
-    assert np.mean(active) > np.mean(random)
+        random.append(f1_of(other.add_labels(random_labels(other, truth, 100, seed)), truth))
+    # Unlabelled, F1 is 0.997 at 0.5: labels have little to add, and must not take away.
+    assert np.mean(active) >= np.mean(random)
     assert min(active) > 0.995
+
+
+def test_active_labels_beat_random_ones_where_the_boundary_is_misplaced(people) -> None:
+    fitted, records, truth = people
+    linker = with_prior(fitted, 0.3)
+    active, random = [], []
+    for seed in range(3):
+        learner = gd.ActiveLearner(linker, records, random_state=seed)
+        active.append(f1_of(learner.run(oracle_for(truth, "unique_id"), max_labels=40,
+                                        min_flipped=0.0), truth))
+        other = gd.ActiveLearner(linker, records, random_state=seed)
+        random.append(f1_of(other.add_labels(random_labels(other, truth, 40, seed)), truth))
+    assert min(active) > max(random)  # measured: 0.838-0.842 against 0.821-0.831
 
 
 def test_proposed_pairs_are_unlabelled_boundary_pairs_with_both_records(febrl3) -> None:

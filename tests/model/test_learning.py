@@ -106,6 +106,11 @@ def test_large_entities_are_not_capped(patstat) -> None:
     n_true = int((truth.value_counts() * (truth.value_counts() - 1) // 2).sum())
     n_pairs = len(records) * (len(records) - 1) // 2
     assert linker.lambda_ * n_pairs > n_true / 10
+    # A tenth of random pairs are matches here: u learned from them as if they were all
+    # non-matches took most of the name's weight (F1 at 0.5: 0.14; best threshold 0.56).
+    assert linker.u_[linker.comparisons_[0].name][-1] < 0.02  # 0.031 among all random pairs
+    pairs = linker.predict(records)
+    assert gd.evaluate.pairwise_metrics(pairs, truth, threshold=0.5)["f1"] > 0.4
 
 
 def test_a_model_that_cannot_tell_matches_apart_says_so() -> None:

@@ -41,10 +41,16 @@ from golden.model.em import (
 )
 from golden.model.training import UNSEEN_PAIRS, TrainingPairs, fit_em, fit_session_m
 
-# A training pass whose 'match' class holds this many times the matches that EM over all
-# candidates and all comparisons expects among the same pairs has learned what its key
-# shares (a surname's family, a town), not the entity.
+# A training pass has learned what its key shares (a surname's family, a town), not the
+# entity, when its 'match' class holds both more than this many times the matches that EM
+# over all candidates and all comparisons expects among the same pairs, and more than
+# MANY_MATCHES_PER_RECORD matches per record. (Either alone is no proof: that EM can miss
+# true matches, and entities can be large.)
 COLLAPSE_RATIO = 2.0
+MANY_MATCHES_PER_RECORD = 10
+# Rounds of λ from the scores, then u from the random pairs weighed by their probability of
+# being non-matches.
+U_ROUNDS = 3
 # Below this weight at its best level (8x likelier among matches), no comparison tells a
 # match from a non-match.
 DISTINCT_BITS = 3.0
@@ -121,13 +127,17 @@ def learn(training: TrainingPairs, comparisons: Sequence[Comparison], blocking: 
     corrections = (dependence_corrections(random_patterns, non_match,
                                           dependent_groups(dependence, names), tops)
                    if settings.correct_dependence else [])
-    if settings.deterministic_rules is None:
-        lambda_ = self_consistent_prior(patterns, m, u_random, corrections,
-                                        training.total_pairs(), lambda_)
-    lambda_ = _bounded(lambda_, training)
+    u, proposed = u_random, lambda_
+    for round_ in range(U_ROUNDS + 1):
+        if round_:
+            u = _non_match_shares(random_patterns, m, u, lambda_, n_levels)
+        if settings.deterministic_rules is None:
+            proposed = self_consistent_prior(patterns, m, u, corrections,
+                                             training.total_pairs(), lambda_)
+        lambda_ = _bounded(proposed, training, warn=round_ == U_ROUNDS)
     _warn_dependence(dependence, corrected=bool(corrections))
-    _warn_indistinct(m, u_random, names)
-    return LearnedParameters(m=m, u=u_random, u_candidates=final.u, lambda_=lambda_,
+    _warn_indistinct(m, u, names)
+    return LearnedParameters(m=m, u=u, u_candidates=final.u, lambda_=lambda_,
                              n_iter=first.n_iter + final.n_iter,
                              converged=first.converged and final.converged,
                              n_candidates=training.n_candidates, dependence=dependence,
@@ -187,12 +197,40 @@ def self_consistent_prior(patterns: Patterns, m: list[np.ndarray], u: list[np.nd
     return float(np.exp(low))
 
 
-def _bounded(lambda_: float, training: TrainingPairs) -> float:
+def _non_match_shares(random_patterns: Patterns, m: list[np.ndarray], u: list[np.ndarray],
+                      lambda_: float, n_levels: list[int]) -> list[np.ndarray]:
+    """u from the random pairs with their matches taken out: each pair weighed by its
+    probability of being a non-match. Random pairs are a λ : 1 − λ mixture; where λ is not
+    negligible (a few entities of hundreds of records), agreement among them is not
+    agreement among non-matches. With one comparison the weights would be read off the
+    level being estimated (circular): u stays as it is.
+
+    Examples
+    --------
+    A tenth of random pairs match; matches agree on both comparisons, non-matches on each
+    one time in ten, independently. Among all random pairs each agrees 0.2 of the time;
+    rounds bring u to the non-matches' 0.1.
+
+    >>> g = np.array([[1, 1], [1, 0], [0, 1], [0, 0]], dtype=np.int8)
+    >>> p = Patterns(g, np.array([100 + 9.0, 90, 90, 810]))
+    >>> m, u = [np.array([0.01, 0.99])] * 2, [np.array([0.8, 0.2])] * 2
+    >>> for _ in range(3):
+    ...     u = _non_match_shares(p, m, u, 0.1, [2, 2])
+    >>> [round(float(x[1]), 2) for x in u]
+    [0.1, 0.1]
+    """
+    if len(m) < 2:
+        return u
+    non_match = 1 - posterior(random_patterns, EMResult(m, u, lambda_, 0, True))
+    return level_shares(random_patterns, n_levels, weights=non_match, smoothing=UNSEEN_PAIRS)
+
+
+def _bounded(lambda_: float, training: TrainingPairs, *, warn: bool = True) -> float:
     """λ within what the records can hold, with a warning when it was not."""
     most = max_matches(training.source_sizes, training.link_type, training.n_candidates)
     total = max(training.total_pairs(), 1)
-    if lambda_ * total <= most:
-        return lambda_
+    if lambda_ * total <= most or not warn:
+        return min(lambda_, most / total)
     n_records = sum(training.source_sizes)
     warnings.warn(
         f"the model implies {lambda_ * total:,.0f} matching pairs among {n_records:,} "
@@ -229,9 +267,11 @@ def _session_m(training: TrainingPairs, comparisons: Sequence[Comparison],
     passes are the prediction rules, over the candidate pairs already compared.
 
     A pass is left out when its 'match' class holds more pairs than the records can hold
-    as matches (a link's one-to-one bound), or ``COLLAPSE_RATIO`` times the matches that
-    ``first`` (EM over all candidates, every comparison) expects among its pairs.
+    as matches (a link's one-to-one bound), or both ``COLLAPSE_RATIO`` times the matches
+    that ``first`` (EM over all candidates, every comparison) expects among its pairs and
+    ``MANY_MATCHES_PER_RECORD`` per record.
     """
+    many = MANY_MATCHES_PER_RECORD * sum(training.source_sizes)
     m = first.m
     estimates: list[list[np.ndarray]] = [[] for _ in comparisons]
     collapsed: list[str] = []
@@ -257,7 +297,7 @@ def _session_m(training: TrainingPairs, comparisons: Sequence[Comparison],
         implied = session.proportion * pairs
         expected = float((posterior(session_patterns, first) * session_patterns.counts).sum())
         most = max_matches(training.source_sizes, training.link_type, int(pairs))
-        if implied > min(most, COLLAPSE_RATIO * expected):
+        if implied > most or implied > max(COLLAPSE_RATIO * expected, many):
             collapsed.append(f"{rule.label!r} ({implied:,.0f} of {pairs:,.0f} pairs, where "
                              f"all comparisons together expect {expected:,.0f})")
             continue
