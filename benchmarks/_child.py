@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import sys
 import time
 from collections.abc import Iterator
@@ -33,12 +32,14 @@ def parse_args(tools: tuple[str, ...]) -> argparse.Namespace:
     parser.add_argument("--dataset", required=True, choices=sorted(_datasets.DATASETS))
     parser.add_argument("--tool", required=True, choices=tools)
     parser.add_argument("--out", required=True, type=Path, help="folder for the parquet outputs")
+    parser.add_argument("--duckdb-memory-gib", type=float, default=None,
+                        help="Splink: DuckDB's memory_limit (it spills to --out beyond it)")
     return parser.parse_args()
 
 
-
 class Meter:
-    """Wall time per phase, CPU time and peak RSS of this process around the pipeline."""
+    """Wall time per phase, CPU time and peak RSS of this process (since it started, so
+    the loaded data are included) around the pipeline."""
 
     def __init__(self) -> None:
         self.phases: dict[str, float] = {}
@@ -55,7 +56,9 @@ class Meter:
 
     def stop(self) -> None:
         wall = time.perf_counter() - self._t0
-        peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+        # the kernel's high-water mark of this process's memory: ``ru_maxrss`` would not
+        # do, Linux carries the parent's RSS at the fork into it
+        peak_mib = _proc.status_mib("VmHWM") or _proc.max_rss_mib()
         self.result = {
             "wall_s": wall,
             "cpu_s": _proc.cpu_seconds() - self._cpu0,

@@ -38,6 +38,7 @@ def main() -> None:
     _child.report(meter, {
         **counts,
         "version": golden.__version__,
+        "golden_file": golden.__file__,
         "lambda": float(linker.lambda_),
         "em_iterations": int(linker.n_iter_),
         "em_converged": bool(linker.converged_),

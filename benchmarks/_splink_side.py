@@ -2,9 +2,11 @@
 
     python benchmarks/_splink_side.py --dataset febrl3 --tool splink --out /tmp/x
 
-The pandas frames that golden gets are registered with DuckDB as they are; Splink's
-predictions and clusters are read back as pandas frames inside the timed region
-("export" phase), since golden returns pandas frames directly.
+The pandas frames that golden gets are registered with DuckDB, after the columns the
+configuration derives from them (``SplinkConfig.prepare``, inside the timed region, as
+golden normalises inside its own calls); Splink's predictions and clusters are read back
+as pandas frames inside the timed region ("export" phase), since golden returns pandas
+frames directly.
 """
 
 from __future__ import annotations
@@ -28,11 +30,20 @@ def main() -> None:
     meter = _child.Meter()
     with meter.phase("fit"):
         config = _configs.SPLINK[args.dataset]()
+        frames = dataset.frames
+        if config.prepare is not None:
+            frames = config.prepare(frames)
         db_api = DuckDBAPI()
-        registered = [
-            db_api.register(frame, dataset_display_name=name)
-            for frame, name in zip(dataset.frames, dataset.source_names, strict=True)
-        ]
+        if args.duckdb_memory_gib:
+            db_api.duckdb_con.execute(f"SET memory_limit = '{args.duckdb_memory_gib}GiB'")
+            db_api.duckdb_con.execute(f"SET temp_directory = '{args.out / 'duckdb.tmp'}'")
+        if config.register is not None:
+            registered = config.register(db_api, frames, dataset.source_names)
+        else:
+            registered = [
+                db_api.register(frame, dataset_display_name=name)
+                for frame, name in zip(frames, dataset.source_names, strict=True)
+            ]
         inputs = registered[0] if dataset.link_type == "dedupe" else registered
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
