@@ -56,25 +56,25 @@ def test_combine_codes_groups_equal_combinations(rows: list[tuple[int, int]]) ->
             assert (combined[i] == combined[j]) == (rows[i] == rows[j])
 
 
-@given(st.lists(st.integers(-1, 3), min_size=2, max_size=30), st.integers(0, 2**16))
-def test_sampled_group_pairs_are_real_pairs_and_cover_all(codes: list[int], seed: int) -> None:
-    from golden._base.pairs import sample_group_pairs
+def test_row_thinning_keeps_each_pair_alike() -> None:
+    from golden._base.pairs import RowThinning, within_group_pairs
 
-    expected = brute_group_pairs(codes)
-    left, right = sample_group_pairs(np.array(codes, dtype=np.int64), 4000,
-                                     np.random.default_rng(seed))
-    got = set(zip(left.tolist(), right.tolist(), strict=True))
-    assert got <= expected
-    if expected and len(expected) <= 20:
-        assert got == expected, "4,000 draws reach every one of at most 20 pairs"
+    codes = np.array([0] * 300 + [1] * 30)  # 44,850 + 435 pairs
+    kept = []
+    for seed in range(200):
+        thinning = RowThinning.for_pairs(45_285, 4_500, np.random.default_rng(seed))
+        left, _ = within_group_pairs(np.where(thinning.keeps(np.arange(330)), codes, -1))
+        kept.append((len(left), int(np.sum(left >= 300))))
+    total, small = np.array(kept).sum(axis=0)
+    assert abs(total / 200 - 4_500) < 200  # about the wanted number of pairs
+    assert abs(small / total - 435 / 45_285) < 0.003  # small groups not favoured
 
 
-def test_sampled_group_pairs_are_uniform() -> None:
-    from golden._base.pairs import sample_group_pairs
+def test_row_thinning_is_the_same_wherever_it_runs() -> None:
+    from golden._base.pairs import HASH_PRIME, RowThinning
 
-    codes = np.array([0] * 30 + [1] * 3)  # 435 + 3 pairs
-    left, right = sample_group_pairs(codes, 200_000, np.random.default_rng(1))
-    share_small = np.mean(left >= 30)
-    assert abs(share_small - 3 / 438) < 0.002
-    counts = np.unique(left * 100 + right, return_counts=True)[1]
-    assert len(counts) == 438 and counts.min() > 300
+    thinning = RowThinning.for_pairs(10**9, 10**6, np.random.default_rng(3))
+    rows = np.array([0, 1, 2**31 - 2])
+    by_hand = [(int(r) * thinning.a + thinning.b) % HASH_PRIME < thinning.threshold
+               for r in rows]
+    assert thinning.keeps(rows).tolist() == by_hand  # no overflow at the largest row

@@ -19,8 +19,9 @@ def test_waterfall_adds_up_to_the_pair_score(fitted) -> None:
     linker, _, pairs, _ = fitted
     for _, pair in pairs.sample(20, random_state=0).iterrows():
         steps = linker.explain(pair)
+        dependence = ["dependence"] if linker.dependence_corrections_ else []
         assert steps["step"].tolist() == ["prior", *[c.name for c in linker.comparisons_],
-                                          "total"]
+                                          *dependence, "total"]
         total = steps.iloc[-1]
         assert total["weight"] == pytest.approx(pair["match_weight"], abs=1e-3)
         assert total["probability"] == pytest.approx(pair["match_probability"], abs=1e-6)

@@ -70,10 +70,11 @@ def test_fake_1000(fake_1000) -> None:
 def test_predict_output_columns_and_weights_add_up(febrl3_fitted) -> None:
     linker, pairs = febrl3_fitted
     names = [c.name for c in FEBRL_COMPARISONS]
+    dependence = ["mw_dependence"] if linker.dependence_corrections_ else []
     assert list(pairs.columns) == [
         "unique_id_l", "unique_id_r", "match_weight", "match_probability", "blocking_rule",
-        *(f"gamma_{n}" for n in names), *(f"mw_{n}" for n in names)]
-    parts = pairs[[f"mw_{n}" for n in names]].sum(axis=1)
+        *(f"gamma_{n}" for n in names), *(f"mw_{n}" for n in names), *dependence]
+    parts = pairs[[f"mw_{n}" for n in names] + dependence].sum(axis=1)
     prior = np.log2(linker.lambda_ / (1 - linker.lambda_))
     np.testing.assert_allclose(pairs["match_weight"], prior + parts, atol=1e-4)  # float32 parts
     np.testing.assert_allclose(pairs["match_probability"],

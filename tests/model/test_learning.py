@@ -74,6 +74,9 @@ class OneToOne:
     def covered_patterns(self, rule_number):
         return self.candidate_patterns()
 
+    def rule_patterns(self, rule, max_pairs, rng):
+        return Patterns(np.array([[1]], dtype=np.int8), np.array([1.0]))
+
     def total_pairs(self):
         return 50 * 50
 

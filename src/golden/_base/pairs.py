@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -130,39 +133,36 @@ def pair_keys(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
     return left.astype(np.int64) * n + right
 
 
-def sample_group_pairs(codes: np.ndarray, k: int, rng: np.random.Generator
-                       ) -> tuple[np.ndarray, np.ndarray]:
-    """``k`` pairs drawn uniformly (with replacement) from all pairs of rows sharing a code,
-    without building those pairs: pick a pair number, find its group, decode it.
+HASH_PRIME = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class RowThinning:
+    """Keep row ``r`` when ``(a * r + b) mod p < threshold`` (``p`` = ``HASH_PRIME``): a
+    pairwise independent choice, so each pair of rows is kept with probability about
+    ``(threshold / p)²``, and any engine that numbers rows alike keeps the same ones.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> left, right = sample_group_pairs(np.array([0, 1, 0, 0, -1]), 5, np.random.default_rng(0))
-    >>> bool(np.isin(left, [0, 2]).all() and (left < right).all())
+    >>> thinning = RowThinning.for_pairs(1_000_000, 10_000, np.random.default_rng(0))
+    >>> round(thinning.threshold / HASH_PRIME, 3)  # a tenth of rows: a hundredth of pairs
+    0.1
+    >>> kept = thinning.keeps(np.arange(100_000))
+    >>> bool(0.09 < kept.mean() < 0.11)
     True
     """
-    order, sorted_codes = sort_by_group(codes)
-    starts, sizes = group_starts(sorted_codes)
-    per_group = sizes * (sizes - 1) // 2
-    cumulative = np.cumsum(per_group)
-    if len(cumulative) == 0 or cumulative[-1] == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    draw = rng.integers(0, cumulative[-1], size=k)
-    group = np.searchsorted(cumulative, draw, side="right")
-    within = draw - (cumulative[group] - per_group[group])
-    # Decode a pair number within a group of size s into (i, j), 0 <= i < j < s.
-    size = sizes[group].astype(np.float64)
-    i = np.floor((2 * size - 1 - np.sqrt((2 * size - 1) ** 2 - 8 * within)) / 2).astype(np.int64)
-    i = np.clip(i, 0, sizes[group] - 2)
-    before = i * (2 * sizes[group] - i - 1) // 2
-    too_far = before > within
-    i[too_far] -= 1
-    before = i * (2 * sizes[group] - i - 1) // 2
-    step_back = within - before >= sizes[group] - i - 1
-    i[step_back] += 1
-    before = i * (2 * sizes[group] - i - 1) // 2
-    j = i + 1 + (within - before)
-    base = starts[group]
-    return ordered(order[base + i], order[base + j])
+
+    a: int
+    b: int
+    threshold: int
+
+    @classmethod
+    def for_pairs(cls, total: int, wanted: int, rng: np.random.Generator) -> RowThinning:
+        """A thinning that keeps about ``wanted`` of ``total`` pairs."""
+        share = math.sqrt(min(wanted / max(total, 1), 1.0))
+        return cls(int(rng.integers(1, HASH_PRIME)), int(rng.integers(0, HASH_PRIME)),
+                   int(share * HASH_PRIME))
+
+    def keeps(self, rows: np.ndarray) -> np.ndarray:
+        """Whether each row (a number below ``HASH_PRIME``) is kept."""
+        return (rows.astype(np.int64) * self.a + self.b) % HASH_PRIME < self.threshold

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from golden._base.pairs import sample_group_pairs
+from golden._base.pairs import RowThinning, within_group_pairs
 from golden._base.progress import progress
 from golden.blocking.base import Blocking, BlockingRule, RuleIndex
 from golden.blocking.indexes import EqualityIndex
@@ -95,12 +95,17 @@ def candidate_pairs(
 
 def sample_rule_pairs(records: Records, rule: BlockingRule, link_type: str, max_pairs: int,
                       rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """A rule's pairs, or a uniform random sample of ``max_pairs`` of them when it has more
-    (drawn without building them for equality rules)."""
+    """A rule's pairs, or about ``max_pairs`` of them when it has more: for equality rules
+    the pairs of the rows a ``RowThinning`` keeps (each pair as likely as any other, the
+    rule's other pairs never built, and the same pairs on every engine); for other rules
+    a uniform sample of exactly ``max_pairs``."""
     index = rule.index(records)
-    if isinstance(index, EqualityIndex) and index.count(link_type == "link") > max_pairs:
-        left, right = sample_group_pairs(index.codes, max_pairs, rng)
-        return orient(records, left, right, link_type)
+    if isinstance(index, EqualityIndex):
+        total = index.count(link_type == "link")
+        if total > max_pairs:
+            thinning = RowThinning.for_pairs(total, max_pairs, rng)
+            codes = np.where(thinning.keeps(np.arange(len(index.codes))), index.codes, -1)
+            return orient(records, *within_group_pairs(codes), link_type)
     left, right = orient(records, *index.pairs(), link_type)
     if len(left) > max_pairs:
         sample = np.sort(rng.choice(len(left), max_pairs, replace=False))

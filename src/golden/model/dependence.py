@@ -20,7 +20,7 @@ from golden.model.em import EMResult, Patterns, log_likelihood
 STRONG = 0.6
 ALMOST_IDENTICAL = 0.95
 OVERCOUNT_BITS = 3.0  # joint agreement 8x more frequent among non-matches than independence
-MIN_JOINT_PAIRS = 10.0  # weighted non-match pairs agreeing on both, for a reliable ratio
+MIN_JOINT_PAIRS = 10.0  # non-match pairs seen agreeing on both, for a reliable ratio
 
 
 def posterior(patterns: Patterns, result: EMResult) -> np.ndarray:
@@ -75,7 +75,8 @@ def _overcount_bits(patterns: Patterns, weight: np.ndarray, a: int, b: int,
     w = (patterns.counts * weight)[both]
     agree_a, agree_b = (ga == top_levels[a])[both], (gb == top_levels[b])[both]
     joint, total = float(w[agree_a & agree_b].sum()), float(w.sum())
-    if joint < MIN_JOINT_PAIRS or total <= 0:
+    seen = float((patterns.seen * weight)[both][agree_a & agree_b].sum())
+    if seen < MIN_JOINT_PAIRS or total <= 0:
         return float("nan")
     p_a, p_b = float(w[agree_a].sum()) / total, float(w[agree_b].sum()) / total
     return float(np.log2(joint / total / (p_a * p_b)))

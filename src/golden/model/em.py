@@ -23,14 +23,23 @@ M_PRIOR = 0.5
 
 @dataclass(frozen=True)
 class Patterns:
-    """Distinct gamma patterns (rows) and how many pairs have each."""
+    """Distinct gamma patterns (rows) and how many pairs have each; where pairs were drawn
+    with unequal weights (``golden.model.strata``), ``drawn`` is how many were seen."""
 
     gammas: np.ndarray  # (n_patterns, n_comparisons) int8
     counts: np.ndarray  # (n_patterns,) float64
+    drawn: np.ndarray | None = None  # (n_patterns,) float64; None: as counts
+
+    @property
+    def seen(self) -> np.ndarray:
+        """How many pairs of each pattern were seen (``drawn``, else ``counts``)."""
+        return self.counts if self.drawn is None else self.drawn
 
     @classmethod
-    def from_gammas(cls, gammas: np.ndarray, weights: np.ndarray | None = None) -> Patterns:
-        """Count distinct rows of a gamma matrix (optionally weighted).
+    def from_gammas(cls, gammas: np.ndarray, weights: np.ndarray | None = None,
+                    drawn: np.ndarray | None = None) -> Patterns:
+        """Count distinct rows of a gamma matrix (optionally weighted; ``drawn``: how many
+        pairs each row stands for, summed alike).
 
         Examples
         --------
@@ -40,7 +49,8 @@ class Patterns:
         ([[0, -1], [1, 0]], [1.0, 2.0])
         """
         if len(gammas) == 0:
-            return cls(gammas.reshape(0, gammas.shape[1]), np.zeros(0))
+            return cls(gammas.reshape(0, gammas.shape[1]), np.zeros(0),
+                       None if drawn is None else np.zeros(0))
         key = np.zeros(len(gammas), dtype=np.int64)
         for j in range(gammas.shape[1]):
             column = gammas[:, j].astype(np.int64) + 1
@@ -52,7 +62,9 @@ class Patterns:
         counts = np.bincount(inverse, weights=weights, minlength=len(distinct))
         first = np.zeros(len(distinct), dtype=np.int64)
         first[inverse[::-1]] = np.arange(len(key))[::-1]
-        return cls(gammas[first].astype(np.int8), counts.astype(np.float64))
+        seen = (None if drawn is None else
+                np.bincount(inverse, weights=drawn, minlength=len(distinct)).astype(np.float64))
+        return cls(gammas[first].astype(np.int8), counts.astype(np.float64), seen)
 
 
 def level_shares(patterns: Patterns, n_levels: list[int], weights: np.ndarray | None = None,

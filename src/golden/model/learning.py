@@ -39,6 +39,7 @@ from golden.model.em import (
     level_shares,
     log_likelihood,
 )
+from golden.model.strata import stratified_random_patterns
 from golden.model.training import UNSEEN_PAIRS, TrainingPairs, fit_em, fit_session_m
 
 # A training pass has learned what its key shares (a surname's family, a town), not the
@@ -100,7 +101,8 @@ def learn(training: TrainingPairs, comparisons: Sequence[Comparison], blocking: 
     rng = np.random.default_rng(settings.random_state)
     n_levels = [c.n_levels for c in comparisons]
 
-    random_patterns = training.random_patterns(settings.u_max_pairs, rng)
+    random_patterns = stratified_random_patterns(
+        training, comparisons, training.random_patterns(settings.u_max_pairs, rng), rng)
     u_random = level_shares(random_patterns, n_levels, smoothing=UNSEEN_PAIRS)
     patterns = training.candidate_patterns()
     if training.n_candidates == 0:

@@ -2,10 +2,11 @@
 and collected (a few hundred rows), and pair counts; ``golden.model.learning.learn`` does the rest.
 
 Random pairs for u are drawn on the driver by the local engine's own ``random_pairs`` over
-the shared row numbers, so both engines compare the same pairs. A ``training_blocking`` rule
-with more than ``training_max_pairs`` pairs is sampled differently (a Bernoulli sample of
-its pairs, seeded from ``random_state``), since the local engine's draw needs every block
-on one machine.
+the shared row numbers, so both engines compare the same pairs. A rule sampled for training
+(``training_blocking``, an exact-agreement stratum of the random pairs) keeps, like the
+local engine, the pairs among the rows a ``RowThinning`` keeps: the same pairs, without
+building the rule's others. (Other rule kinds with too many pairs are sampled from the
+built pairs, differently from the local engine.)
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import pandas as pd
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 
-from golden.blocking import Blocking, BlockingRule
+from golden._base.pairs import HASH_PRIME, RowThinning
+from golden.blocking import Blocking, BlockingRule, BlockOn
 from golden.engines.protocol import LinkPlan
 from golden.engines.spark.blocking import (
     LEFT,
@@ -31,7 +33,7 @@ from golden.engines.spark.blocking import (
     key_pairs,
 )
 from golden.engines.spark.compare import PairValues, gamma_columns, gammas
-from golden.engines.spark.records import SparkRecords, materialise, pair_rows
+from golden.engines.spark.records import ROW, SparkRecords, materialise, pair_rows
 from golden.errors import ConfigError
 from golden.model.em import Patterns
 from golden.model.training import random_pairs, total_pairs
@@ -85,13 +87,20 @@ class SparkTrainingPairs:
     def rule_patterns(self, rule: BlockingRule, max_pairs: int, rng: np.random.Generator
                       ) -> Patterns:
         with self.batches():
-            keys = guarded_keys(self.records, rule, self.link_type).frame
-            pairs = materialise(key_pairs(keys, self.link_type))
-            n = pairs.count()
-            if n > max_pairs:
-                seed = int(rng.integers(0, 2**31 - 1))
-                pairs = pairs.sample(withReplacement=False, fraction=max_pairs / n, seed=seed)
-            return self._patterns(pairs)
+            keys = guarded_keys(self.records, rule, self.link_type)
+            frame = keys.frame
+            if keys.pair_bound > max_pairs:
+                if not isinstance(rule, BlockOn):  # a Bernoulli sample of the built pairs
+                    pairs = materialise(key_pairs(frame, self.link_type))
+                    seed = int(rng.integers(0, 2**31 - 1))
+                    return self._patterns(pairs.sample(
+                        withReplacement=False, fraction=max_pairs / pairs.count(), seed=seed))
+                # the local engine's thinning of rows: the same pairs, the rule's other
+                # pairs never built
+                thinning = RowThinning.for_pairs(keys.pair_bound, max_pairs, rng)
+                frame = frame.where((F.col(ROW).cast("long") * thinning.a + thinning.b)
+                                    % HASH_PRIME < thinning.threshold)
+            return self._patterns(materialise(key_pairs(frame, self.link_type)))
 
     def labelled_patterns(self, labels: Any) -> Patterns:
         with self.batches():
