@@ -118,7 +118,9 @@ def distinct_length(left: list[np.ndarray], right: list[np.ndarray]) -> np.ndarr
 def test_custom_comparison_and_its_json_round_trip() -> None:
     c = cmp.custom("same_len", ["code"], [("same length", distinct_length)])
     assert gammas(c, ["abc", "abc"], ["xyz", "wx"]) == [1, 0]
-    assert spec_from_dict(c.to_dict()) == c
+    assert spec_from_dict(c.to_dict(), functions=[distinct_length]) == c
+    with pytest.raises(ConfigError, match="test_comparisons:distinct_length"):
+        spec_from_dict(c.to_dict())  # a saved spec names its function; it is never imported
     lambda_comparison = cmp.custom("x", ["code"], [("l", lambda a, b: a[0] == b[0])])
     with pytest.raises(ConfigError, match="lambda"):
         lambda_comparison.to_dict()

@@ -302,7 +302,8 @@ def test_rule_specs_validate_and_round_trip() -> None:
          "address": sv.most_complete()},
         groups={"address": ["street", "city"]}, timestamp="ts", source="src",
         suppress_values={"email": "no_email"})
-    again = gd.GoldenRecordBuilder.from_dict(json.loads(json.dumps(builder.to_dict())))
+    again = gd.GoldenRecordBuilder.from_dict(json.loads(json.dumps(builder.to_dict())),
+                                             functions=[verified_first])
     assert again.get_params() == {**builder.get_params(),
                                   "groups": {"address": ["street", "city"]}}
 

@@ -8,13 +8,15 @@ silently drop a rule; compose with ``|`` and ``&`` instead.
 from __future__ import annotations
 
 import dataclasses
-import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 from golden.errors import ConfigError
 
 _REGISTRY: dict[str, type[Spec]] = {}
+
+# The functions a caller hands to a loader, by ``module:qualname`` or as the functions.
+Functions = Mapping[str, Callable[..., Any]] | Iterable[Callable[..., Any]] | None
 
 
 class Spec:
@@ -44,8 +46,12 @@ class Spec:
         return out
 
 
-def spec_from_dict(data: dict[str, Any]) -> Any:
+def spec_from_dict(data: dict[str, Any], functions: Functions = None) -> Any:
     """Rebuild a spec from ``Spec.to_dict`` output.
+
+    A spec is data: a function it names (a custom level or survivorship rule, saved as
+    ``module:qualname``) is never imported; it is taken from ``functions``, which the caller
+    gives (the functions themselves, or a dict by that name).
 
     Examples
     --------
@@ -53,14 +59,44 @@ def spec_from_dict(data: dict[str, Any]) -> Any:
     >>> spec_from_dict(col("surname").soundex().to_dict()) == col("surname").soundex()
     True
     """
-    try:
-        cls = _REGISTRY[data["kind"]]
-    except KeyError as exc:
-        raise ConfigError(
-            f"spec kind {data.get('kind')!r} is unknown; expected one of {sorted(_REGISTRY)}"
-        ) from exc
-    kwargs = {k: _decode(v) for k, v in data.items() if k != "kind"}
-    return cls(**kwargs)
+    return _decode(data, function_table(functions))
+
+
+def function_table(functions: Functions) -> dict[str, Callable[..., Any]]:
+    """``functions`` by ``module:qualname``, checked.
+
+    Examples
+    --------
+    >>> import math
+    >>> function_table([math.sqrt])
+    {'math:sqrt': <built-in function sqrt>}
+    """
+    if functions is None:
+        return {}
+    pairs = (functions.items() if isinstance(functions, Mapping)
+             else ((callable_path(f) if callable(f) else f, f) for f in functions))
+    table = dict(pairs)
+    bad = [name for name, f in table.items() if not isinstance(name, str) or not callable(f)]
+    if bad:
+        raise ConfigError(f"functions: {bad} are not functions; pass functions=[f, ...] or "
+                          "{'module:name': f}")
+    return table
+
+
+def spec_functions(spec: Any) -> dict[str, Callable[..., Any]]:
+    """Every function a spec (or a list or dict of specs) holds, by ``module:qualname``."""
+    if isinstance(spec, Spec):
+        found: dict[str, Callable[..., Any]] = {}
+        for field in dataclasses.fields(spec):  # type: ignore[arg-type]
+            found.update(spec_functions(getattr(spec, field.name)))
+        return found
+    if isinstance(spec, Mapping):
+        return {k: f for v in spec.values() for k, f in spec_functions(v).items()}
+    if isinstance(spec, tuple | list):
+        return {k: f for v in spec for k, f in spec_functions(v).items()}
+    if callable(spec) and not isinstance(spec, type):
+        return {callable_path(spec): spec}
+    return {}
 
 
 def _encode(value: Any) -> Any:
@@ -73,14 +109,33 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _decode(value: Any) -> Any:
+def _decode(value: Any, functions: dict[str, Callable[..., Any]]) -> Any:
     if isinstance(value, dict) and value.get("kind") == "callable":
-        return import_callable(value["path"])
+        return _function(value.get("path"), functions)
     if isinstance(value, dict) and "kind" in value:
-        return spec_from_dict(value)
+        try:
+            cls = _REGISTRY[value["kind"]]
+        except (KeyError, TypeError) as exc:
+            raise ConfigError(f"spec kind {value.get('kind')!r} is unknown; expected one of "
+                              f"{sorted(_REGISTRY)}") from exc
+        kwargs = {k: _decode(v, functions) for k, v in value.items() if k != "kind"}
+        try:
+            return cls(**kwargs)
+        except TypeError as exc:
+            raise ConfigError(f"spec {value['kind']!r}: {exc}") from exc
     if isinstance(value, list):
-        return tuple(_decode(v) for v in value)
+        return tuple(_decode(v, functions) for v in value)
     return value
+
+
+def _function(path: Any, functions: dict[str, Callable[..., Any]]) -> Callable[..., Any]:
+    if path in functions:
+        return functions[path]
+    raise ConfigError(
+        f"the saved configuration names the function {path!r} (a custom level or rule); "
+        "loading never imports code a file names: pass the function itself, e.g. "
+        "Linker.load(path, functions=[my_function]) or functions={'module:name': f}"
+        + (f" (given: {sorted(functions)})" if functions else ""))
 
 
 def callable_path(func: Callable[..., Any]) -> str:
@@ -89,15 +144,7 @@ def callable_path(func: Callable[..., Any]) -> str:
     if "<" in path:
         raise ConfigError(
             f"function {path} cannot be saved: define it at module level (not a lambda "
-            "or a nested function) so it can be imported by name"
+            "or a nested function) so the saved file can name it (and loading can be "
+            "given it again with functions=)"
         )
     return path
-
-
-def import_callable(path: str) -> Callable[..., Any]:
-    """Import a function saved by ``callable_path``."""
-    module_name, _, qualname = path.partition(":")
-    obj: Any = importlib.import_module(module_name)
-    for part in qualname.split("."):
-        obj = getattr(obj, part)
-    return obj

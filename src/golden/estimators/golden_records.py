@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from golden._base.estimator import Estimator
-from golden._base.spec import spec_from_dict
+from golden._base.spec import Functions, spec_from_dict
 from golden.engines.choose import checked_engine
 from golden.errors import ConfigError
 from golden.survivorship.build import GoldenRecords
@@ -140,8 +140,10 @@ class GoldenRecordBuilder(Estimator):
         return {"format": BUILDER_FORMAT, "version": BUILDER_VERSION, "params": params}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> GoldenRecordBuilder:
-        """Rebuild a builder from ``to_dict`` output.
+    def from_dict(cls, data: Mapping[str, Any], *, functions: Functions = None
+                  ) -> GoldenRecordBuilder:
+        """Rebuild a builder from ``to_dict`` output (custom rules' functions from
+        ``functions``: the functions, or a dict by ``module:qualname``; never imported).
 
         Examples
         --------
@@ -154,8 +156,8 @@ class GoldenRecordBuilder(Estimator):
             raise ConfigError(f"not a version-{BUILDER_VERSION} {BUILDER_FORMAT} configuration "
                               f"(format={data.get('format')!r}, version={data.get('version')!r})")
         params = dict(data["params"])
-        params["rules"] = {k: spec_from_dict(v) for k, v in params["rules"].items()}
-        params["default"] = spec_from_dict(params["default"])
+        params["rules"] = {k: spec_from_dict(v, functions) for k, v in params["rules"].items()}
+        params["default"] = spec_from_dict(params["default"], functions)
         return cls(**params)
 
     def _plan(self) -> SurvivorshipPlan:

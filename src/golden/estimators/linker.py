@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from golden._base.estimator import Estimator
-from golden._base.spec import spec_from_dict
+from golden._base.spec import Functions, spec_from_dict
 from golden.blocking import Blocking, BlockingRule, as_blocking
 from golden.clustering.components import DEFAULT_MIN_DENSITY
 from golden.comparisons import Comparison
@@ -22,6 +22,11 @@ from golden.engines.protocol import LinkPlan, RecordIds
 from golden.errors import ConfigError, NotFittedError
 from golden.estimators.checks import check_thresholds, positive_int
 from golden.estimators.explain import kept_apart, spanning_links, waterfall
+from golden.estimators.model_checks import (
+    check_model_keys,
+    check_parameters,
+    read_model_file,
+)
 from golden.model.dependence import DependenceCorrection
 from golden.model.learning import TrainingSettings, learn
 from golden.model.training import TrainingPairs
@@ -438,17 +443,32 @@ class Linker(Estimator):
         }
 
     @classmethod
-    def from_dict(cls, model: dict[str, Any]) -> Linker:
-        """Rebuild a fitted Linker from ``to_dict`` output."""
+    def from_dict(cls, model: dict[str, Any], *, functions: Functions = None,
+                  source: str = "model") -> Linker:
+        """Rebuild a fitted Linker from ``to_dict`` output.
+
+        A model is data: every key and parameter is checked first (errors name ``source``
+        and the key), and the functions of custom levels are taken from ``functions`` (the
+        functions, or a dict by ``module:qualname``), never imported by the name the model
+        holds.
+        """
+        check_model_keys(model, source)
         if model.get("format") != MODEL_FORMAT:
-            raise ConfigError(f"not a golden Linker model (format={model.get('format')!r})")
+            raise ConfigError(f"{source}: not a golden Linker model "
+                              f"(format={model.get('format')!r})")
         if model.get("version") not in READABLE_VERSIONS:
-            raise ConfigError(f"model version {model.get('version')!r} is not supported; "
-                              f"this golden reads versions {list(READABLE_VERSIONS)}")
-        comparisons = [spec_from_dict(c) for c in model["comparisons"]]
-        blocking = spec_from_dict(model["blocking"])
-        linker = cls(comparisons, blocking, **model["settings"])
+            raise ConfigError(f"{source}: model version {model.get('version')!r} is not "
+                              f"supported; this golden reads versions {list(READABLE_VERSIONS)}")
+        try:
+            comparisons = [spec_from_dict(c, functions) for c in model["comparisons"]]
+            blocking = spec_from_dict(model["blocking"], functions)
+            linker = cls(comparisons, blocking, **model["settings"])
+            linker.plan()
+        except (ConfigError, TypeError) as exc:
+            raise ConfigError(f"{source}: {exc}") from exc
         params = model["parameters"]
+        check_parameters(params, [c.name for c in comparisons],
+                         [c.n_levels for c in comparisons], source)
         linker.comparisons_, linker.blocking_ = comparisons, blocking
         linker.lambda_ = float(params["lambda"])
         linker.m_ = {k: np.asarray(v, dtype=np.float64) for k, v in params["m"].items()}
@@ -466,6 +486,7 @@ class Linker(Estimator):
         Path(path).write_text(json.dumps(self.to_dict(), indent=1))
 
     @classmethod
-    def load(cls, path: str | Path) -> Linker:
-        """Load a model saved by ``save``."""
-        return cls.from_dict(json.loads(Path(path).read_text()))
+    def load(cls, path: str | Path, *, functions: Functions = None) -> Linker:
+        """Load a model saved by ``save`` (custom levels' functions from ``functions``, as
+        ``from_dict``)."""
+        return cls.from_dict(read_model_file(path), functions=functions, source=str(path))

@@ -20,13 +20,14 @@ from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from golden._base.estimator import Estimator
-from golden._base.spec import spec_from_dict
+from golden._base.spec import Functions, spec_from_dict
 from golden.blocking import candidate_pairs
 from golden.comparisons.vectors import ComparisonIndex, comparison_indexes, gamma_matrix
 from golden.engines.local import label_rows, pairs_frame, prepare
 from golden.errors import ConfigError, NotFittedError
 from golden.estimators.checks import check_thresholds
 from golden.estimators.linker import NOT_SAVED, Linker
+from golden.estimators.model_checks import read_model_file
 from golden.model.weights import probability
 from golden.records import Records, RecordsInput
 
@@ -134,15 +135,17 @@ class SupervisedLinker(Estimator):
                 "intercept": float(self.model_.intercept_[0]), "n_labels": self.n_labels_}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> SupervisedLinker:
-        """Rebuild a fitted scorer from ``to_dict`` output."""
+    def from_dict(cls, data: dict[str, Any], *, functions: Functions = None
+                  ) -> SupervisedLinker:
+        """Rebuild a fitted scorer from ``to_dict`` output (custom levels' functions from
+        ``functions``, as ``Linker.from_dict``)."""
         from sklearn.linear_model import LogisticRegression
 
         if data.get("format") != FORMAT or data.get("version") != VERSION:
             raise ConfigError(f"not a version-{VERSION} {FORMAT} model "
                               f"(format={data.get('format')!r}, version={data.get('version')!r})")
-        comparisons = [spec_from_dict(c) for c in data["comparisons"]]
-        blocking = spec_from_dict(data["blocking"])
+        comparisons = [spec_from_dict(c, functions) for c in data["comparisons"]]
+        blocking = spec_from_dict(data["blocking"], functions)
         scorer = cls(Linker(comparisons, blocking, **data["settings"]), C=data["C"])
         scorer.comparisons_, scorer.blocking_ = comparisons, blocking
         scorer.levels_ = [c.n_levels + 1 for c in comparisons]
@@ -158,9 +161,9 @@ class SupervisedLinker(Estimator):
         Path(path).write_text(json.dumps(self.to_dict(), indent=1))
 
     @classmethod
-    def load(cls, path: str | Path) -> SupervisedLinker:
-        """Load a model saved by ``save``."""
-        return cls.from_dict(json.loads(Path(path).read_text()))
+    def load(cls, path: str | Path, *, functions: Functions = None) -> SupervisedLinker:
+        """Load a model saved by ``save`` (``functions`` as in ``from_dict``)."""
+        return cls.from_dict(read_model_file(path), functions=functions)
 
     def cluster(self, pairs: pd.DataFrame, records: RecordsInput | None = None,
                 **options: Any) -> pd.DataFrame:

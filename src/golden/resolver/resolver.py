@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from golden._base.spec import Functions, function_table, spec_functions
 from golden.clustering.components import DEFAULT_MIN_DENSITY
 from golden.errors import ConfigError
 from golden.estimators.golden_records import GoldenRecordBuilder
@@ -94,6 +95,11 @@ class Resolver:
         secrets manager) to keep it out of the file, and pass it on every reopening.
     tombstones : bool
         Remember forgotten record ids (as keyed hashes) and refuse them if they come back.
+    functions : list or dict, optional
+        The functions of custom comparison levels or survivorship rules, to reopen a store
+        whose model or rules use them (the functions, or a dict by ``module:qualname``).
+        The store names them; it never imports them. The ones of ``linker`` and ``golden``
+        are known already.
 
     Examples
     --------
@@ -127,8 +133,12 @@ class Resolver:
         term_frequencies: pd.DataFrame | None = None,
         secret: bytes | None = None,
         tombstones: bool = True,
+        functions: Functions = None,
     ) -> None:
         self.path = Path(path)
+        given = [getattr(linker, "comparisons", None), getattr(golden, "rules", None),
+                 getattr(golden, "default", None)]
+        self.functions = {**spec_functions(given), **function_table(functions)}
         self.store = Store(self.path)
         try:
             settings = self.store.meta("settings")
@@ -199,8 +209,10 @@ class Resolver:
             raise ConfigError(f"{self.path} was created with your own secret: pass it again "
                               "with secret=...")
         self.settings = settings
-        self.linker = Linker.from_dict(self.store.meta("model"))
-        self.builder = GoldenRecordBuilder.from_dict(self.store.meta("golden"))
+        self.linker = Linker.from_dict(self.store.meta("model"), functions=self.functions,
+                                       source=f"{self.path} (its stored model)")
+        self.builder = GoldenRecordBuilder.from_dict(self.store.meta("golden"),
+                                                     functions=self.functions)
         self.hasher = Hasher(secret)
         held = HeldRecords(self.store)
         self.matcher = Matcher(self.linker, self.store, self.hasher, settings["identifiers"],

@@ -16,7 +16,8 @@ class Custom(Level):
     """A user function ``f(left, right) -> bool array`` over distinct value pairs.
 
     ``left`` and ``right`` are lists with one object array per comparison input. Define
-    the function at module level so a saved model can import it by name.
+    the function at module level: a saved model names it, and loading takes it from the
+    caller (``Linker.load(path, functions=[f])``), never by importing what a file names.
     """
 
     kind = "custom"
