@@ -545,3 +545,54 @@ def test_report_holds_everything_on_a_person_as_json(
     assert {p["unique_id"] for p in report["provenance"]} <= set(members)
     assert report["consent"][0]["opted_out"] is False
     assert report["sources"] and report["history"][0]["event"] == "entity created"
+
+
+def test_a_forget_during_an_add_is_not_undone(linker: gd.Linker, people: pd.DataFrame,
+                                               store: Path, monkeypatch) -> None:
+    # Another process forgets X while this one validates a new version of X: the forget
+    # must not be undone (X back in plaintext while tombstoned). The tombstone check holds
+    # at commit: it runs inside the write transaction, so the forget waits for the add.
+    from golden.resolver import ingest
+
+    victim = people.iloc[:1]
+    with gd.Resolver(store, linker) as resolver:
+        resolver.add(people.iloc[:50])
+    validating = threading.Event()
+    real_validate = ingest.validate
+
+    def slow_validate(*args, **kwargs):
+        result = real_validate(*args, **kwargs)
+        validating.set()
+        threading.Event().wait(0.5)  # the other writer's forget lands here, if it can
+        return result
+
+    monkeypatch.setattr(ingest, "validate", slow_validate)
+    errors: list[BaseException] = []
+
+    def update() -> None:
+        try:
+            with gd.Resolver(store) as resolver:
+                resolver.add(victim.assign(email="new@example.com"))
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    def forget() -> None:
+        validating.wait(10)
+        try:
+            with gd.Resolver(store) as resolver:
+                resolver.forget(victim["unique_id"].iloc[0])
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=update), threading.Thread(target=forget)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not errors
+    monkeypatch.setattr(ingest, "validate", real_validate)
+    with gd.Resolver(store) as resolver:
+        with pytest.raises(gd.SchemaError, match="not held"):
+            resolver.forget(victim["unique_id"].iloc[0])
+        again = resolver.add(victim)
+    assert again.rejected["reason"].str.contains("forgotten").all() and len(again.rejected)

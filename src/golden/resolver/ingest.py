@@ -39,8 +39,10 @@ class Ingest:
     def add(self, records: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
         """Add new records, or new versions of held ones, in one transaction."""
         frame = as_frame(records)
-        encoded, rejected = validate(frame, self.unique_id, self._tombstoned)
         with self.store.transaction(), self.held.decoding():
+            # inside the write transaction: a forget that commits first is seen, and one
+            # that comes later waits for this batch (the tombstone check must hold at commit)
+            encoded, rejected = validate(frame, self.unique_id, self._tombstoned)
             now = time.time()
             self.held.remember_columns(frame.columns)
             held = {uid: (row, entity, data, added) for row, uid, entity, data, added in
