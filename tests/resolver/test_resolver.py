@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -596,3 +597,20 @@ def test_a_forget_during_an_add_is_not_undone(linker: gd.Linker, people: pd.Data
             resolver.forget(victim["unique_id"].iloc[0])
         again = resolver.add(victim)
     assert again.rejected["reason"].str.contains("forgotten").all() and len(again.rejected)
+
+
+def test_another_applications_file_is_refused_untouched(linker: gd.Linker,
+                                                        tmp_path: Path) -> None:
+    theirs = tmp_path / "crm.db"
+    with sqlite3.connect(theirs) as db:
+        db.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+        db.execute("INSERT INTO customers VALUES (1, 'Ann')")
+    before = theirs.read_bytes()
+    with pytest.raises(gd.ConfigError, match=r"another application.*customers"):
+        gd.Resolver(theirs, linker)
+    assert theirs.read_bytes() == before  # no tables added, not switched to WAL
+    assert not (tmp_path / "crm.db-wal").exists()
+    text = tmp_path / "notes.db"
+    text.write_text("not a database at all, but long enough to have a header " * 10)
+    with pytest.raises(gd.ConfigError, match="not a golden resolver store"):
+        gd.Resolver(text, linker)

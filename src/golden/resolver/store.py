@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from golden.errors import ConfigError
 from golden.resolver.checkpoints import Checkpointer
 from golden.resolver.codecs import encode_record
 
@@ -71,6 +72,21 @@ Row = tuple[Any, ...]
 AuditEvent = tuple[str, int | None, Any, dict[str, Any]]  # event, entity, unique id, detail
 
 
+def _refuse_foreign(db: sqlite3.Connection, path: str) -> None:
+    """Refuse, before anything is written, a file that is not SQLite, or a SQLite database
+    of another application (tables, but not the store's ``meta``)."""
+    try:
+        tables = [name for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")]
+    except sqlite3.DatabaseError as exc:
+        raise ConfigError(f"{path}: not a golden resolver store ({exc}); give the path of "
+                          "a new file or of a store a Resolver made") from exc
+    if tables and "meta" not in tables:
+        raise ConfigError(f"{path} is a SQLite database of another application (tables "
+                          f"{sorted(tables)[:5]}); a resolver needs a file of its own: give "
+                          "a new path")
+
+
 class Store:
     """A SQLite connection with the resolver's schema, and the statements run on it.
 
@@ -95,6 +111,11 @@ class Store:
                                       check_same_thread=False)
         else:
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            _refuse_foreign(self.db, self.path)
+        except BaseException:
+            self.db.close()
+            raise
         self.db.execute("PRAGMA busy_timeout = 30000")
         self.db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         self.db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
