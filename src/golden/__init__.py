@@ -39,6 +39,7 @@ from golden.errors import (
     MissingDependencyError,
     NotFittedError,
     SchemaError,
+    StoreError,
 )
 from golden.estimators.active import ActiveLearner, labels_from_truth, load_labels
 from golden.estimators.golden_records import GoldenRecordBuilder
@@ -76,6 +77,7 @@ __all__ = [
     "SchemaError",
     "SortedNeighbourhood",
     "SparkEngine",
+    "StoreError",
     "SupervisedLinker",
     "analyse_blocking",
     "block_on",

@@ -22,6 +22,7 @@ __all__ = [
     "MissingDependencyError",
     "NotFittedError",
     "SchemaError",
+    "StoreError",
 ]
 
 
@@ -64,6 +65,11 @@ class SchemaError(GoldenError, KeyError):
 
     def __str__(self) -> str:
         return _join(self.problems)
+
+
+class StoreError(GoldenError, OSError):
+    """A resolver store cannot be used now: another writer has held it past the wait, or
+    the file is damaged."""
 
 
 class NotFittedError(GoldenError, AttributeError):

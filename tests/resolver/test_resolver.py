@@ -614,3 +614,35 @@ def test_another_applications_file_is_refused_untouched(linker: gd.Linker,
     text.write_text("not a database at all, but long enough to have a header " * 10)
     with pytest.raises(gd.ConfigError, match="not a golden resolver store"):
         gd.Resolver(text, linker)
+
+
+def test_a_writer_held_too_long_is_a_clear_error(linker: gd.Linker, people: pd.DataFrame,
+                                                 store: Path, monkeypatch) -> None:
+    from golden.resolver import store as store_module
+
+    monkeypatch.setattr(store_module, "BUSY_MS", 200)
+    with gd.Resolver(store, linker) as resolver:
+        resolver.add(people.iloc[:20])
+        other = sqlite3.connect(store, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        try:
+            with pytest.raises(gd.StoreError, match=r"another writer.*0\.2 s.*nothing was"):
+                resolver.add(people.iloc[20:30])
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert len(resolver.add(people.iloc[20:30]).records) == 10  # and it goes on
+
+
+def test_a_damaged_store_is_a_clear_error(linker: gd.Linker, people: pd.DataFrame,
+                                          store: Path) -> None:
+    with gd.Resolver(store, linker) as resolver:
+        resolver.add(people.iloc[:300])
+    data = bytearray(store.read_bytes())
+    data[4096 * 3:4096 * 40] = b"\xff" * (4096 * 37)  # pages past the schema, overwritten
+    store.write_bytes(bytes(data))
+    with pytest.raises(gd.StoreError, match=rf"{store.name}.*(damaged|cannot be read)"):
+        with gd.Resolver(store) as resolver:
+            resolver.add(people.iloc[300:310])
+            for entity in range(1, 50):
+                resolver.entity(entity)

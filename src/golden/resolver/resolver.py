@@ -33,7 +33,7 @@ from golden.resolver.ingest import Ingest
 from golden.resolver.matcher import Matcher, check_identifiers
 from golden.resolver.reads import Reader
 from golden.resolver.recluster import Reclusterer
-from golden.resolver.store import Store
+from golden.resolver.store import Store, sqlite_errors
 from golden.resolver.validation import plain_id
 
 STORE_FORMAT = "golden-resolver"
@@ -120,6 +120,7 @@ class Resolver:
     >>> resolver.close()
     """
 
+    @sqlite_errors
     def __init__(
         self,
         path: str | Path,
@@ -240,6 +241,7 @@ class Resolver:
 
     # Adding and matching ---------------------------------------------------------------
 
+    @sqlite_errors
     def add(self, records: pd.DataFrame | Mapping[str, Any] | Iterable[Mapping[str, Any]]
             ) -> Added:
         """Add new records, or new versions of held ones (same unique id), in one
@@ -250,6 +252,7 @@ class Resolver:
         """
         return Added(*self._ingest.add(records))
 
+    @sqlite_errors
     def match(self, record: pd.DataFrame | Mapping[str, Any], *,
               threshold: float | None = None) -> pd.DataFrame:
         """The entities a record would join, best first, without changing anything.
@@ -263,6 +266,7 @@ class Resolver:
 
     # Forgetting --------------------------------------------------------------------------
 
+    @sqlite_errors
     def forget(self, unique_id: Any, *, reason: str = "erasure request") -> pd.DataFrame:
         """Erase a record everywhere: its values, keys, pairs and term counts; its entity's
         golden record is rebuilt from what remains (or removed). The audit log keeps a
@@ -274,48 +278,58 @@ class Resolver:
         find = functools.partial(self.store.records_with_id, plain_id(unique_id))
         return self._eraser.forget(find, reason, f"{self.unique_id} {unique_id!r} is not held")
 
+    @sqlite_errors
     def forget_entity(self, entity_id: int, *, reason: str = "erasure request"
                       ) -> pd.DataFrame:
         """Erase every record of an entity (see ``forget``)."""
         find = functools.partial(self.store.records_of_entity, self.resolve_id(entity_id))
         return self._eraser.forget(find, reason, f"entity_id {entity_id!r} holds no records")
 
+    @sqlite_errors
     def compact(self) -> None:
         """Purge deleted content: checkpoint the write-ahead log and rebuild the file."""
         self.store.compact()
 
     # Transparency and reading --------------------------------------------------------------
 
+    @sqlite_errors
     def report(self, entity_id: int) -> dict[str, Any]:
         """Everything held on an entity, ready for ``json.dumps`` (a subject access
         request): its records with when they arrived, the golden record with provenance,
         the consent and suppression flags, the sources, and the entity's history."""
         return self._reader.report(entity_id)
 
+    @sqlite_errors
     def generic_identifiers(self) -> pd.DataFrame:
         """Identifier values that stopped linking: ``identifier``, ``n_entities``,
         ``flagged_at`` (values are held only as keyed hashes: ``key``)."""
         return self._reader.generic_identifiers()
 
+    @sqlite_errors
     def resolve_id(self, entity_id: int) -> int:
         """The entity an id stands for now, following merges."""
         return self._reader.resolve_id(entity_id)
 
+    @sqlite_errors
     def entity(self, entity_id: int) -> pd.DataFrame:
         """The records of an entity (an old id is followed to the entity it merged into)."""
         return self._reader.entity(entity_id)
 
+    @sqlite_errors
     def golden(self, entity_id: int) -> dict[str, Any]:
         """The golden record of an entity, as a dict."""
         return self._reader.golden(entity_id)
 
+    @sqlite_errors
     def provenance(self, entity_id: int) -> pd.DataFrame:
         """Where each golden value of an entity came from, one row per value."""
         return self._reader.provenance(entity_id)
 
+    @sqlite_errors
     def history(self, entity_id: int) -> pd.DataFrame:
         """The audit events of an entity and of every id that merged into it."""
         return self._reader.history(entity_id)
 
+    @sqlite_errors
     def __len__(self) -> int:
         return self.store.count_records()

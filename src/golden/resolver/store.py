@@ -15,14 +15,15 @@ write-ahead log and rebuilds the file, so erased values leave no trace in either
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
-from golden.errors import ConfigError
+from golden.errors import ConfigError, StoreError
 from golden.resolver.checkpoints import Checkpointer
 from golden.resolver.codecs import encode_record
 
@@ -61,6 +62,10 @@ CREATE TABLE IF NOT EXISTS tombstones (hash TEXT PRIMARY KEY, at REAL NOT NULL);
 """
 
 CHUNK = 900  # bound parameters per statement (SQLite allows 999 in old builds)
+BUSY_MS = 30_000  # how long a writer waits for another one to finish
+
+P = ParamSpec("P")
+T = TypeVar("T")
 CACHE_KIB = 256 * 1024  # page cache per connection: a batch touches pages all over the indexes
 MMAP_BYTES = 1 << 40  # read the file through a memory map (SQLite caps it at its build's limit)
 MAX_LOG_PAGES = 50_000  # WAL pages (of 4 KiB) past which the writer waits for checkpoints
@@ -70,6 +75,28 @@ HOLDER_QUERY_KEYS = 200  # keys per holders query (3 parameters and one compound
 
 Row = tuple[Any, ...]
 AuditEvent = tuple[str, int | None, Any, dict[str, Any]]  # event, entity, unique id, detail
+
+
+def sqlite_errors(method: Callable[P, T]) -> Callable[P, T]:
+    """``method`` of an object with a ``path``, with SQLite's errors said as ``StoreError``:
+    a store another writer held past ``BUSY_MS``, or a damaged file."""
+    @functools.wraps(method)
+    def translated(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.OperationalError as exc:
+            path = getattr(args[0], "path", "the store")
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(f"{path}: another writer has held the store for more than "
+                                 f"{BUSY_MS / 1000:g} s; nothing was changed: try again when "
+                                 "it is done") from exc
+            raise StoreError(f"{path}: the store cannot be read ({str(exc)[:200]}); it may "
+                             "be damaged: restore it from a backup") from exc
+        except sqlite3.DatabaseError as exc:
+            path = getattr(args[0], "path", "the store")
+            raise StoreError(f"{path}: the store is damaged ({str(exc)[:200]}); restore it "
+                             "from a backup") from exc
+    return translated
 
 
 def _refuse_foreign(db: sqlite3.Connection, path: str) -> None:
@@ -116,7 +143,7 @@ class Store:
         except BaseException:
             self.db.close()
             raise
-        self.db.execute("PRAGMA busy_timeout = 30000")
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
         self.db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         self.db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         if not readonly:
