@@ -47,7 +47,8 @@ def test_charts_show_the_run(run) -> None:
     linker, *_ = run
     figs = charts(run)
     names = [t.get_text() for t in figs["waterfall"].axes[0].get_yticklabels()]
-    assert names == ["prior", *[c.name for c in linker.comparisons_], "total"]
+    dependence = ["dependence"] if linker.dependence_corrections_ else []
+    assert names == ["prior", *[c.name for c in linker.comparisons_], *dependence, "total"]
     assert [ax.get_title() for ax in figs["m_u"].axes] == [c.name for c in linker.comparisons_]
     assert figs["accuracy"].axes[1].get_title().startswith("best F1 0.99")
 
