@@ -646,3 +646,26 @@ def test_a_damaged_store_is_a_clear_error(linker: gd.Linker, people: pd.DataFram
             resolver.add(people.iloc[300:310])
             for entity in range(1, 50):
                 resolver.entity(entity)
+
+
+def test_a_resolver_is_used_from_the_thread_that_opened_it(
+        linker: gd.Linker, people: pd.DataFrame, store: Path) -> None:
+    # Shared across threads, match() during another thread's add saw the batch before its
+    # commit (and batches that then rolled back): one Resolver per thread instead.
+    with gd.Resolver(store, linker) as resolver:
+        resolver.add(people.iloc[:50])
+        raised: list[BaseException] = []
+
+        def use() -> None:
+            for call in (lambda: resolver.match(people.iloc[0].to_dict()),
+                         lambda: resolver.add(people.iloc[50:60]), lambda: len(resolver)):
+                try:
+                    call()
+                except gd.ConfigError as error:
+                    raised.append(error)
+
+        thread = threading.Thread(target=use)
+        thread.start()
+        thread.join()
+        assert len(raised) == 3 and all("one Resolver per thread" in str(e) for e in raised)
+        assert len(resolver) == 50  # nothing was added from the other thread

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import pandas as pd
 
@@ -64,6 +65,29 @@ class Added:
     warnings: list[str]
 
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _public(method: Callable[Concatenate[Resolver, P], T]
+            ) -> Callable[Concatenate[Resolver, P], T]:
+    """A Resolver method used only from the thread that opened the Resolver (its
+    connection's open transaction is not another thread's to see), with SQLite's errors
+    said as ``StoreError``."""
+    translated = sqlite_errors(method)
+
+    @functools.wraps(method)
+    def checked(self: Resolver, *args: P.args, **kwargs: P.kwargs) -> T:
+        if threading.get_ident() != self.owner:
+            raise ConfigError(
+                f"{self.path}: this Resolver was opened in another thread; open one Resolver "
+                "per thread (they share the file safely: one writes at a time, readers "
+                "never see an unfinished batch)")
+        return translated(self, *args, **kwargs)
+
+    return checked
+
+
 class Resolver:
     """Resolve records as they arrive, with stable entity ids, golden records and erasure.
 
@@ -95,6 +119,8 @@ class Resolver:
         secrets manager) to keep it out of the file, and pass it on every reopening.
     tombstones : bool
         Remember forgotten record ids (as keyed hashes) and refuse them if they come back.
+        (A Resolver is used from the thread that opened it: open one per thread; they
+        share the file safely.)
     functions : list or dict, optional
         The functions of custom comparison levels or survivorship rules, to reopen a store
         whose model or rules use them (the functions, or a dict by ``module:qualname``).
@@ -137,6 +163,7 @@ class Resolver:
         functions: Functions = None,
     ) -> None:
         self.path = Path(path)
+        self.owner = threading.get_ident()
         given = [getattr(linker, "comparisons", None), getattr(golden, "rules", None),
                  getattr(golden, "default", None)]
         self.functions = {**spec_functions(given), **function_table(functions)}
@@ -241,7 +268,7 @@ class Resolver:
 
     # Adding and matching ---------------------------------------------------------------
 
-    @sqlite_errors
+    @_public
     def add(self, records: pd.DataFrame | Mapping[str, Any] | Iterable[Mapping[str, Any]]
             ) -> Added:
         """Add new records, or new versions of held ones (same unique id), in one
@@ -252,7 +279,7 @@ class Resolver:
         """
         return Added(*self._ingest.add(records))
 
-    @sqlite_errors
+    @_public
     def match(self, record: pd.DataFrame | Mapping[str, Any], *,
               threshold: float | None = None) -> pd.DataFrame:
         """The entities a record would join, best first, without changing anything.
@@ -266,7 +293,7 @@ class Resolver:
 
     # Forgetting --------------------------------------------------------------------------
 
-    @sqlite_errors
+    @_public
     def forget(self, unique_id: Any, *, reason: str = "erasure request") -> pd.DataFrame:
         """Erase a record everywhere: its values, keys, pairs and term counts; its entity's
         golden record is rebuilt from what remains (or removed). The audit log keeps a
@@ -278,58 +305,58 @@ class Resolver:
         find = functools.partial(self.store.records_with_id, plain_id(unique_id))
         return self._eraser.forget(find, reason, f"{self.unique_id} {unique_id!r} is not held")
 
-    @sqlite_errors
+    @_public
     def forget_entity(self, entity_id: int, *, reason: str = "erasure request"
                       ) -> pd.DataFrame:
         """Erase every record of an entity (see ``forget``)."""
         find = functools.partial(self.store.records_of_entity, self.resolve_id(entity_id))
         return self._eraser.forget(find, reason, f"entity_id {entity_id!r} holds no records")
 
-    @sqlite_errors
+    @_public
     def compact(self) -> None:
         """Purge deleted content: checkpoint the write-ahead log and rebuild the file."""
         self.store.compact()
 
     # Transparency and reading --------------------------------------------------------------
 
-    @sqlite_errors
+    @_public
     def report(self, entity_id: int) -> dict[str, Any]:
         """Everything held on an entity, ready for ``json.dumps`` (a subject access
         request): its records with when they arrived, the golden record with provenance,
         the consent and suppression flags, the sources, and the entity's history."""
         return self._reader.report(entity_id)
 
-    @sqlite_errors
+    @_public
     def generic_identifiers(self) -> pd.DataFrame:
         """Identifier values that stopped linking: ``identifier``, ``n_entities``,
         ``flagged_at`` (values are held only as keyed hashes: ``key``)."""
         return self._reader.generic_identifiers()
 
-    @sqlite_errors
+    @_public
     def resolve_id(self, entity_id: int) -> int:
         """The entity an id stands for now, following merges."""
         return self._reader.resolve_id(entity_id)
 
-    @sqlite_errors
+    @_public
     def entity(self, entity_id: int) -> pd.DataFrame:
         """The records of an entity (an old id is followed to the entity it merged into)."""
         return self._reader.entity(entity_id)
 
-    @sqlite_errors
+    @_public
     def golden(self, entity_id: int) -> dict[str, Any]:
         """The golden record of an entity, as a dict."""
         return self._reader.golden(entity_id)
 
-    @sqlite_errors
+    @_public
     def provenance(self, entity_id: int) -> pd.DataFrame:
         """Where each golden value of an entity came from, one row per value."""
         return self._reader.provenance(entity_id)
 
-    @sqlite_errors
+    @_public
     def history(self, entity_id: int) -> pd.DataFrame:
         """The audit events of an entity and of every id that merged into it."""
         return self._reader.history(entity_id)
 
-    @sqlite_errors
+    @_public
     def __len__(self) -> int:
         return self.store.count_records()
