@@ -91,6 +91,9 @@ def _public(method: Callable[Concatenate[Resolver, P], T]
 class Resolver:
     """Resolve records as they arrive, with stable entity ids, golden records and erasure.
 
+    A Resolver is used from the thread that opened it; open one per thread or process
+    (they share the file safely: one writes at a time, readers never see a partial batch).
+
     Parameters
     ----------
     path : str or Path
@@ -119,8 +122,6 @@ class Resolver:
         secrets manager) to keep it out of the file, and pass it on every reopening.
     tombstones : bool
         Remember forgotten record ids (as keyed hashes) and refuse them if they come back.
-        (A Resolver is used from the thread that opened it: open one per thread; they
-        share the file safely.)
     functions : list or dict, optional
         The functions of custom comparison levels or survivorship rules, to reopen a store
         whose model or rules use them (the functions, or a dict by ``module:qualname``).
