@@ -35,6 +35,11 @@ def load_febrl(name: str) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="session")
+def febrl1() -> pd.DataFrame:
+    return load_febrl("dataset1.csv")
+
+
+@pytest.fixture(scope="session")
 def febrl3() -> pd.DataFrame:
     return load_febrl("dataset3.csv")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,8 +21,6 @@ from golden.evaluate import (
     precision_recall_curve,
     truth_pairs,
 )
-
-SHARED_DATA = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data").resolve()
 
 # Records 1-3 are entity x, record 4 is y: true pairs (1,2), (1,3), (2,3).
 TRUTH = pd.Series(["x", "x", "x", "y"], index=[1, 2, 3, 4])
@@ -458,15 +455,8 @@ def test_null_pair_id_is_a_schema_error() -> None:
 # ---------------------------------------------------------------------------
 
 
-def test_febrl_dataset1_has_500_true_pairs() -> None:
-    path = SHARED_DATA / "febrl" / "dataset1.csv"
-    if not path.exists():
-        pytest.skip(f"shared FEBRL data not found at {path}")
-    records = pd.read_csv(path, skipinitialspace=True, dtype=str)
-    truth = pd.Series(
-        records["rec_id"].str.extract(r"^rec-(\d+)-", expand=False).to_numpy(),
-        index=records["rec_id"],
-    )
+def test_febrl_dataset1_has_500_true_pairs(febrl1: pd.DataFrame) -> None:
+    truth = febrl1.set_index("rec_id")["truth"]
     pairs = truth_pairs(truth)
     assert len(pairs) == 500
     assert (pairs["unique_id_l"] < pairs["unique_id_r"]).all()
