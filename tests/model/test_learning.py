@@ -130,6 +130,18 @@ def test_a_model_that_cannot_tell_matches_apart_says_so() -> None:
         linker.fit(records)
 
 
+def test_copies_of_one_record_are_said() -> None:
+    # 200 copies of one person: every random pair agrees on everything, so agreement tells
+    # nothing; the fit gave λ = 1e-12 and 200 entities without a word.
+    person = gd.datasets.make_people(1, random_state=0).drop(columns=["person_id",
+                                                                    "household_id"])
+    records = pd.concat([person] * 200, ignore_index=True).assign(unique_id=range(200))
+    linker = gd.Linker([cmp.name("first_name"), cmp.name("surname"), cmp.date_of_birth("dob")],
+                       gd.block_on("surname"), random_state=0)
+    with pytest.warns(gd.DataWarning, match="cannot tell matches from non-matches"):
+        linker.fit(records)
+
+
 def test_a_one_to_one_link_cannot_hold_more_links_than_the_smaller_file() -> None:
     from golden.model.learning import max_matches
 

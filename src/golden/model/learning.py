@@ -147,9 +147,10 @@ def learn(training: TrainingPairs, comparisons: Sequence[Comparison], blocking: 
 
 
 def _warn_indistinct(m: list[np.ndarray], u: list[np.ndarray], names: list[str]) -> None:
-    """Warn when no comparison's best level is even ``DISTINCT_BITS`` (8 times) likelier
-    among matches than among non-matches: nothing tells them apart."""
-    best = [float(np.max(np.log2(mj / uj))) for mj, uj in zip(m, u, strict=True)]
+    """Warn when no comparison's agreement (its top level) is even ``DISTINCT_BITS`` (8
+    times) likelier among matches than among non-matches: nothing tells them apart (as when
+    the records are copies of one record)."""
+    best = [float(np.log2(mj[-1] / uj[-1])) for mj, uj in zip(m, u, strict=True)]
     if max(best) < DISTINCT_BITS:
         warnings.warn(
             "the model cannot tell matches from non-matches: no comparison is even 8 times "
