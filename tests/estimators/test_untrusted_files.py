@@ -174,3 +174,14 @@ def test_a_store_with_a_damaged_model_is_refused(saved, people, tmp_path) -> Non
                    (json.dumps(edited(saved, "parameters", "lambda", 0)),))
     with pytest.raises(gd.ConfigError, match=r"stored model.*parameters\.lambda"):
         gd.Resolver(path)
+
+
+@pytest.mark.parametrize("threshold", [7, -0.2, float("nan"), [0.5, 1.5], "0.5", True])
+def test_cluster_refuses_a_threshold_that_is_not_a_probability(people, saved,
+                                                               threshold) -> None:
+    linker = gd.Linker.from_dict(saved)
+    pairs = linker.predict(people.head(200))
+    with pytest.raises(gd.ConfigError, match="threshold"):
+        linker.cluster(pairs, people.head(200), threshold=threshold)
+    assert len(gd.cluster_pairs(pairs, people.head(200), threshold=7.0,
+                                score="match_weight")) == 200  # a weight may be any number

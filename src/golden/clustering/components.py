@@ -72,7 +72,7 @@ def cluster_pairs(
         numbered in order of each entity's smallest record id, so row order never changes
         them.
     """
-    thresholds = thresholds_of(threshold)
+    thresholds = thresholds_of(threshold, score)
     check_columns(list(pairs.columns), score)
     check_min_density(min_density)
     nodes, left, right, sort_key = _node_codes(pairs, records)
@@ -143,11 +143,31 @@ def cluster_sizes(clusters: pd.DataFrame, column: str = "entity_id", top: int = 
         drop=True)
 
 
-def thresholds_of(threshold: float | Sequence[float]) -> list[float]:
+def thresholds_of(threshold: float | Sequence[float], score: str = "match_probability"
+                  ) -> list[float]:
+    """The thresholds as a list of floats: finite numbers, and probabilities in [0, 1]
+    when ``score`` is ``match_probability``.
+
+    Examples
+    --------
+    >>> thresholds_of(0.5), thresholds_of([0.9, 0.5])
+    ([0.5], [0.9, 0.5])
+    >>> thresholds_of(7, "match_weight")  # a weight may be any number
+    [7.0]
+    >>> thresholds_of(7)
+    Traceback (most recent call last):
+    ...
+    golden.errors.ConfigError: threshold: got 7, expected probabilities in [0, 1] for ...
+    """
     values = [threshold] if isinstance(threshold, int | float) else list(threshold)
-    bad = [v for v in values if not isinstance(v, int | float) or isinstance(v, bool)]
+    bad = [v for v in values if not isinstance(v, int | float) or isinstance(v, bool)
+           or not np.isfinite(v)]
     if bad or not values:
-        raise ConfigError(f"threshold: got {threshold!r}, expected a number or a list of numbers")
+        raise ConfigError(f"threshold: got {threshold!r}, expected a finite number or a list "
+                          "of them")
+    if score == "match_probability" and not all(0 <= v <= 1 for v in values):
+        raise ConfigError(f"threshold: got {threshold!r}, expected probabilities in [0, 1] "
+                          f"for {score}")
     return [float(v) for v in values]
 
 

@@ -39,7 +39,7 @@ def cluster(pairs: DataFrame, records: DataFrame | None, *, threshold: float | S
             warn_size: int | None = LARGE_CLUSTER) -> DataFrame:
     """``unique_id`` (``source`` first with several sources) and ``entity_id`` (or
     ``entity_id_<t>`` per threshold) for every record of ``records`` and of ``pairs``."""
-    thresholds = thresholds_of(threshold)
+    thresholds = thresholds_of(threshold, score)
     check_columns(list(pairs.columns), score)
     check_min_density(min_density)
     keys = ["source", "unique_id"] if "source_l" in pairs.columns else ["unique_id"]
