@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import _datasets
 import _proc
+import _sets
 import pandas as pd
 import psutil
 
@@ -29,7 +29,7 @@ CLUSTER_THRESHOLD = 0.5
 
 def parse_args(tools: tuple[str, ...]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--dataset", required=True, choices=sorted(_datasets.DATASETS))
+    parser.add_argument("--dataset", required=True, choices=sorted(_sets.DATASETS))
     parser.add_argument("--tool", required=True, choices=tools)
     parser.add_argument("--out", required=True, type=Path, help="folder for the parquet outputs")
     parser.add_argument("--duckdb-memory-gib", type=float, default=None,

@@ -594,55 +594,16 @@ def _dev_golden(spec: Callable[[], Spec]) -> Callable[[str], GoldenConfig]:
 
 
 # ---------------------------------------------------------------------------
-# make_people at 100k: the scale benchmark's like-for-like configuration
-# ---------------------------------------------------------------------------
-
-
-def people_splink() -> SplinkConfig:
-    """Splink's people configuration, on the normalised table the scale benchmark builds
-    (``_scale_configs.normalise_sql``, with its block-size flags)."""
-    import _scale_configs
-    import _scale_splink
-
-    config = _scale_configs.splink_people()
-    config.register = lambda db_api, frames, names: [
-        _scale_splink.register_normalised(db_api, frames[0], name=names[0])]
-    return config
-
-
-def people_golden(variant: str) -> GoldenConfig:
-    """``_scale_configs.golden_people``'s comparisons and blocking: at golden's defaults
-    (``golden``: its training passes dropped), or with Splink's recipe (``golden_tr``: its
-    training passes, which mirror Splink's EM sessions, and Splink's deterministic rule
-    and recall)."""
-    import _scale_configs
-
-    import golden as gd
-
-    params = _scale_configs.golden_people().linker.get_params()
-    if variant == "golden_tr":
-        params.update(deterministic_rules=[gd.block_on(gd.col("first_name").clean(),
-                                                       gd.col("surname").clean(),
-                                                       gd.col("dob").date())],
-                      recall=0.7)
-    else:
-        params.update(training_blocking=None)
-    return GoldenConfig(gd.Linker(**params))
-
-
-# ---------------------------------------------------------------------------
 
 SPLINK: dict[str, Callable[[], SplinkConfig]] = {
     "febrl3": febrl3_splink,
     "febrl4": febrl4_splink,
     "fake_1000": fake_1000_splink,
-    "people_100k": people_splink,
     **{name: _dev_splink(spec) for name, spec in DEV_SPECS.items()},
 }
 GOLDEN: dict[str, Callable[[str], GoldenConfig]] = {
     "febrl3": febrl3_golden,
     "febrl4": febrl4_golden,
     "fake_1000": fake_1000_golden,
-    "people_100k": people_golden,
     **{name: _dev_golden(spec) for name, spec in DEV_SPECS.items()},
 }

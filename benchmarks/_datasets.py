@@ -58,7 +58,6 @@ __all__ = [
     "michigan",
     "patentsview",
     "patstat",
-    "people",
     "read_febrl",
     "yad_vashem",
 ]
@@ -188,22 +187,6 @@ def fake_1000_labels() -> pd.DataFrame:
     labels = pd.read_csv(data_dir() / "splink" / "fake_1000_labels.csv",
                          dtype={"unique_id_l": str, "unique_id_r": str})
     return labels[["unique_id_l", "unique_id_r", "clerical_match_score"]]
-
-
-# ---------------------------------------------------------------------------
-# golden's synthetic people (the scale benchmark's cache)
-# ---------------------------------------------------------------------------
-
-PEOPLE_SIZE = 100_000
-PEOPLE_SEED = 0
-
-
-def people() -> Dataset:
-    """``make_people(100_000, random_state=0)`` from the scale benchmark's Parquet cache
-    (``_scale_data.ensure_people`` writes it; truth is ``person_id``)."""
-    import _scale_data
-
-    return _scale_data.load(_scale_data.PEOPLE, PEOPLE_SIZE, PEOPLE_SEED)
 
 
 # ---------------------------------------------------------------------------
@@ -413,7 +396,6 @@ DATASETS: dict[str, Callable[[], Dataset]] = {
     "febrl3": lambda: febrl(3),
     "febrl4": febrl4,
     "fake_1000": fake_1000,
-    "people_100k": people,
     **{loader.__name__: loader for loader in DEV_LOADERS},
 }
 GROUPS: dict[str, tuple[str, ...]] = {"dev": DEV}

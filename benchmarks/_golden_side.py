@@ -9,17 +9,17 @@ import warnings
 
 import _child
 import _configs
-import _datasets
+import _sets
 
 
 def main() -> None:
     args = _child.parse_args(_configs.GOLDEN_VARIANTS)
-    dataset = _datasets.load(args.dataset)
+    dataset = _sets.load(args.dataset)
     import golden
 
     meter = _child.Meter()
     with meter.phase("fit"):
-        config = _configs.GOLDEN[args.dataset](args.tool)
+        config = _sets.GOLDEN[args.dataset](args.tool)
         frames = dataset.frames
         if config.prepare is not None:
             frames = [config.prepare(frame) for frame in frames]

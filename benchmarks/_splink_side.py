@@ -15,21 +15,20 @@ import logging
 import warnings
 
 import _child
-import _configs
-import _datasets
+import _sets
 import _splink_run
 
 
 def main() -> None:
     args = _child.parse_args(("splink",))
-    dataset = _datasets.load(args.dataset)
+    dataset = _sets.load(args.dataset)
     import duckdb
     import splink
     from splink import DuckDBAPI, Linker
 
     meter = _child.Meter()
     with meter.phase("fit"):
-        config = _configs.SPLINK[args.dataset]()
+        config = _sets.SPLINK[args.dataset]()
         frames = dataset.frames
         if config.prepare is not None:
             frames = config.prepare(frames)

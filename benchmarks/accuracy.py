@@ -37,6 +37,7 @@ import _child  # noqa: E402
 import _configs  # noqa: E402
 import _datasets  # noqa: E402
 import _harness  # noqa: E402
+import _sets  # noqa: E402
 from _harness import fmt, median, ratio  # noqa: E402
 
 DEFAULT_DATASETS = ("febrl3", "febrl4", "fake_1000")
@@ -55,7 +56,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--datasets", default=",".join(DEFAULT_DATASETS),
-                        help="comma-separated, from: " + ", ".join(_configs.SPLINK)
+                        help="comma-separated, from: " + ", ".join(_sets.SPLINK)
                         + "; or a group: " + ", ".join(
                             f"{group} ({len(names)} sets)" for group, names in GROUPS.items()))
     parser.add_argument("--tools", default=",".join(_configs.TOOLS),
@@ -71,7 +72,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "process, instead of the installed one")
     args = parser.parse_args(argv)
     args.datasets = _expand(args.datasets)
-    args.datasets = _split(",".join(args.datasets), list(_configs.SPLINK), "--datasets")
+    args.datasets = _split(",".join(args.datasets), list(_sets.SPLINK), "--datasets")
     args.tools = _split(args.tools, list(_configs.TOOLS), "--tools")
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
@@ -283,7 +284,7 @@ def run_all(args: argparse.Namespace) -> list[dict[str, Any]]:
     if "people_100k" in args.datasets:
         import _scale_data
 
-        _scale_data.ensure_people(_datasets.PEOPLE_SIZE, _datasets.PEOPLE_SEED)
+        _scale_data.ensure_people(_sets.PEOPLE_SIZE, _sets.PEOPLE_SEED)
     loaded: dict[str, _datasets.Dataset] = {}  # one at a time: this process stays small
     runs: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="golden-bench-") as tmp:
@@ -296,7 +297,7 @@ def run_all(args: argparse.Namespace) -> list[dict[str, Any]]:
                     outputs = Path(report.pop("outputs"))
                     if report["status"] == "ok":
                         if name not in loaded:
-                            loaded = {name: _datasets.load(name)}
+                            loaded = {name: _sets.load(name)}
                         report.update(score(loaded[name], outputs))
                     report.update(dataset=name, tool=tool, repeat=repeat)
                     runs.append(report)

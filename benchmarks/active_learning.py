@@ -5,7 +5,7 @@
     python benchmarks/active_learning.py --curve [--datasets febrl3,fake_1000] [--seeds 3]
 
 For each dataset a Linker is fitted without labels, with the configuration of the accuracy
-benchmark (``_configs.GOLDEN[name]("golden")``: golden's defaults, written from each set's
+benchmark (``_sets.GOLDEN[name]("golden")``: golden's defaults, written from each set's
 README, not tuned to the truth). Then an oracle answers from the truth about the pairs the
 learner proposes, or about the same number of candidate pairs drawn at random, and the
 learner refits from those labels (m refined, λ calibrated, threshold chosen). The default
@@ -40,8 +40,8 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import _configs  # noqa: E402
 import _datasets  # noqa: E402
+import _sets  # noqa: E402
 
 import golden as gd  # noqa: E402
 from golden.errors import DataWarning  # noqa: E402
@@ -108,8 +108,8 @@ def _pair_set(pairs: pd.DataFrame) -> set[str]:
 
 
 def fitted(name: str) -> Task:
-    data = _datasets.load(name)
-    config = _configs.GOLDEN[name]("golden")
+    data = _sets.load(name)
+    config = _sets.GOLDEN[name]("golden")
     frames = data.frames
     if config.prepare is not None:
         frames = [config.prepare(frame) for frame in frames]
@@ -244,9 +244,9 @@ def curve_table(results: pd.DataFrame) -> str:
 def dataset_names(value: str) -> list[str]:
     names = [item.strip() for item in value.split(",") if item.strip()]
     expanded = [n for name in names for n in _datasets.GROUPS.get(name, (name,))]
-    unknown = [n for n in expanded if n not in _configs.GOLDEN]
+    unknown = [n for n in expanded if n not in _sets.GOLDEN]
     if unknown:
-        raise SystemExit(f"--datasets: unknown {unknown}; choose from {sorted(_configs.GOLDEN)}"
+        raise SystemExit(f"--datasets: unknown {unknown}; choose from {sorted(_sets.GOLDEN)}"
                          f" or a group: {sorted(_datasets.GROUPS)}")
     return list(dict.fromkeys(expanded))
 
