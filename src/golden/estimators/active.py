@@ -14,13 +14,12 @@ non-match, keeps λ finite while the labels are all of one class.
 Why a likelihood *given the levels*, and not shares counted among the labels: the pairs
 were picked for being hard, so the share of matches among them, or the levels of the
 matches among them, say little about all pairs (counting the labelled matches' levels into
-m makes m describe hard matches: on Cora's citations that cost 0.02 F1). But
-they were picked on their comparison levels alone, never on their labels, and such a
-choice does not bias a model of the label given the levels, as the choice of design points
-does not bias a regression: each label's evidence counts without the sample having to be
-representative. u stays the random-pair estimate for the same reason: labelled
-non-matches are hard ones, not a sample of non-matches; what they say about the weights is
-said through m and λ.
+m makes m describe hard matches). But they were picked on their comparison levels alone,
+never on their labels, and such a choice does not bias a model of the label given the
+levels, as the choice of design points does not bias a regression: each label's evidence
+counts without the sample having to be representative. u stays the random-pair estimate for
+the same reason: labelled non-matches are hard ones, not a sample of non-matches; what they
+say about the weights is said through m and λ.
 
 **The threshold.** The probability threshold that maximises the F1 expected over all
 candidate pairs: a labelled pair counts as its label, any other pair as its refitted

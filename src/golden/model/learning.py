@@ -52,8 +52,8 @@ MANY_MATCHES_PER_RECORD = 10
 # Rounds of λ from the scores, then u from the random pairs weighed by their probability of
 # being non-matches.
 U_ROUNDS = 3
-# Below this weight at its best level (8x likelier among matches), no comparison tells a
-# match from a non-match.
+# Below this weight at its agreement (top) level, 8x likelier among matches, no comparison
+# tells a match from a non-match.
 DISTINCT_BITS = 3.0
 
 
