@@ -74,6 +74,19 @@ def michigan() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
 
 @pytest.fixture(scope="session")
+def census() -> tuple[pd.DataFrame, pd.Series]:
+    """A census simulation (828 records, RIDDLE): relatives share a surname and an address;
+    each of 345 people has two records, none with the first name written the same. The
+    truth is each record's person (records of no pair are their own)."""
+    folder = SHARED / "dev" / "census_riddle"
+    records = pd.read_csv(_need(folder / "processed_census_a.csv"), dtype=str)
+    gold = pd.read_csv(folder / "processed_census_gold.csv", dtype=str)
+    truth = pd.Series(records["id"].to_numpy(), index=records["id"].to_numpy())
+    truth[gold["id2"].to_numpy()] = gold["id1"].to_numpy()
+    return records, truth
+
+
+@pytest.fixture(scope="session")
 def patstat() -> tuple[pd.DataFrame, pd.Series]:
     """Patent applicants (2,379 records; coordinates (0, 0) mean unknown) and their true
     entity (``leuven_id``) by ``person_id``."""

@@ -101,6 +101,21 @@ def test_saved_model_predicts_identically(tmp_path, febrl3, febrl3_fitted) -> No
     assert loaded.get_params()["link_type"] == "dedupe"
 
 
+def test_a_version_2_model_still_loads(febrl3_fitted) -> None:
+    # Version 2 named the level each comparison of a dependence group agrees from
+    # 'top_levels' (always the top level then).
+    linker, _ = febrl3_fitted
+    model = linker.to_dict()
+    names = [c.name for c in linker.comparisons_][:2]
+    tops = [len(linker.m_[name]) - 1 for name in names]
+    model["version"] = 2
+    model["parameters"]["dependence"] = [{"comparisons": names, "top_levels": tops,
+                                          "bits": [0.0, 0.0, 0.0, -3.0]}]
+    loaded = gd.Linker.from_dict(model)
+    assert loaded.dependence_corrections_[0].agree_from == tuple(tops)
+    assert loaded.to_dict()["parameters"]["dependence"][0]["agree_from"] == tops
+
+
 def test_bring_your_own_pairs(febrl3, febrl3_fitted) -> None:
     linker, pairs = febrl3_fitted
     mine = pairs[["unique_id_l", "unique_id_r"]].head(50)

@@ -29,6 +29,7 @@ from golden.estimators.model_checks import (
 )
 from golden.model.dependence import DependenceCorrection
 from golden.model.learning import TrainingSettings, learn
+from golden.model.related import Relatives
 from golden.model.training import TrainingPairs
 from golden.model.weights import WeightTable
 from golden.records import RecordsInput, validate_link_type
@@ -37,8 +38,9 @@ if TYPE_CHECKING:
     from golden.engines.protocol import Engine
 
 MODEL_FORMAT = "golden.linker"
-MODEL_VERSION = 2
-READABLE_VERSIONS = (1, 2)  # version 1: no dependence corrections
+MODEL_VERSION = 3
+# version 1: no dependence corrections; 2: they agree at top levels only ('top_levels')
+READABLE_VERSIONS = (1, 2, 3)
 # Parameters a saved model keeps elsewhere (specs) or not at all (a seed, an engine).
 NOT_SAVED = ("comparisons", "blocking", "training_blocking", "deterministic_rules",
              "random_state", "engine")
@@ -108,6 +110,11 @@ class Linker(Estimator):
         Per group of comparisons that agree together among non-matches, the weight taken
         back for each combination of them agreeing (``mw_dependence``); empty with
         ``correct_dependence=False``.
+    relatives_ : Relatives or None
+        When relatives (a family, a town's voters) outnumber the matches among the
+        candidate pairs, their share and the comparisons they differ on, where matches
+        agree (m and λ then come from matches, relatives and the rest: see
+        ``golden.model.related``); None otherwise, and for a loaded model.
 
     Examples
     --------
@@ -287,6 +294,9 @@ class Linker(Estimator):
         self.lambda_ = learned.lambda_
         self.dependence_ = learned.dependence
         self.dependence_corrections_ = learned.corrections
+        self.relatives_ = (None if learned.related is None else Relatives(
+            share=learned.related.share,
+            differ_on=tuple(names[j] for j in learned.related.comparisons)))
         self.comparisons_, self.blocking_ = list(plan.comparisons), plan.blocking
 
     # Prediction ---------------------------------------------------------------------------
@@ -437,7 +447,7 @@ class Linker(Estimator):
                 "converged": self.converged_,
                 "dependence": [
                     {"comparisons": [self.comparisons_[j].name for j in c.comparisons],
-                     "top_levels": list(c.top_levels), "bits": list(c.bits)}
+                     "agree_from": list(c.agree_from), "bits": list(c.bits)}
                     for c in self.dependence_corrections_],
             },
         }
@@ -477,7 +487,8 @@ class Linker(Estimator):
         position = {c.name: j for j, c in enumerate(comparisons)}
         linker.dependence_corrections_ = [  # version 1 models have none
             DependenceCorrection(tuple(position[name] for name in group["comparisons"]),
-                                 tuple(group["top_levels"]), tuple(group["bits"]))
+                                 tuple(group.get("agree_from", group.get("top_levels"))),
+                                 tuple(group["bits"]))
             for group in params.get("dependence", [])]
         return linker
 

@@ -129,15 +129,16 @@ def _shares_problem(values: Any, n_levels: int, positive: bool) -> str | None:
 
 
 def _group_problem(group: Any, names: Sequence[str]) -> str | None:
-    if not isinstance(group, dict) or not {"comparisons", "top_levels", "bits"} <= set(group):
-        return "must hold 'comparisons', 'top_levels' and 'bits'"
-    members, bits, tops = group["comparisons"], group["bits"], group["top_levels"]
+    levels = "agree_from" if isinstance(group, dict) and "agree_from" in group else "top_levels"
+    if not isinstance(group, dict) or not {"comparisons", levels, "bits"} <= set(group):
+        return "must hold 'comparisons', 'agree_from' and 'bits'"
+    members, bits, tops = group["comparisons"], group["bits"], group[levels]
     if (not isinstance(members, list) or len(members) < 2
             or not all(isinstance(m, str) for m in members) or not set(members) <= set(names)):
         return f"names unknown comparisons or fewer than two: {members!r}"
     if not isinstance(tops, list) or len(tops) != len(members) or not all(
             isinstance(t, int) and not isinstance(t, bool) for t in tops):
-        return f"must hold {len(members)} whole-number top levels, got {tops!r}"
+        return f"must hold {len(members)} whole-number levels, got {tops!r}"
     if (not isinstance(bits, list) or len(bits) != 2 ** len(members)
             or not all(isinstance(b, int | float) and math.isfinite(b) for b in bits)):
         return f"must hold {2 ** len(members)} finite bits, got {bits!r}"

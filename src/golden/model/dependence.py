@@ -10,6 +10,7 @@ agreement of two comparisons goes together.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,8 +33,9 @@ def posterior(patterns: Patterns, result: EMResult) -> np.ndarray:
 
 def agreement_correlations(matches: Patterns, match_weight: np.ndarray, non_matches: Patterns,
                            non_match_weight: np.ndarray, names: list[str],
-                           top_levels: list[int]) -> pd.DataFrame:
-    """Correlation of top-level agreement between every two comparisons, among matches and
+                           agree_from: list[int]) -> pd.DataFrame:
+    """Correlation of agreement (level ``agree_from[j]`` or above; the top level by default)
+    between every two comparisons, among matches and
     among non-matches (patterns weighted by each class's probability), nulls left out.
 
     Matches are measured on the candidate pairs; non-matches on random pairs, where the
@@ -53,16 +55,16 @@ def agreement_correlations(matches: Patterns, match_weight: np.ndarray, non_matc
         rows.append({
             "comparison_a": names[a],
             "comparison_b": names[b],
-            "matches": _agreement_corr(matches, match_weight, a, b, top_levels),
-            "non_matches": _agreement_corr(non_matches, non_match_weight, a, b, top_levels),
-            "overcount_bits": _overcount_bits(non_matches, non_match_weight, a, b, top_levels),
+            "matches": _agreement_corr(matches, match_weight, a, b, agree_from),
+            "non_matches": _agreement_corr(non_matches, non_match_weight, a, b, agree_from),
+            "overcount_bits": _overcount_bits(non_matches, non_match_weight, a, b, agree_from),
         })
     return pd.DataFrame(rows, columns=["comparison_a", "comparison_b", "matches", "non_matches",
                                        "overcount_bits"])
 
 
 def _overcount_bits(patterns: Patterns, weight: np.ndarray, a: int, b: int,
-                    top_levels: list[int]) -> float:
+                    agree_from: list[int]) -> float:
     """log2 of how much more often two comparisons agree together among non-matches than
     independence predicts: the weight Fellegi–Sunter adds in error when both agree.
 
@@ -73,7 +75,7 @@ def _overcount_bits(patterns: Patterns, weight: np.ndarray, a: int, b: int,
     ga, gb = patterns.gammas[:, a], patterns.gammas[:, b]
     both = (ga >= 0) & (gb >= 0)
     w = (patterns.counts * weight)[both]
-    agree_a, agree_b = (ga == top_levels[a])[both], (gb == top_levels[b])[both]
+    agree_a, agree_b = (ga >= agree_from[a])[both], (gb >= agree_from[b])[both]
     joint, total = float(w[agree_a & agree_b].sum()), float(w.sum())
     seen = float((patterns.seen * weight)[both][agree_a & agree_b].sum())
     if seen < MIN_JOINT_PAIRS or total <= 0:
@@ -83,11 +85,11 @@ def _overcount_bits(patterns: Patterns, weight: np.ndarray, a: int, b: int,
 
 
 def _agreement_corr(patterns: Patterns, weight: np.ndarray, a: int, b: int,
-                    top_levels: list[int]) -> float:
+                    agree_from: list[int]) -> float:
     ga, gb = patterns.gammas[:, a], patterns.gammas[:, b]
     both = (ga >= 0) & (gb >= 0)
-    agree_a = (ga == top_levels[a]).astype(float)[both]
-    agree_b = (gb == top_levels[b]).astype(float)[both]
+    agree_a = (ga >= agree_from[a]).astype(float)[both]
+    agree_b = (gb >= agree_from[b]).astype(float)[both]
     return _weighted_corr(agree_a, agree_b, (patterns.counts * weight)[both])
 
 
@@ -115,10 +117,12 @@ def _weighted_corr(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
     return float(cov / np.sqrt(var)) if var > 0 else float("nan")
 
 
-def dependent_groups(table: pd.DataFrame, names: list[str]) -> list[tuple[int, ...]]:
+def dependent_groups(table: pd.DataFrame, names: list[str],
+                     together: Sequence[tuple[int, ...]] = ()) -> list[tuple[int, ...]]:
     """Groups of comparisons (by position) linked by strong dependence among non-matches
-    (``non_matches`` >= ``STRONG`` or ``overcount_bits`` >= ``OVERCOUNT_BITS``), each
-    group's comparisons in order; comparisons in no group are left out.
+    (``non_matches`` >= ``STRONG`` or ``overcount_bits`` >= ``OVERCOUNT_BITS``) or known to
+    agree together (``together``: what relatives share), each group's comparisons in
+    order; comparisons in no group are left out.
 
     Examples
     --------
@@ -127,6 +131,8 @@ def dependent_groups(table: pd.DataFrame, names: list[str]) -> list[tuple[int, .
     ...                       "overcount_bits": [6.0, 0.1]})
     >>> dependent_groups(table, ["name", "city", "zip"])
     [(1, 2)]
+    >>> dependent_groups(table, ["name", "city", "zip"], together=[(0, 2)])
+    [(0, 1, 2)]
     """
     flagged = table[(table["non_matches"] >= STRONG) | (table["overcount_bits"] >= OVERCOUNT_BITS)]
     group_of = {name: i for i, name in enumerate(names)}
@@ -136,8 +142,11 @@ def dependent_groups(table: pd.DataFrame, names: list[str]) -> list[tuple[int, .
             i = group_of[names[i]]
         return i
 
-    for row in flagged.itertuples():
-        a, b = root(names.index(row.comparison_a)), root(names.index(row.comparison_b))
+    links = [(names.index(row.comparison_a), names.index(row.comparison_b))
+             for row in flagged.itertuples()]
+    links += [(group[0], j) for group in together for j in group[1:]]
+    for first, second in links:
+        a, b = root(first), root(second)
         group_of[names[max(a, b)]] = min(a, b)
     members: dict[int, list[int]] = {}
     for i in range(len(names)):
@@ -147,13 +156,13 @@ def dependent_groups(table: pd.DataFrame, names: list[str]) -> list[tuple[int, .
 
 @dataclass(frozen=True)
 class DependenceCorrection:
-    """The weight a group of comparisons gets back for agreeing together (top levels) as
-    often as non-matches do, rather than as independence predicts.
+    """The weight a group of comparisons gets back for agreeing together as often as
+    non-matches do, rather than as independence predicts.
 
     ``bits[a]`` is added to a pair's match weight, where bit ``k`` of ``a`` says whether the
-    group's ``k``-th comparison agrees at its top level: ``-log2(u(a) / prod u_k(a_k))``,
-    the joint share of agreement pattern ``a`` among non-matches against the product of its
-    comparisons' shares.
+    group's ``k``-th comparison agrees (at level ``agree_from[k]`` or above):
+    ``-log2(u(a) / prod u_k(a_k))``, the joint share of agreement pattern ``a`` among
+    non-matches against the product of its comparisons' shares.
 
     Examples
     --------
@@ -163,15 +172,15 @@ class DependenceCorrection:
     """
 
     comparisons: tuple[int, ...]
-    top_levels: tuple[int, ...]
+    agree_from: tuple[int, ...]
     bits: tuple[float, ...]
 
     def patterns(self, gammas: np.ndarray) -> np.ndarray:
-        """Each pair's agreement pattern over the group (bit ``k``: comparison ``k`` at its
-        top level)."""
+        """Each pair's agreement pattern over the group (bit ``k``: comparison ``k`` at level
+        ``agree_from[k]`` or above)."""
         code = np.zeros(len(gammas), dtype=np.int64)
-        for k, (j, top) in enumerate(zip(self.comparisons, self.top_levels, strict=True)):
-            code |= (gammas[:, j] == top).astype(np.int64) << k
+        for k, (j, top) in enumerate(zip(self.comparisons, self.agree_from, strict=True)):
+            code |= (gammas[:, j] >= top).astype(np.int64) << k
         return code
 
     def weights(self, gammas: np.ndarray) -> np.ndarray:
@@ -180,7 +189,7 @@ class DependenceCorrection:
 
 
 def dependence_corrections(random_patterns: Patterns, non_match_weight: np.ndarray,
-                           groups: list[tuple[int, ...]], top_levels: list[int]
+                           groups: list[tuple[int, ...]], agree_from: list[int]
                            ) -> list[DependenceCorrection]:
     """One correction per group, from random pairs weighted as non-matches (half a pair of
     prior at each pattern, so a pattern never seen is rare, not impossible); corrections
@@ -199,7 +208,7 @@ def dependence_corrections(random_patterns: Patterns, non_match_weight: np.ndarr
     total = float(w.sum())
     out = []
     for group in groups:
-        tops = tuple(top_levels[j] for j in group)
+        tops = tuple(agree_from[j] for j in group)
         correction = DependenceCorrection(group, tops, ())
         code = correction.patterns(random_patterns.gammas)
         n = 1 << len(group)

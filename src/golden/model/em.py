@@ -7,6 +7,7 @@ those (a few hundred rows) rather than on every pair.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,30 +130,91 @@ def expectation_maximisation(
     >>> result.converged, round(result.proportion, 2)
     (True, 0.05)
     """
-    n_levels = [len(x) for x in m]
-    m, u = [x.copy() for x in m], [x.copy() for x in u]
+    fit = mixture_em(patterns, [m, u], [proportion, 1 - proportion],
+                     fixed=[fixed_m, fixed_u], smoothing=[M_PRIOR, SMOOTHING],
+                     max_iter=max_iter, tol=tol)
+    return EMResult(fit.classes[0], fit.classes[1], float(fit.shares[0]), fit.n_iter,
+                    fit.converged)
+
+
+@dataclass
+class MixtureResult:
+    """Fitted latent classes: each class's level shares per comparison, and its share of
+    the pairs."""
+
+    classes: list[list[np.ndarray]]
+    shares: np.ndarray
+    n_iter: int
+    converged: bool
+
+
+def class_posteriors(patterns: Patterns, classes: list[list[np.ndarray]],
+                     shares: np.ndarray) -> np.ndarray:
+    """P(class | pattern), one column per class.
+
+    Examples
+    --------
+    >>> g = np.array([[1], [0]], dtype=np.int8)
+    >>> classes = [[np.array([0.1, 0.9])], [np.array([0.9, 0.1])]]
+    >>> class_posteriors(Patterns(g, np.ones(2)), classes, np.array([0.5, 0.5])).round(1)
+    array([[0.9, 0.1],
+           [0.1, 0.9]])
+    """
+    log_joint = np.stack([log_likelihood(patterns, probs) for probs in classes], axis=1)
+    log_joint = log_joint + np.log(shares)
+    log_joint -= log_joint.max(axis=1, keepdims=True)
+    joint = np.exp(log_joint)
+    return joint / joint.sum(axis=1, keepdims=True)
+
+
+def mixture_em(patterns: Patterns, classes: list[list[np.ndarray]], shares: Sequence[float],
+               *, fixed: Sequence[frozenset[int]], smoothing: Sequence[float],
+               max_iter: int = 100, tol: float = 1e-5) -> MixtureResult:
+    """Latent-class EM on pattern counts: each class has its own level shares per
+    comparison (independent given the class), from the given starting point. Comparisons in
+    ``fixed[k]`` keep class ``k``'s starting shares; ``smoothing[k]`` is class ``k``'s
+    pseudo-count per level. Shares stay within [1e-12, 1 - 1e-12].
+
+    Examples
+    --------
+    A thousand pairs: 100 matches agree on all five comparisons (nine times in ten),
+    300 relatives on the first three only, 600 strangers one time in twenty (held fixed).
+
+    >>> import itertools
+    >>> g = np.array(list(itertools.product([0, 1], repeat=5)), dtype=np.int8)
+    >>> agree = np.array([[.9] * 5, [.9, .9, .9, .05, .05], [.05] * 5])
+    >>> n = sum(size * np.prod(np.where(g == 1, a, 1 - a), axis=1)
+    ...         for size, a in zip([100, 300, 600], agree))
+    >>> top, even, rare = np.array([0.2, 0.8]), np.array([0.5, 0.5]), np.array([0.95, 0.05])
+    >>> fit = mixture_em(Patterns(g, n), [[top] * 5, [top] * 3 + [even] * 2, [rare] * 5],
+    ...                  [0.2, 0.2, 0.6], fixed=[frozenset(), frozenset(), frozenset(range(5))],
+    ...                  smoothing=[0.5, 0.5, 0.5], max_iter=1_000)
+    >>> fit.shares.round(2).tolist()
+    [0.1, 0.3, 0.6]
+    """
+    n_levels = [len(x) for x in classes[0]]
+    current = [[x.copy() for x in probs] for probs in classes]
+    weights = np.clip(np.asarray(shares, dtype=np.float64), 1e-12, 1 - 1e-12)
+    total = patterns.counts.sum()
+    change = np.inf
     for n_iter in range(1, max_iter + 1):
-        log_m, log_u = log_likelihood(patterns, m), log_likelihood(patterns, u)
-        logit = np.log(proportion) - np.log1p(-proportion) + log_m - log_u
-        posterior = 1.0 / (1.0 + np.exp(-np.clip(logit, -700, 700)))
-        new_m = level_shares(patterns, n_levels, posterior, smoothing=M_PRIOR)
-        new_u = level_shares(patterns, n_levels, 1.0 - posterior)
-        total = patterns.counts.sum()
-        new_proportion = float(np.clip((patterns.counts * posterior).sum() / total,
-                                       1e-12, 1 - 1e-12))
-        new_m = [m[j] if j in fixed_m else new_m[j] for j in range(len(m))]
-        new_u = [u[j] if j in fixed_u else new_u[j] for j in range(len(u))]
-        change = max(
-            abs(new_proportion - proportion),
-            *(float(np.abs(a - b).max()) for a, b in zip(new_m + new_u, m + u, strict=True)),
-        )
-        m, u, proportion = new_m, new_u, new_proportion
+        posterior = class_posteriors(patterns, current, weights)
+        new_weights = np.clip((patterns.counts[:, None] * posterior).sum(axis=0) / total,
+                              1e-12, 1 - 1e-12)
+        new = []
+        for k, probs in enumerate(current):
+            learned = level_shares(patterns, n_levels, posterior[:, k], smoothing=smoothing[k])
+            new.append([probs[j] if j in fixed[k] else learned[j] for j in range(len(probs))])
+        change = max(float(np.abs(new_weights - weights).max()),
+                     *(float(np.abs(a - b).max()) for old, fresh in zip(current, new, strict=True)
+                       for a, b in zip(old, fresh, strict=True)))
+        current, weights = new, new_weights
         if change < tol:
-            return EMResult(m, u, proportion, n_iter, True)
+            return MixtureResult(current, weights, n_iter, True)
     warnings.warn(
         f"EM did not converge in max_iter={max_iter} iterations (last change {change:.2g} > "
         f"tol={tol:g}); raise max_iter or tol",
         ConvergenceWarning,
         stacklevel=3,
     )
-    return EMResult(m, u, proportion, max_iter, False)
+    return MixtureResult(current, weights, max_iter, False)

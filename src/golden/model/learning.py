@@ -3,6 +3,8 @@
 u comes from random pairs; a first EM over the candidate pairs finds where matches are; m is
 learned in training passes (or taken from labelled matches); a last EM, m and u held, finds
 the share of candidates that match, from which λ follows (or from deterministic rules).
+Where relatives outnumber the matches among the candidates (``golden.model.related``), m
+and λ come from a three-class EM instead.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from golden.model.em import (
     level_shares,
     log_likelihood,
 )
+from golden.model.related import RelatedClass, evidence_levels, find_related_class
 from golden.model.strata import stratified_random_patterns
 from golden.model.training import UNSEEN_PAIRS, TrainingPairs, fit_em, fit_session_m
 
@@ -86,6 +89,7 @@ class LearnedParameters:
     n_candidates: int
     dependence: pd.DataFrame
     corrections: list[DependenceCorrection]
+    related: RelatedClass | None
 
 
 def learn(training: TrainingPairs, comparisons: Sequence[Comparison], blocking: Blocking,
@@ -110,10 +114,16 @@ def learn(training: TrainingPairs, comparisons: Sequence[Comparison], blocking: 
                           "broader blocking rules")
     first = fit_em(patterns, u_random, fixed_m=frozenset(), start_m=None,
                    max_iter=settings.max_iter, tol=settings.tol)
+    related = None
     if labels is not None:
         m = level_shares(training.labelled_patterns(labels), n_levels, smoothing=M_PRIOR)
     else:
-        m = _session_m(training, comparisons, u_random, first, blocking, settings, rng)
+        related = find_related_class(patterns, u_random, first, max_iter=settings.max_iter,
+                                     tol=settings.tol)
+        if related is not None:  # every pass would learn the relatives too
+            first, m = related.match, related.match.m
+        else:
+            m = _session_m(training, comparisons, u_random, first, blocking, settings, rng)
     # With m fixed at what a match looks like and u at what the first pass found the
     # candidates' non-matches look like, EM finds the share of candidates that are
     # matches. (Left free, u can absorb the matches too and the share collapses.)
@@ -121,19 +131,23 @@ def learn(training: TrainingPairs, comparisons: Sequence[Comparison], blocking: 
     final = expectation_maximisation(patterns, m, first.u, first.proportion,
                                      fixed_m=every, fixed_u=every,
                                      max_iter=settings.max_iter, tol=settings.tol)
-    names, tops = [c.name for c in comparisons], [c.n_levels - 1 for c in comparisons]
+    names = [c.name for c in comparisons]
+    tops = ([c.n_levels - 1 for c in comparisons] if related is None
+            else evidence_levels(m, u_random))
     lambda_ = _prior(training, final.proportion * training.n_candidates, settings)
     non_match = 1 - posterior(random_patterns, EMResult(m, u_random, lambda_, 0, True))
     dependence = agreement_correlations(patterns, posterior(patterns, final),
                                         random_patterns, non_match, names, tops)
-    corrections = (dependence_corrections(random_patterns, non_match,
-                                          dependent_groups(dependence, names), tops)
+    groups = dependent_groups(dependence, names, [] if related is None else [related.shared])
+    corrections = (dependence_corrections(random_patterns, non_match, groups, tops)
                    if settings.correct_dependence else [])
     u, proposed = u_random, lambda_
     for round_ in range(U_ROUNDS + 1):
         if round_:
             u = _non_match_shares(random_patterns, m, u, lambda_, n_levels)
-        if settings.deterministic_rules is None:
+        # Relatives score as matches under independence (they agree on what a family
+        # shares): the three classes' share of matches is the better count.
+        if settings.deterministic_rules is None and related is None:
             proposed = self_consistent_prior(patterns, m, u, corrections,
                                              training.total_pairs(), lambda_)
         lambda_ = _bounded(proposed, training, warn=round_ == U_ROUNDS)
@@ -143,7 +157,7 @@ def learn(training: TrainingPairs, comparisons: Sequence[Comparison], blocking: 
                              n_iter=first.n_iter + final.n_iter,
                              converged=first.converged and final.converged,
                              n_candidates=training.n_candidates, dependence=dependence,
-                             corrections=corrections)
+                             corrections=corrections, related=related)
 
 
 def _warn_indistinct(m: list[np.ndarray], u: list[np.ndarray], names: list[str]) -> None:
