@@ -41,7 +41,13 @@ from golden.model.em import (
     level_shares,
     log_likelihood,
 )
-from golden.model.related import RelatedClass, evidence_levels, find_related_class
+from golden.model.related import (
+    NO_EVIDENCE_BITS,
+    RelatedClass,
+    evidence_bits,
+    evidence_levels,
+    find_related_class,
+)
 from golden.model.strata import stratified_random_patterns
 from golden.model.training import UNSEEN_PAIRS, TrainingPairs, fit_em, fit_session_m
 
@@ -284,9 +290,12 @@ def _session_m(training: TrainingPairs, comparisons: Sequence[Comparison],
     passes are the prediction rules, over the candidate pairs already compared.
 
     A pass is left out when its 'match' class holds more pairs than the records can hold
-    as matches (a link's one-to-one bound), or both ``COLLAPSE_RATIO`` times the matches
-    that ``first`` (EM over all candidates, every comparison) expects among its pairs and
-    ``MANY_MATCHES_PER_RECORD`` per record.
+    as matches (a link's one-to-one bound), or when it holds both ``COLLAPSE_RATIO`` times
+    the matches that ``first`` (EM over all candidates, every comparison) expects among its
+    pairs and ``MANY_MATCHES_PER_RECORD`` per record, and carries no evidence on a
+    comparison it learns (``NO_EVIDENCE_BITS``: its class disagrees there as random pairs
+    do). A pass whose pairs really are mostly matches (an inventor's name and city) learns
+    evidence on every comparison, and is kept.
     """
     many = MANY_MATCHES_PER_RECORD * sum(training.source_sizes)
     m = first.m
@@ -307,14 +316,17 @@ def _session_m(training: TrainingPairs, comparisons: Sequence[Comparison],
             continue
         session = fit_session_m(session_patterns, u_random, blocked, m,
                                 max_iter=settings.max_iter, tol=settings.tol)
-        # A class far larger than all the evidence expects among the same pairs, or than
-        # the records can hold, is not "same entity" but what the rule's key shares (same
-        # town, same family): left out.
+        # A class far larger than all the evidence expects among the same pairs that says
+        # nothing about some comparison, or larger than the records can hold, is not "same
+        # entity" but what the rule's key shares (same town, same family): left out.
         pairs = float(session_patterns.counts.sum())
         implied = session.proportion * pairs
         expected = float((posterior(session_patterns, first) * session_patterns.counts).sum())
         most = max_matches(training.source_sizes, training.link_type, int(pairs))
-        if implied > most or implied > max(COLLAPSE_RATIO * expected, many):
+        learned = sorted(set(range(len(comparisons))) - blocked)
+        silent = min(evidence_bits(session.m[j], u_random[j]) for j in learned)
+        if implied > most or (implied > max(COLLAPSE_RATIO * expected, many)
+                              and silent < NO_EVIDENCE_BITS):
             collapsed.append(f"{rule.label!r} ({implied:,.0f} of {pairs:,.0f} pairs, where "
                              f"all comparisons together expect {expected:,.0f})")
             continue
