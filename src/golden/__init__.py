@@ -41,13 +41,19 @@ from golden.errors import (
     SchemaError,
     StoreError,
 )
-from golden.estimators.active import ActiveLearner, labels_from_truth, load_labels
+from golden.estimators.active import (
+    ActiveLearner,
+    forget_labels,
+    labels_from_truth,
+    load_labels,
+)
 from golden.estimators.golden_records import GoldenRecordBuilder
 from golden.estimators.linker import Linker
 from golden.estimators.supervised import SupervisedLinker
 from golden.households.address import standardise_address
 from golden.households.grouper import HouseholdGrouper, Households
 from golden.report.html import write_report
+from golden.resolver.health import StoreCheck
 from golden.resolver.resolver import Added, Resolver
 from golden.survivorship.build import GoldenRecords
 from golden.values import Expr, col
@@ -77,6 +83,7 @@ __all__ = [
     "SchemaError",
     "SortedNeighbourhood",
     "SparkEngine",
+    "StoreCheck",
     "StoreError",
     "SupervisedLinker",
     "analyse_blocking",
@@ -88,6 +95,7 @@ __all__ = [
     "comparisons",
     "datasets",
     "evaluate",
+    "forget_labels",
     "generate_pairs",
     "labels_from_truth",
     "load_config",

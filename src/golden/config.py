@@ -97,7 +97,7 @@ def load_config(path: str | Path) -> LinkerConfig:
     if path.suffix == ".toml":
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"config {path}: not valid TOML: {exc}") from exc
         return linker_config(data, where=str(path))
     if path.suffix == ".py":

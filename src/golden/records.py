@@ -10,11 +10,20 @@ import difflib
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
 
+from golden._base.cells import (
+    FIXES,
+    INFINITE,
+    SURROGATE,
+    TYPE,
+    bad_cells,
+    column_problems,
+    problem_text,
+)
 from golden._base.parallel import PARALLEL_WORK, thread_map, thread_results
 from golden._base.progress import progress
 from golden.errors import ConfigError, DataWarning, SchemaError
@@ -224,7 +233,8 @@ def prepare_records(
 
     ``data`` is one DataFrame, a list of DataFrames (one per source) or a mapping of
     source name to DataFrame. ``check_repeats=False`` leaves repeated ids to a caller that
-    finds them on its own way (clustering numbers every id anyway).
+    finds them on its own way (clustering numbers every id anyway). The values of
+    ``columns`` and of the ids are checked as ``checked_values`` says.
 
     Examples
     --------
@@ -238,9 +248,16 @@ def prepare_records(
     ...
     golden.errors.SchemaError: column 'nme' (named by the configuration) is missing; did you ...
     """
+    named = [f"{name}: got {value!r}, expected a column name" for name, value in
+             (("unique_id", unique_id), ("source", source)) if not isinstance(value, str)
+             and (name == "unique_id" or value is not None)]
+    if named:
+        raise ConfigError(named)
     frame, source = _combine_sources(data, source)
-    needed = [unique_id, *([source] if source else []), *columns]
-    problems = _schema_problems(frame, needed, unique_id, source, check_repeats)
+    ids = [unique_id, *([source] if source else [])]
+    frame, problems = checked_values(frame, [c for c in columns if c not in ids], ids)
+    problems = _schema_problems(frame, [*ids, *columns], unique_id, source,
+                                check_repeats and not problems) + problems
     if problems:
         raise SchemaError(problems)
     if link_type in ("link", "link_and_dedupe") and (
@@ -254,8 +271,86 @@ def prepare_records(
     return Records(frame, unique_id, source)
 
 
+def checked_values(frame: pd.DataFrame, columns: Iterable[str], ids: Iterable[str | None]
+                   ) -> tuple[pd.DataFrame, list[str]]:
+    """``frame`` with the values of ``columns`` golden can read, and the problems it cannot
+    work around (each naming the column and the fix); columns absent are left to the
+    caller.
+
+    A value of a type golden cannot compare (a dict, a set, bytes, a Decimal...) is a
+    problem, and so is any unreadable value of ``ids`` (the id and source columns, passed
+    through unchanged; a list is unreadable there). In ``columns``, with a ``DataWarning``:
+    text holding a lone surrogate (not valid Unicode) is read with it escaped, so
+    ``"Ann\\udcff"`` reads as ``"Ann\\\\udcff"`` (different bad bytes stay different), and an
+    infinite number is read as missing. ``frame`` itself is never changed.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> frame = pd.DataFrame({"id": [1, 2], "score": [1.0, float("inf")],
+    ...                       "name": pd.Series(["Ann\\udcff", "Bo"], dtype=object)})
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     read, problems = checked_values(frame, ["name", "score"], ["id"])
+    >>> read["name"].tolist(), read["score"].tolist(), problems, len(caught)
+    (['Ann\\\\udcff', 'Bo'], [1.0, nan], [], 2)
+    >>> print(*checked_values(frame.assign(name=[{"a": 1}, "Bo"]), ["name"], ["id"])[1])
+    ... # doctest: +NORMALIZE_WHITESPACE
+    column 'name': 1 value(s) cannot be read, e.g. the value at position 0 is a dict;
+    expected text, a number, a date or a list of those: convert it, or leave the column out
+    """
+    id_columns = [c for c in ids if c is not None]
+    problems: list[str] = []
+    repaired: dict[str, pd.Series] = {}
+    for column in dict.fromkeys(c for c in [*id_columns, *columns] if c in frame.columns):
+        is_id = column in id_columns
+        values = frame[column]
+        if isinstance(values, pd.DataFrame):
+            continue  # a repeated column: said by column_problems
+        found = bad_cells(values, lists=not is_id)
+        for kind, rows in found.items():
+            if is_id or kind == TYPE:
+                value = values.iloc[rows[0]]
+                said = (f"is a {type(value).__name__}; expected text or a whole number"
+                        if is_id and kind == TYPE else problem_text(kind, value))
+                problems.append(f"column {column!r}: {len(rows)} value(s) cannot be read"
+                                f"{' as ids' if is_id else ''}, e.g. the value at position "
+                                f"{rows[0]} {said}")
+        if found and not (is_id or TYPE in found):
+            repaired[column] = _repaired(column, values, found)
+    return (frame.assign(**repaired) if repaired else frame), problems
+
+
+def _repaired(column: str, values: pd.Series, found: dict[str, np.ndarray]) -> pd.Series:
+    """A column with its lone surrogates escaped and its infinite numbers missing."""
+    rows = np.sort(np.concatenate(list(found.values())))
+    if values.dtype != object:  # numbers: infinite ones only
+        fixed = values.mask(np.isin(np.arange(len(values)), rows))
+    else:
+        fixed = values.copy()
+        fixed.iloc[rows] = pd.Series([_readable(v) for v in values.iloc[rows]], dtype=object,
+                                     index=fixed.index[rows])
+    for kind, said in ((SURROGATE, "hold a lone surrogate (not valid Unicode) and are read "
+                        "with it escaped"), (INFINITE, "are infinite and are read as missing")):
+        if kind in found:
+            warnings.warn(f"column {column!r}: {len(found[kind])} value(s) {said}, e.g. at "
+                          f"position {found[kind][0]}: {values.iloc[found[kind][0]]!r}; "
+                          f"{FIXES[kind]}", DataWarning, stacklevel=5)
+    return fixed
+
+
+def _readable(value: Any) -> Any:
+    """A value with lone surrogates escaped and infinite numbers missing (inside lists too)."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_readable(v) for v in value]
+    return None if isinstance(value, float | np.floating) and np.isinf(value) else value
+
+
 def _combine_sources(data: RecordsInput, source: str | None) -> tuple[pd.DataFrame, str | None]:
     if isinstance(data, pd.DataFrame):
+        _refuse_bad_columns(data.columns, "records")
         return data, source
     if isinstance(data, Mapping):
         names, frames = list(data.keys()), list(data.values())
@@ -270,9 +365,17 @@ def _combine_sources(data: RecordsInput, source: str | None) -> tuple[pd.DataFra
     bad = [n for n, f in zip(names, frames, strict=True) if not isinstance(f, pd.DataFrame)]
     if not frames or bad:
         raise ConfigError(f"records: every item must be a DataFrame; not DataFrames: {bad}")
+    for name, frame in zip(names, frames, strict=True):
+        _refuse_bad_columns(frame.columns, f"records[{name!r}]")
     column = source or DEFAULT_SOURCE
     tagged = [f.assign(**{column: name}) for name, f in zip(names, frames, strict=True)]
     return pd.concat(tagged, ignore_index=True), column
+
+
+def _refuse_bad_columns(columns: pd.Index, where: str) -> None:
+    problems = column_problems(columns, where)
+    if problems:
+        raise SchemaError(problems)
 
 
 def _schema_problems(

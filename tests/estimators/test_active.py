@@ -101,6 +101,26 @@ def test_labels_persist_and_labelling_resumes(febrl3, tmp_path) -> None:
     assert len(gd.load_labels(store)) == 30
 
 
+def test_forget_erases_labels_from_the_learner_and_its_file(people, tmp_path) -> None:
+    linker, records, truth = people
+    store = tmp_path / "labels.csv"
+    learner = gd.ActiveLearner(linker, records, store=store, batch_size=5, random_state=0)
+    learner.run(oracle_for(truth, "unique_id"), max_labels=15, min_flipped=0.0)
+    erased = learner.labels_["unique_id_l"].iloc[0]
+    holding = pair_set(learner.labels_[(learner.labels_["unique_id_l"] == erased)
+                                       | (learner.labels_["unique_id_r"] == erased)])
+    learner.forget([erased])
+    for kept in (learner.labels_, gd.load_labels(store),
+                 gd.ActiveLearner(linker, records, store=store).labels_):  # and resumed
+        assert erased not in set(kept["unique_id_l"]) | set(kept["unique_id_r"])
+        assert len(kept) == 15 - len(holding)
+    assert not {erased} & set(learner.next_pairs(200)[["unique_id_l", "unique_id_r"]]
+                              .to_numpy().ravel())  # its pairs are not proposed again
+    assert gd.forget_labels(store, ["nobody"]) == 0
+    with pytest.raises(gd.ConfigError, match="unique_ids"):
+        learner.forget(erased)  # one id as text would be its characters
+
+
 def test_console_labelling(febrl3, monkeypatch, capsys) -> None:
     linker, records, _ = febrl3
     answers = iter(["y", "maybe", "n", "s", "q"])

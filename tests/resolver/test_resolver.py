@@ -209,6 +209,17 @@ def test_adding_the_same_batch_twice_changes_nothing(
         assert held_entities(resolver).equals(before)
 
 
+def test_a_batch_updating_the_newest_records_and_adding_new_ones(
+        linker: gd.Linker, people: pd.DataFrame, store: Path) -> None:
+    # the updated records are removed, then put back under their row ids: the new ones
+    # must be numbered past those, not past what was left (a UNIQUE failure on row_id)
+    with gd.Resolver(store, linker) as resolver:
+        resolver.add(people.iloc[:200])
+        added = resolver.add(people.iloc[150:250].assign(city="Leeds"))
+        assert set(added.records["action"].iloc[:50]) <= {"updated", "unchanged"}
+        assert len(resolver) == 250 and resolver.check().ok
+
+
 KILLED_ADD = """
 import sys, warnings
 import pandas as pd, golden as gd

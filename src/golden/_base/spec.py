@@ -7,7 +7,10 @@ silently drop a rule; compose with ``|`` and ``&`` instead.
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
+import types
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
@@ -51,7 +54,8 @@ def spec_from_dict(data: dict[str, Any], functions: Functions = None) -> Any:
 
     A spec is data: a function it names (a custom level or survivorship rule, saved as
     ``module:qualname``) is never imported; it is taken from ``functions``, which the caller
-    gives (the functions themselves, or a dict by that name).
+    gives (the functions themselves, or a dict by that name). Every field is checked
+    against its type before the spec is built (a ``ConfigError`` names the kind and field).
 
     Examples
     --------
@@ -119,6 +123,11 @@ def _decode(value: Any, functions: dict[str, Callable[..., Any]]) -> Any:
             raise ConfigError(f"spec kind {value.get('kind')!r} is unknown; expected one of "
                               f"{sorted(_REGISTRY)}") from exc
         kwargs = {k: _decode(v, functions) for k, v in value.items() if k != "kind"}
+        hints = typing.get_type_hints(cls)
+        bad = [f"spec {value['kind']!r}: {name} got {v!r}, expected {hints[name]}"
+               for name, v in kwargs.items() if name in hints and not _fits(v, hints[name])]
+        if bad:
+            raise ConfigError(bad)
         try:
             return cls(**kwargs)
         except TypeError as exc:
@@ -126,6 +135,35 @@ def _decode(value: Any, functions: dict[str, Callable[..., Any]]) -> Any:
     if isinstance(value, list):
         return tuple(_decode(v, functions) for v in value)
     return value
+
+
+def _fits(value: Any, hint: Any) -> bool:
+    """Whether a value read from a file fits a field's type (a whole number fits a float;
+    a boolean fits nothing but a bool).
+
+    Examples
+    --------
+    >>> _fits(3, float), _fits(True, int), _fits((1, 2), tuple[int, ...]), _fits(None, int | None)
+    (True, False, True, True)
+    """
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return True
+    if origin in (types.UnionType, typing.Union):
+        return any(_fits(value, arg) for arg in args)
+    if origin is tuple:
+        if not isinstance(value, tuple):
+            return False
+        if len(args) == 2 and args[1] is Ellipsis:
+            return all(_fits(v, args[0]) for v in value)
+        return len(value) == len(args) and all(map(_fits, value, args))
+    if origin is collections.abc.Callable or hint is collections.abc.Callable:
+        return callable(value)
+    if hint in (int, float) and isinstance(value, bool):
+        return False
+    if hint is float:
+        return isinstance(value, int | float)
+    return isinstance(value, origin or hint) if isinstance(origin or hint, type) else True
 
 
 def _function(path: Any, functions: dict[str, Callable[..., Any]]) -> Callable[..., Any]:

@@ -141,9 +141,12 @@ def _match(args: argparse.Namespace, inputs: list[str], mode: str) -> None:
     threshold = config.threshold if args.threshold is None else args.threshold
     if not 0 <= threshold <= 1:
         raise ConfigError(f"--threshold: got {threshold!r}, expected a probability in [0, 1]")
+    if args.seed is not None and args.seed < 0:
+        raise ConfigError(f"--seed: got {args.seed}, expected a whole number >= 0")
     records: Any = frames[Path(inputs[0]).stem] if mode == "dedupe" else frames
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out: {str(out)!r} is a file; give a folder (made if missing)")
     seconds: dict[str, float] = {}
     start = time.perf_counter()
     pairs = linker.fit_predict(records)
@@ -152,6 +155,7 @@ def _match(args: argparse.Namespace, inputs: list[str], mode: str) -> None:
     clusters = linker.cluster(pairs, records, threshold=threshold)
     seconds["cluster"] = time.perf_counter() - start
     matches = pairs[pairs["match_probability"] >= threshold]
+    out.mkdir(parents=True, exist_ok=True)  # once the input has proved good
     _write(matches, out / "pairs", args.format)
     _write(clusters, out / "clusters", args.format)
     linker.save(out / "model.json")

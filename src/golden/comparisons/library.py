@@ -80,6 +80,10 @@ class Comparison(Spec):
         bad = [lv for lv in self.levels if not isinstance(lv, Level)]
         if bad:
             problems.append(f"comparison {self.name!r}: levels must be Level specs, got {bad}")
+        read = sorted({i for level in self.levels if not bad for i in level.inputs_read})
+        if any(not 0 <= i < len(inputs) for i in read):
+            problems.append(f"comparison {self.name!r}: its levels read inputs {read}, but "
+                            f"there are {len(inputs)}")
         if any(not 0 <= i < len(inputs) for i in self.null_inputs):
             problems.append(f"comparison {self.name!r}: null_inputs {self.null_inputs} refer "
                             f"to inputs that do not exist (there are {len(inputs)})")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from golden.errors import ConfigError
 
@@ -29,7 +31,8 @@ def read_table(path: str | Path, option: str = "input") -> pd.DataFrame:
     Raises
     ------
     golden.ConfigError
-        If ``path`` is not a file or has another suffix.
+        If ``path`` is not a file, has another suffix, or cannot be read as one: empty,
+        not UTF-8 text, a CSV header naming a column twice, not Parquet inside.
 
     Examples
     --------
@@ -47,8 +50,30 @@ def read_table(path: str | Path, option: str = "input") -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"{option}: {str(path)!r} is not a file")
-    if path.suffix.lower() in (".parquet", ".pq"):
-        return pd.read_parquet(path)
-    if path.suffix.lower() in (".csv", ".txt"):
+    suffix = path.suffix.lower()
+    if suffix not in (".parquet", ".pq", ".csv", ".txt"):
+        raise ConfigError(f"{option}: {path.name} must be .csv or .parquet")
+    try:
+        if suffix in (".parquet", ".pq"):
+            return pd.read_parquet(path)
+        _refuse_repeated_header(path, option)
         return pd.read_csv(path, dtype=str, skipinitialspace=True)
-    raise ConfigError(f"{option}: {path.name} must be .csv or .parquet")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{option}: {path.name} is not UTF-8 text ({exc.reason} at byte "
+                          f"{exc.start}); save it as UTF-8 and try again") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise ConfigError(f"{option}: {path.name} is empty; give a file with a header "
+                          "and records") from exc
+    except (pa.ArrowException, pd.errors.ParserError) as exc:
+        raise ConfigError(f"{option}: {path.name} cannot be read as {suffix[1:]} "
+                          f"({str(exc)[:200]})") from exc
+
+
+def _refuse_repeated_header(path: Path, option: str) -> None:
+    """A CSV header that names a column twice (pandas would rename the second ``x.1``)."""
+    with path.open(encoding="utf-8", newline="") as file:
+        header = next(csv.reader(file), [])
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise ConfigError(f"{option}: {path.name} names the column(s) {repeated} more than "
+                          "once in its header; rename or drop the copies")

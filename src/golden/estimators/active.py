@@ -43,8 +43,10 @@ from __future__ import annotations
 
 import copy
 import itertools
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -83,6 +85,52 @@ def load_labels(path: str | Path) -> pd.DataFrame:
     table = (pd.read_parquet(path) if path.suffix in (".parquet", ".pq")
              else pd.read_csv(path, dtype=str))
     return as_labels(table)
+
+
+def forget_labels(path: str | Path, unique_ids: Iterable[Any]) -> int:
+    """Erase from a label file (CSV or Parquet, as ``load_labels`` reads) every labelled
+    pair holding one of these record ids; the other rows and columns are kept as they
+    are. The file is replaced as a whole (written beside it, then renamed), so an
+    interruption leaves the old file or the new one, never half of one. Returns how many
+    labels were erased.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "labels.csv"
+    >>> _ = path.write_text("unique_id_l,unique_id_r,is_match\\n1,2,1\\n1,3,0\\n4,5,1\\n")
+    >>> forget_labels(path, [1])
+    2
+    >>> load_labels(path).to_dict("records")
+    [{'unique_id_l': '4', 'unique_id_r': '5', 'is_match': True}]
+    """
+    path = Path(path)
+    load_labels(path)  # a label file, or a clear error
+    parquet = path.suffix in (".parquet", ".pq")
+    table = pd.read_parquet(path) if parquet else pd.read_csv(path, dtype=str)
+    erased = _holding(table, _id_texts(unique_ids))
+    if erased.any():
+        written = path.with_name(f".{path.name}.forget")
+        kept = table[~erased]
+        if parquet:
+            kept.to_parquet(written, index=False)
+        else:
+            kept.to_csv(written, index=False)
+        os.replace(written, path)
+    return int(erased.sum())
+
+
+def _id_texts(unique_ids: Iterable[Any]) -> set[str]:
+    """Record ids as labels keep them (text)."""
+    if isinstance(unique_ids, str | bytes) or not isinstance(unique_ids, Iterable):
+        raise ConfigError(f"unique_ids: got {unique_ids!r}, expected a list of record ids")
+    return {str(u) for u in unique_ids}
+
+
+def _holding(pairs: pd.DataFrame, ids: set[str]) -> np.ndarray:
+    """Which pairs hold one of these record ids (as text)."""
+    return (pairs["unique_id_l"].astype(str).isin(ids)
+            | pairs["unique_id_r"].astype(str).isin(ids)).to_numpy()
 
 
 def labels_from_truth(pairs: pd.DataFrame, truth: pd.Series) -> pd.DataFrame:
@@ -370,6 +418,19 @@ class ActiveLearner:
             new.to_csv(path, mode="a", header=not path.is_file(), index=False)
         return self.refit()
 
+    def forget(self, unique_ids: Iterable[Any]) -> ActiveLearner:
+        """Erase the labels of every pair holding one of these record ids (an erasure
+        request), from ``labels_`` and from the ``store`` file (``forget_labels``), and
+        refit. Their pairs are not proposed again; the records themselves are yours to
+        leave out of the ``records`` you give the next learner.
+        """
+        ids = _id_texts(unique_ids)
+        self.labels_ = self.labels_[~_holding(self.labels_, ids)].reset_index(drop=True)
+        if self.store is not None and Path(self.store).is_file():
+            forget_labels(self.store, ids)
+        self._skipped |= _holding(self.pairs_, ids)
+        return self.refit()
+
     def skip(self, pairs: pd.DataFrame) -> ActiveLearner:
         """Never propose these pairs (``unique_id_l``, ``unique_id_r``) again: nobody could
         tell them apart. They are not labels and do not change the model."""
@@ -577,4 +638,4 @@ def _pair_keys(left: pd.Series, right: pd.Series) -> pd.Series:
     return pd.Series(low + "\x1f" + high)
 
 
-__all__ = ["ActiveLearner", "as_labels", "labels_from_truth", "load_labels"]
+__all__ = ["ActiveLearner", "as_labels", "forget_labels", "labels_from_truth", "load_labels"]

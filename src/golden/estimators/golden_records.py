@@ -3,6 +3,7 @@ provenance, on any engine."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -152,13 +153,26 @@ class GoldenRecordBuilder(Estimator):
         >>> GoldenRecordBuilder.from_dict(builder.to_dict()).rules
         {'email': AllValues(normalise=None, order='frequency')}
         """
-        if data.get("format") != BUILDER_FORMAT or data.get("version") != BUILDER_VERSION:
-            raise ConfigError(f"not a version-{BUILDER_VERSION} {BUILDER_FORMAT} configuration "
-                              f"(format={data.get('format')!r}, version={data.get('version')!r})")
-        params = dict(data["params"])
+        if not isinstance(data, Mapping) or data.get("format") != BUILDER_FORMAT \
+                or data.get("version") != BUILDER_VERSION:
+            found = data if not isinstance(data, Mapping) else {
+                k: data.get(k) for k in ("format", "version")}
+            raise ConfigError(f"not a version-{BUILDER_VERSION} {BUILDER_FORMAT} "
+                              f"configuration (got {str(found)[:100]})")
+        keys = sorted(set(inspect.signature(cls).parameters) - {"engine"})
+        params = data.get("params")
+        if not isinstance(params, Mapping) or sorted(params) != keys \
+                or not isinstance(params["rules"], Mapping):
+            raise ConfigError(f"params: expected an object with the keys {keys} (rules an "
+                              f"object of rules), got {str(params)[:100]}")
+        params = dict(params)
         params["rules"] = {k: spec_from_dict(v, functions) for k, v in params["rules"].items()}
         params["default"] = spec_from_dict(params["default"], functions)
-        return cls(**params)
+        builder = cls(**params)
+        problems = builder._plan().parameter_problems()
+        if problems:
+            raise ConfigError(problems)
+        return builder
 
     def _plan(self) -> SurvivorshipPlan:
         params = self.get_params()

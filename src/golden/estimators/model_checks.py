@@ -48,6 +48,8 @@ def read_model_file(path: str | Path) -> Any:
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{path}: not a golden model file: invalid JSON at line "
                           f"{exc.lineno}, column {exc.colno} ({exc.msg})") from exc
+    except (RecursionError, ValueError) as exc:  # nested without end, a number too long
+        raise ConfigError(f"{path}: not a golden model file: {str(exc)[:100]}") from exc
 
 
 def check_model_keys(model: Any, source: str) -> None:
@@ -102,7 +104,11 @@ def check_parameters(parameters: dict[str, Any], names: Sequence[str],
             problem = _shares_problem(table[name], k, positive)
             if problem:
                 problems.append(f"{source}: parameters.{key}.{name} {problem}")
-    for number, group in enumerate(parameters.get("dependence", [])):
+    dependence = parameters.get("dependence", [])
+    if not isinstance(dependence, list):
+        problems.append(f"{source}: parameters.dependence must be a list, got {dependence!r}")
+        dependence = []
+    for number, group in enumerate(dependence):
         problem = _group_problem(group, names)
         if problem:
             problems.append(f"{source}: parameters.dependence[{number}] {problem}")

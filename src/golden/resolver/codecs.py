@@ -9,12 +9,13 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from golden._base.cells import is_null
 
 
 class Hasher:
@@ -85,10 +86,12 @@ def encode_groups(frame: pd.DataFrame, starts: Sequence[int]) -> list[str]:
     --------
     >>> encode_groups(pd.DataFrame({"a": [1, 2, 3], "b": ["x", None, "z"]}), [0, 2])
     ['{"a": [1, 2], "b": ["x", null]}', '{"a": [3], "b": ["z"]}']
+    >>> encode_groups(pd.DataFrame({"a": []}), [])
+    []
     """
     columns = {name: [v if keep else None for v, keep in zip(*listed, strict=True)]
                for name, listed in _json_columns(frame).items()}
-    ends = [*starts[1:], len(frame)]
+    ends = [*starts[1:], len(frame)] if len(starts) else []
     return [json.dumps({n: values[s:e] for n, values in columns.items()},
                        ensure_ascii=False, allow_nan=False) for s, e in zip(starts, ends,
                                                                             strict=True)]
@@ -117,7 +120,7 @@ def decode_record(text: str) -> Any:
     >>> decode_record('{"a": {"$t": "2024-01-02T00:00:00"}, "n": 3}')
     {'a': Timestamp('2024-01-02 00:00:00'), 'n': 3}
     """
-    return json.loads(text, object_hook=_decode_tagged)
+    return load_json(text, _decode_tagged)
 
 
 def decode_many(texts: Sequence[str]) -> list[Any]:
@@ -129,7 +132,16 @@ def decode_many(texts: Sequence[str]) -> list[Any]:
     [{'a': 1}, {'d': datetime.date(2024, 1, 2)}]
     """
     joined = f"[{','.join(texts)}]"
-    return json.loads(joined, object_hook=_decode_tagged if '{"$' in joined else None)
+    return load_json(joined, _decode_tagged if '{"$' in joined else None)
+
+
+def load_json(text: str, object_hook: Any = None) -> Any:
+    """JSON read back from the store; text nested too deeply to read (written by no
+    golden) is a ``json.JSONDecodeError``, as any other damage is."""
+    try:
+        return json.loads(text, object_hook=object_hook)
+    except RecursionError as exc:
+        raise json.JSONDecodeError("nested too deeply", text[:100], 0) from exc
 
 
 def encode_prepared(values: Sequence[Any]) -> str:
@@ -153,39 +165,6 @@ def decode_prepared(texts: Sequence[str]) -> list[list[Any]]:
     return [[tuple(v) if isinstance(v, list) else v for v in values]
             if "[" in text[1:] else values  # a row without lists is read as it is
             for text, values in zip(texts, decode_many(texts), strict=True)]
-
-
-def is_null(value: Any) -> bool:
-    """Whether a scalar is missing (None, NaN, NaT, pd.NA); lists never are."""
-    if value is None:
-        return True
-    if type(value) is str:  # the common case, checked before the slower isinstance
-        return False
-    if isinstance(value, str | int | list | tuple | np.ndarray | dict | set):
-        return False
-    if isinstance(value, float):
-        return value != value
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-SCALARS = (str, bool, int, float, np.generic, dt.date, pd.Timestamp)
-
-
-def value_problem(value: Any) -> str | None:
-    """Why a value cannot be stored, or None."""
-    if is_null(value):
-        return None
-    if isinstance(value, list | tuple | np.ndarray):
-        bad = [v for v in value if not isinstance(v, SCALARS) and v is not None]
-        return f"holds {type(bad[0]).__name__} values" if bad else None
-    if not isinstance(value, SCALARS):
-        return f"is a {type(value).__name__}; expected text, a number, a date or a list"
-    if isinstance(value, float) and math.isinf(value):
-        return "is infinite"
-    return None
 
 
 def encode_value(value: Any) -> Any:

@@ -86,7 +86,8 @@ class Ingest:
 
     def _insert(self, changed: dict[Any, str], held: Held, now: float) -> list[int]:
         """Store changed records (a new version keeps its row id and first arrival time)."""
-        fresh = itertools.count(self.store.last_row_id() + 1)  # as SQLite: past the largest
+        kept = [held[uid][0] for uid in changed if uid in held]  # removed, coming back
+        fresh = itertools.count(max([self.store.last_row_id(), *kept]) + 1)  # past them all
         rows = [held[uid][0] if uid in held else next(fresh) for uid in changed]
         self.store.insert_records([
             (row, uid, data, held[uid][3] if uid in held else now, now)

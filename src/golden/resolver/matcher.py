@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from golden._base.cells import column_problems, is_null, value_problem
 from golden.comparisons.vectors import ComparisonIndex, comparison_indexes, gamma_matrix
 from golden.errors import ConfigError, SchemaError
 from golden.model.weights import probability, score_pairs
@@ -27,8 +28,6 @@ from golden.resolver.codecs import (
     decode_record,
     encode_prepared,
     encode_record,
-    is_null,
-    value_problem,
 )
 from golden.resolver.held import HeldRecords
 from golden.resolver.store import Store
@@ -352,7 +351,8 @@ def _probe(record: pd.DataFrame | Mapping[str, Any]) -> dict[str, Any]:
     elif not isinstance(record, Mapping):
         raise ConfigError(f"match: got {type(record).__name__}, expected a dict or a "
                           "one-row DataFrame")
-    bad = [f"{c!r} {p}" for c, v in record.items() if (p := value_problem(v)) is not None]
+    bad = column_problems(list(record), "match") + [
+        f"{c!r} {p}" for c, v in record.items() if (p := value_problem(v)) is not None]
     if bad:
         raise SchemaError(f"match: the record cannot be read: {'; '.join(bad)}")
     return decode_record(encode_record(dict(record)))

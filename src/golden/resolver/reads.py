@@ -10,9 +10,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from golden._base.cells import is_null
 from golden.errors import SchemaError
 from golden.estimators.golden_records import GoldenRecordBuilder
-from golden.resolver.codecs import decode_many, decode_record, frame_of, is_null
+from golden.resolver.codecs import decode_many, decode_record, frame_of
 from golden.resolver.held import HeldRecords
 from golden.resolver.store import Store
 

@@ -24,11 +24,12 @@ import pandas as pd
 
 from golden._base.spec import Functions, function_table, spec_functions
 from golden.clustering.components import DEFAULT_MIN_DENSITY
-from golden.errors import ConfigError
+from golden.errors import ConfigError, GoldenError, StoreError
 from golden.estimators.golden_records import GoldenRecordBuilder
 from golden.estimators.linker import Linker
 from golden.resolver.codecs import Hasher
 from golden.resolver.erasure import Eraser
+from golden.resolver.health import StoreCheck, check_store, setting_problems, stored_problems
 from golden.resolver.held import HeldRecords
 from golden.resolver.ingest import Ingest
 from golden.resolver.matcher import Matcher, check_identifiers
@@ -73,7 +74,8 @@ def _public(method: Callable[Concatenate[Resolver, P], T]
             ) -> Callable[Concatenate[Resolver, P], T]:
     """A Resolver method used only from the thread that opened the Resolver (its
     connection's open transaction is not another thread's to see), with SQLite's errors
-    said as ``StoreError``."""
+    said as ``StoreError``, and so any other failure on a store ``check`` finds damaged
+    (a file edited or damaged where SQLite cannot see it: a number, an id)."""
     translated = sqlite_errors(method)
 
     @functools.wraps(method)
@@ -83,7 +85,16 @@ def _public(method: Callable[Concatenate[Resolver, P], T]
                 f"{self.path}: this Resolver was opened in another thread; open one Resolver "
                 "per thread (they share the file safely: one writes at a time, readers "
                 "never see an unfinished batch)")
-        return translated(self, *args, **kwargs)
+        try:
+            return translated(self, *args, **kwargs)
+        except GoldenError:
+            raise
+        except Exception as exc:
+            damage = self._damage()
+            if damage is None:
+                raise
+            raise StoreError(f"{self.path}: the store is damaged ({damage}); nothing was "
+                             "changed") from exc
 
     return checked
 
@@ -144,6 +155,9 @@ class Resolver:
     >>> entity = int(later.records["entity_id"].iloc[0])
     >>> resolver.golden(entity)["entity_id"] == entity
     True
+    >>> report = resolver.check()  # SQLite's quick_check and golden's invariants
+    >>> report.ok, report.sqlite, report.records
+    (True, 'quick_check', 2000)
     >>> resolver.close()
     """
 
@@ -171,7 +185,7 @@ class Resolver:
         self.store = Store(self.path)
         try:
             settings = self.store.meta("settings")
-            if settings is None:
+            if settings is None and self.store.meta("model") is None:
                 if linker is None:
                     raise ConfigError(f"{self.path} holds no resolver yet: pass a fitted "
                                       "Linker to create one")
@@ -195,28 +209,27 @@ class Resolver:
         problems = []
         if not isinstance(linker, Linker) or not hasattr(linker, "m_"):
             problems.append("linker: expected a fitted golden.Linker")
-        if not isinstance(threshold, int | float) or not 0 < threshold <= 1:
-            problems.append(f"threshold: got {threshold!r}, expected a probability in (0, 1]")
         if isinstance(linker, Linker) and linker.link_type == "link":
             problems.append("linker: link_type='link' cannot grow one record at a time; fit "
                             "with link_type='link_and_dedupe' or 'dedupe'")
-        if not isinstance(max_identifier_entities, int) or max_identifier_entities < 1:
-            problems.append(f"max_identifier_entities: got {max_identifier_entities!r}, "
-                            "expected a whole number >= 1")
         if secret is not None and (not isinstance(secret, bytes) or len(secret) < 16):
             problems.append("secret: expected at least 16 bytes")
-        if problems:
-            raise ConfigError(problems)
-        identifiers = check_identifiers(identifiers)
-        builder = golden or GoldenRecordBuilder(unique_id=linker.unique_id)
-        if builder.unique_id != linker.unique_id:
-            raise ConfigError(f"golden: the builder's unique_id {builder.unique_id!r} differs "
-                              f"from the Linker's {linker.unique_id!r}")
+        try:
+            identifiers = check_identifiers(identifiers)
+        except ConfigError as error:
+            problems.extend(error.problems)
         settings = {"format": STORE_FORMAT, "version": STORE_VERSION, "threshold": threshold,
                     "min_density": min_density, "identifiers": identifiers,
                     "max_identifier_entities": max_identifier_entities,
                     "live_terms": term_frequencies is None, "tombstones": tombstones,
                     "secret_in_store": secret is None}
+        problems += setting_problems(settings)
+        if problems:
+            raise ConfigError(problems)
+        builder = golden or GoldenRecordBuilder(unique_id=linker.unique_id)
+        if builder.unique_id != linker.unique_id:
+            raise ConfigError(f"golden: the builder's unique_id {builder.unique_id!r} differs "
+                              f"from the Linker's {linker.unique_id!r}")
         with self.store.transaction():
             self.store.set_meta("model", linker.to_dict())
             self.store.set_meta("golden", builder.to_dict())
@@ -228,10 +241,15 @@ class Resolver:
                 self.matcher.count_terms(self.matcher.records(term_frequencies), 1)
         return settings
 
-    def _load(self, settings: dict[str, Any], secret: bytes | None) -> None:
-        if settings.get("format") != STORE_FORMAT or settings.get("version") != STORE_VERSION:
+    def _load(self, settings: Any, secret: bytes | None) -> None:
+        if not isinstance(settings, dict) or settings.get("format") != STORE_FORMAT \
+                or settings.get("version") != STORE_VERSION:
             raise ConfigError(f"{self.path} is not a golden resolver store of version "
                               f"{STORE_VERSION}")
+        problems = stored_problems(self.store, settings)
+        if problems:
+            raise StoreError(f"{self.path}: the store's settings are damaged "
+                             f"({'; '.join(problems)}); restore it from a backup")
         if settings["secret_in_store"]:
             secret = bytes.fromhex(self.store.meta("secret"))
         elif secret is None:
@@ -240,8 +258,12 @@ class Resolver:
         self.settings = settings
         self.linker = Linker.from_dict(self.store.meta("model"), functions=self.functions,
                                        source=f"{self.path} (its stored model)")
-        self.builder = GoldenRecordBuilder.from_dict(self.store.meta("golden"),
-                                                     functions=self.functions)
+        try:
+            self.builder = GoldenRecordBuilder.from_dict(self.store.meta("golden"),
+                                                         functions=self.functions)
+        except ConfigError as error:
+            raise ConfigError([f"{self.path} (its stored rules): {p}"
+                               for p in error.problems]) from error
         self.hasher = Hasher(secret)
         held = HeldRecords(self.store)
         self.matcher = Matcher(self.linker, self.store, self.hasher, settings["identifiers"],
@@ -256,6 +278,14 @@ class Resolver:
                               tombstones=settings["tombstones"])
         self._reader = Reader(self.store, held, self.builder, source=self.linker.source,
                               identifiers=list(settings["identifiers"]))
+
+    def _damage(self) -> str | None:
+        """The first problem ``check`` finds, if any (after a call failed)."""
+        try:
+            problems = check_store(self.store, self.hasher, full=False).problems
+        except Exception:  # too damaged to be checked is damaged
+            return "it cannot be checked"
+        return problems[0] if problems else None
 
     def close(self) -> None:
         """Close the store."""
@@ -312,6 +342,21 @@ class Resolver:
         """Erase every record of an entity (see ``forget``)."""
         find = functools.partial(self.store.records_of_entity, self.resolve_id(entity_id))
         return self._eraser.forget(find, reason, f"entity_id {entity_id!r} holds no records")
+
+    @_public
+    def check(self, *, full: bool = False) -> StoreCheck:
+        """Check the store: SQLite's ``PRAGMA quick_check`` of the file (``full=True``:
+        ``integrity_check``, slower, which also checks that every index matches its
+        table), and golden's invariants: every record in one active entity, every active
+        entity with records and a golden record, nothing kept of records that are gone,
+        no forgotten id held. Each problem found comes with what to do.
+
+        It reads one snapshot, so writers go on meanwhile, and it reads the whole file:
+        its time grows with the store. Opening a store does not run it (opening stays
+        fast); run it after a crash, a copy or a restore, or on a schedule. A file too
+        damaged to be read raises ``StoreError``. (Example: the class's.)
+        """
+        return check_store(self.store, self.hasher, full=full)
 
     @_public
     def compact(self) -> None:

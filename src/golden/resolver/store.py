@@ -25,7 +25,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from golden.errors import ConfigError, StoreError
 from golden.resolver.checkpoints import Checkpointer
-from golden.resolver.codecs import encode_record
+from golden.resolver.codecs import encode_record, load_json
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -72,6 +72,39 @@ MAX_LOG_PAGES = 50_000  # WAL pages (of 4 KiB) past which the writer waits for c
 
 
 HOLDER_QUERY_KEYS = 200  # keys per holders query (3 parameters and one compound term each)
+HELD = "(SELECT row_id FROM records)"
+ACTIVE = "(SELECT entity_id FROM entities WHERE status = 'active')"
+TIMES = "BETWEEN 0 AND 1e11"  # seconds since 1970: golden writes nothing outside
+# golden's invariants, each a count that is 0 in a sound store
+INVARIANTS = {
+    "records whose values are not JSON":
+        "SELECT count(*) FROM records WHERE NOT json_valid(data)",
+    "records with times out of range": "SELECT count(*) FROM records WHERE NOT "
+        f"(added_at {TIMES} AND updated_at {TIMES})",
+    "golden records that are not JSON": "SELECT count(*) FROM golden WHERE NOT "
+        "(json_valid(record) AND json_valid(provenance))",
+    "prepared values that are not JSON":
+        "SELECT count(*) FROM prepared WHERE NOT json_valid(inputs)",
+    "entities with times out of range": "SELECT count(*) FROM entities WHERE NOT "
+        f"(created_at {TIMES} AND updated_at {TIMES})",
+    "records in no active entity":
+        f"SELECT count(*) FROM records WHERE entity_id NOT IN {ACTIVE}",
+    "active entities holding no record": "SELECT count(*) FROM entities WHERE status = "
+        "'active' AND entity_id NOT IN (SELECT entity_id FROM records)",
+    "active entities without a golden record": "SELECT count(*) FROM entities WHERE status "
+        "= 'active' AND entity_id NOT IN (SELECT entity_id FROM golden)",
+    "golden records of entities no longer active":
+        f"SELECT count(*) FROM golden WHERE entity_id NOT IN {ACTIVE}",
+    "merged entity ids leading to no entity": "SELECT count(*) FROM entities WHERE status = "
+        "'merged' AND merged_into NOT IN (SELECT entity_id FROM entities)",
+    "prepared values of records not held":
+        f"SELECT count(*) FROM prepared WHERE row_id NOT IN {HELD}",
+    "block keys of records not held": f"SELECT count(*) FROM keys WHERE row_id NOT IN {HELD}",
+    "pairs with a record not held":
+        f"SELECT count(*) FROM edges WHERE a NOT IN {HELD} OR b NOT IN {HELD}",
+    "identity links with a record not held":
+        f"SELECT count(*) FROM identity_edges WHERE a NOT IN {HELD} OR b NOT IN {HELD}",
+}
 
 Row = tuple[Any, ...]
 AuditEvent = tuple[str, int | None, Any, dict[str, Any]]  # event, entity, unique id, detail
@@ -79,7 +112,8 @@ AuditEvent = tuple[str, int | None, Any, dict[str, Any]]  # event, entity, uniqu
 
 def sqlite_errors(method: Callable[P, T]) -> Callable[P, T]:
     """``method`` of an object with a ``path``, with SQLite's errors said as ``StoreError``:
-    a store another writer held past ``BUSY_MS``, or a damaged file."""
+    a store another writer held past ``BUSY_MS``, or a damaged file (its text or JSON
+    too)."""
     @functools.wraps(method)
     def translated(*args: P.args, **kwargs: P.kwargs) -> T:
         try:
@@ -92,7 +126,7 @@ def sqlite_errors(method: Callable[P, T]) -> Callable[P, T]:
                                  "it is done") from exc
             raise StoreError(f"{path}: the store cannot be read ({str(exc)[:200]}); it may "
                              "be damaged: restore it from a backup") from exc
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, json.JSONDecodeError, UnicodeDecodeError) as exc:
             path = getattr(args[0], "path", "the store")
             raise StoreError(f"{path}: the store is damaged ({str(exc)[:200]}); restore it "
                              "from a backup") from exc
@@ -105,7 +139,7 @@ def _refuse_foreign(db: sqlite3.Connection, path: str) -> None:
     try:
         tables = [name for (name,) in db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")]
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not a golden resolver store ({exc}); give the path of "
                           "a new file or of a store a Resolver made") from exc
     if tables and "meta" not in tables:
@@ -132,6 +166,9 @@ class Store:
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = str(path)
         self.checkpointer: Checkpointer | None = None
+        if self.path != ":memory:" and (Path(path).is_dir() or not Path(path).parent.is_dir()):
+            raise ConfigError(f"{self.path}: give the path of a file in a folder that "
+                              "exists (it is a folder, or its folder is missing)")
         if readonly:
             uri = f"file:{Path(self.path).resolve()}?mode=ro"
             self.db = sqlite3.connect(uri, uri=True, isolation_level=None,
@@ -177,6 +214,15 @@ class Store:
         if self.checkpointer is not None:
             self.checkpointer.committed()
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction: every read in it sees the same commit (writers go on)."""
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.db.execute("COMMIT")
+
     @property
     def in_transaction(self) -> bool:
         """Whether a write transaction is open."""
@@ -191,12 +237,28 @@ class Store:
         self.db.execute("VACUUM")
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    def integrity(self, full: bool) -> list[str]:
+        """SQLite's check of the file (``integrity_check`` if ``full``, else the faster
+        ``quick_check``): what it found wrong, at most 20 lines (none when sound)."""
+        pragma = "integrity_check(20)" if full else "quick_check(20)"
+        found = [str(row) for (row,) in self.db.execute(f"PRAGMA {pragma}")]
+        return [] if found == ["ok"] else found
+
+    def invariant_counts(self) -> dict[str, int]:
+        """How often each of golden's invariants is broken (0 each in a sound store)."""
+        return {what: int(self.db.execute(sql).fetchone()[0])
+                for what, sql in INVARIANTS.items()}
+
+    def held_ids(self) -> list[Any]:
+        """The unique id of every record held."""
+        return [uid for (uid,) in self.db.execute("SELECT unique_id FROM records")]
+
     # Meta ------------------------------------------------------------------------------
 
     def meta(self, key: str, default: Any = None) -> Any:
         """A JSON value stored under ``key``."""
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return default if row is None else json.loads(row[0])
+        return default if row is None else load_json(row[0])
 
     def set_meta(self, key: str, value: Any) -> None:
         """Store a JSON value under ``key``."""

@@ -9,12 +9,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from golden.errors import ConfigError
-from golden.resolver.codecs import encode_records, is_null, value_problem
+from golden._base.cells import (
+    SURROGATE,
+    bad_cells,
+    column_problems,
+    is_null,
+    problem_text,
+    value_kind,
+)
+from golden.errors import ConfigError, SchemaError
+from golden.resolver.codecs import encode_records
 
 
 def as_frame(records: Any) -> pd.DataFrame:
-    """Records given as a frame, a dict (one record) or a list of dicts, as a frame.
+    """Records given as a frame, a dict (one record) or a list of dicts, as a frame; a
+    ``SchemaError`` for column names that repeat or are not valid Unicode.
 
     Examples
     --------
@@ -22,16 +31,34 @@ def as_frame(records: Any) -> pd.DataFrame:
        unique_id name
     0          1  Ann
     """
-    if isinstance(records, pd.DataFrame):
-        return records
     if isinstance(records, Mapping):
-        return pd.DataFrame([records])
-    if isinstance(records, Iterable) and not isinstance(records, str | bytes):
+        records = [records]
+    if isinstance(records, pd.DataFrame):
+        frame = records
+    elif isinstance(records, Iterable) and not isinstance(records, str | bytes):
         items = list(records)
-        if all(isinstance(r, Mapping) for r in items):
-            return pd.DataFrame(items)
-    raise ConfigError(f"records: got {type(records).__name__}, expected a DataFrame, a dict "
-                      "(one record) or a list of dicts")
+        if not all(isinstance(r, Mapping) for r in items):
+            raise ConfigError(f"records: got a {type(records).__name__} of "
+                              f"{sorted({type(r).__name__ for r in items})}, expected a "
+                              "DataFrame, a dict (one record) or a list of dicts")
+        frame = _frame_of_dicts(items)
+    else:
+        raise ConfigError(f"records: got {type(records).__name__}, expected a DataFrame, a "
+                          "dict (one record) or a list of dicts")
+    problems = column_problems(frame.columns)
+    if problems:
+        raise SchemaError(problems)
+    return frame
+
+
+def _frame_of_dicts(records: list[Mapping[str, Any]]) -> pd.DataFrame:
+    """A frame of dicts; as objects where text is not valid Unicode (pandas' text cannot
+    hold it), so those records are rejected one by one."""
+    try:
+        return pd.DataFrame(records)
+    except UnicodeEncodeError:
+        names = pd.Index(list(dict.fromkeys(k for r in records for k in r)), dtype=object)
+        return pd.DataFrame(records, columns=names, dtype=object)
 
 
 def validate(frame: pd.DataFrame, unique_id: str,
@@ -64,11 +91,11 @@ def validate(frame: pd.DataFrame, unique_id: str,
             reasons[position] = f"{uid} {value!r} was forgotten on request and may not return"
         seen.add(value)
     for column, values in frame.items():
-        if values.dtype != object:
-            continue  # typed columns hold only storable values
-        for position, value in enumerate(values.tolist()):
-            problem = value_problem(value)
-            if problem is not None:
+        if column == uid:
+            continue  # said above
+        for kind, rows in bad_cells(values).items():  # each value looked at only if needed
+            for position in rows.tolist():
+                problem = problem_text(kind, values.iloc[position])
                 reasons[position] = "; ".join(
                     filter(None, [reasons[position], f"{column!r} {problem}"]))
     accepted = [i for i, r in enumerate(reasons) if r is None]
@@ -76,10 +103,12 @@ def validate(frame: pd.DataFrame, unique_id: str,
     if len(kept):
         kept[uid] = pd.Series([ids[i] for i in accepted], index=kept.index, dtype=object)
     encoded = dict(zip([ids[i] for i in accepted], encode_records(kept), strict=True))
-    rejected = pd.DataFrame(
-        [(i, None if is_null(ids[i]) or isinstance(ids[i], list) else ids[i], r)
-         for i, r in enumerate(reasons) if r is not None],
-        columns=["position", "unique_id", "reason"])
+    bad = [i for i, r in enumerate(reasons) if r is not None]
+    rejected = pd.DataFrame({
+        "position": pd.Series(bad, dtype=np.int64),
+        "unique_id": pd.Series([None if is_null(ids[i]) or isinstance(ids[i], list) else ids[i]
+                                for i in bad], dtype=object),  # as given, even unreadable
+        "reason": pd.Series([reasons[i] for i in bad], dtype=object)})
     return encoded, rejected
 
 
@@ -99,6 +128,8 @@ def plain_id(value: Any) -> Any:
 def _id_problem(column: str, value: Any) -> str | None:
     if isinstance(value, bool | np.bool_):
         return f"{column} {value!r} is a boolean; expected text or a whole number"
+    if isinstance(value, str) and value_kind(value) == SURROGATE:
+        return f"{column} {value!r} {problem_text(SURROGATE, value)}"
     if isinstance(value, str | int | np.integer):
         return None
     if isinstance(value, float | np.floating):

@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from golden._base.cells import column_problems
 from golden.errors import SchemaError
+from golden.records import checked_values
 from golden.survivorship.candidates import Context, EntityCandidates, build_context, combined
 from golden.survivorship.plan import SurvivorshipPlan, Target
 from golden.survivorship.rules import AllValues, MostFrequent
@@ -73,6 +75,10 @@ def build_golden_records(plan: SurvivorshipPlan, records: pd.DataFrame,
                          clusters: pd.DataFrame, entity_id: str = "entity_id") -> GoldenRecords:
     """One golden record per entity of ``clusters``, chosen by the plan's rules.
 
+    The records' values are read as ``golden.records.checked_values`` says: an id or a
+    value of a type no rule can read is refused, naming the column; text with a lone
+    surrogate is kept with it escaped, an infinite number is missing (with a warning).
+
     Examples
     --------
     >>> from golden import survivorship as sv
@@ -83,7 +89,14 @@ def build_golden_records(plan: SurvivorshipPlan, records: pd.DataFrame,
        entity_id  n_records    email
     0          7          2  x@y.org
     """
+    problems = column_problems(records.columns) if isinstance(records, pd.DataFrame) else []
+    if problems:
+        raise SchemaError(problems)
     targets = plan.targets(records.columns)
+    records, problems = checked_values(records, [c for t in targets for c in t.columns],
+                                       [plan.unique_id, plan.source])
+    if problems:
+        raise SchemaError(problems)
     context = build_context(plan, records, clusters, entity_id, targets)
     n_entities = len(context.entity_ids)
     columns: dict[str, Any] = {

@@ -232,6 +232,9 @@ def entities_of(records: pd.DataFrame, clusters: pd.DataFrame, unique_id: str, e
         else pd.Index(clusters[id_column])
     record_index = pd.MultiIndex.from_frame(records[record_keys]) if by_source \
         else pd.Index(records[unique_id])
+    if records[unique_id].isna().any():
+        raise SchemaError(f"records: {int(records[unique_id].isna().sum())} null {unique_id} "
+                          "value(s); every record needs an id")
     if record_index.has_duplicates:
         raise SchemaError(f"records: {int(record_index.duplicated().sum())} duplicate "
                           f"{unique_id} values; each record needs its own id")

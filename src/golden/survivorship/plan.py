@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -105,14 +105,18 @@ class SurvivorshipPlan:
         for key, rule in (self.rules or {}).items() if isinstance(self.rules, Mapping) else ():
             if not isinstance(rule, Rule):
                 problems.append(f"rules[{key!r}]: got {rule!r}, expected a survivorship rule")
-        if self.attributes is not None and (isinstance(self.attributes, str) or not all(
-                isinstance(a, str) for a in self.attributes)):
+        if self.attributes is not None and not _names(self.attributes):
             problems.append(f"attributes: got {self.attributes!r}, expected a list of columns")
         for name, members in (self.groups or {}).items() if isinstance(self.groups, Mapping) \
                 else ():
-            if isinstance(members, str) or not members:
+            if not members or not _names(members):
                 problems.append(f"groups[{name!r}]: got {members!r}, expected a non-empty "
                                 "list of attribute columns")
+        for name, column in (self.suppress_values or {}).items() \
+                if isinstance(self.suppress_values, Mapping) else ():
+            if not isinstance(column, str):
+                problems.append(f"suppress_values[{name!r}]: got {column!r}, expected a "
+                                "column name")
         return problems
 
     def _target_problems(self, targets: list[Target], rules: dict[str, Rule],
@@ -162,3 +166,8 @@ class SurvivorshipPlan:
             columns |= {e.column for e in target.rule.expressions()}
         return columns
 
+
+def _names(value: object) -> bool:
+    """Whether a value is a list (or another collection, not text) of column names."""
+    return (isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping)
+            and all(isinstance(v, str) for v in value))

@@ -104,6 +104,11 @@ class Level(Spec):
         """Whether the level is an exact match on input 0 (term-frequency adjustable)."""
         return False
 
+    @property
+    def inputs_read(self) -> tuple[int, ...]:
+        """The comparison inputs the level reads (by position)."""
+        return (*getattr(self, "inputs", ()), *([self.input] if hasattr(self, "input") else []))
+
     def __and__(self, other: Level) -> AllOf:
         if not isinstance(other, Level):
             return NotImplemented
@@ -123,6 +128,10 @@ class AllOf(Level):
     @property
     def label(self) -> str:
         return " and ".join(level.label for level in self.levels)
+
+    @property
+    def inputs_read(self) -> tuple[int, ...]:
+        return tuple(i for level in self.levels for i in level.inputs_read)
 
     def evaluate(self, values: ValuePairs) -> np.ndarray:
         mask = np.ones(values.size, dtype=bool)
