@@ -36,7 +36,7 @@ browser:
 	  echo "make: could not install chromium and chromium-driver; the browser test will be skipped"
 
 test: $(VENV)/.installed-test browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # The documentation site (mkdocs-material) from docs/ and mkdocs.yml, into site/
 $(VENV)/.installed-docs: $(BIN)/python pyproject.toml
