@@ -65,3 +65,14 @@ def test_agreement_counts_from_the_first_level_of_evidence() -> None:
     m = [np.array([0.1, 0.2, 0.7]), np.array([0.1, 0.1, 0.8])]
     u = [np.array([0.8, 0.15, 0.05]), np.array([0.5, 0.3, 0.2])]
     assert evidence_levels(m, u) == [1, 2]
+
+
+def test_fewer_relatives_than_matches_are_found_but_do_not_replace_two_classes() -> None:
+    # Households among many duplicates (as in golden's own generator): what relatives share
+    # is still weighed as one group, but two classes learn the matches well enough.
+    patterns = candidates({"matches": (1_500, [0.9, 0.85, 0.95, 0.9, 0.95]),
+                           "relatives": (600, [0.97, 0.97, 0.99, 0.02, 0.01]),
+                           "others": (2_000, [0.3, 0.05, 0.6, 0.02, 0.005])})
+    related = found(patterns)
+    assert related is not None and not related.outnumber
+    assert set(related.shared) >= {0, 1}  # surname and street

@@ -111,10 +111,11 @@ class Linker(Estimator):
         back for each combination of them agreeing (``mw_dependence``); empty with
         ``correct_dependence=False``.
     relatives_ : Relatives or None
-        When relatives (a family, a town's voters) outnumber the matches among the
-        candidate pairs, their share and the comparisons they differ on, where matches
-        agree (m and λ then come from matches, relatives and the rest: see
-        ``golden.model.related``); None otherwise, and for a loaded model.
+        When the candidate pairs hold relatives (a family, a town's voters: agreeing on
+        what they share, differing where matches agree), their share and the comparisons
+        they differ on; what they share is weighed as one dependent group, and where they
+        outnumber the matches, m and λ come from matches, relatives and the rest (see
+        ``golden.model.related``). None otherwise, and for a loaded model.
 
     Examples
     --------

@@ -4,7 +4,8 @@ u comes from random pairs; a first EM over the candidate pairs finds where match
 learned in training passes (or taken from labelled matches); a last EM, m and u held, finds
 the share of candidates that match, from which λ follows (or from deterministic rules).
 Where relatives outnumber the matches among the candidates (``golden.model.related``), m
-and λ come from a three-class EM instead.
+and λ come from a three-class EM instead; where relatives are found at all, what they share
+is corrected as one dependent group.
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ def learn(training: TrainingPairs, comparisons: Sequence[Comparison], blocking: 
     else:
         related = find_related_class(patterns, u_random, first, max_iter=settings.max_iter,
                                      tol=settings.tol)
-        if related is not None:  # every pass would learn the relatives too
+        if related is not None and related.outnumber:  # every pass would learn them too
             first, m = related.match, related.match.m
         else:
             m = _session_m(training, comparisons, u_random, first, blocking, settings, rng)
@@ -138,8 +139,9 @@ def learn(training: TrainingPairs, comparisons: Sequence[Comparison], blocking: 
                                      fixed_m=every, fixed_u=every,
                                      max_iter=settings.max_iter, tol=settings.tol)
     names = [c.name for c in comparisons]
-    tops = ([c.n_levels - 1 for c in comparisons] if related is None
-            else evidence_levels(m, u_random))
+    relatives_outnumber = related is not None and related.outnumber
+    tops = (evidence_levels(m, u_random) if relatives_outnumber
+            else [c.n_levels - 1 for c in comparisons])
     lambda_ = _prior(training, final.proportion * training.n_candidates, settings)
     non_match = 1 - posterior(random_patterns, EMResult(m, u_random, lambda_, 0, True))
     dependence = agreement_correlations(patterns, posterior(patterns, final),
@@ -153,7 +155,7 @@ def learn(training: TrainingPairs, comparisons: Sequence[Comparison], blocking: 
             u = _non_match_shares(random_patterns, m, u, lambda_, n_levels)
         # Relatives score as matches under independence (they agree on what a family
         # shares): the three classes' share of matches is the better count.
-        if settings.deterministic_rules is None and related is None:
+        if settings.deterministic_rules is None and not relatives_outnumber:
             proposed = self_consistent_prior(patterns, m, u, corrections,
                                              training.total_pairs(), lambda_)
         lambda_ = _bounded(proposed, training, warn=round_ == U_ROUNDS)

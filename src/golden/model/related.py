@@ -5,7 +5,9 @@ duplicates of one person. Where relatives outnumber the duplicates, a two-class 
 "same household" (agreeing on surname and address, disagreeing on the first name) as its
 match class. A three-class mixture separates them: matches, relatives, and the other
 candidates. The relatives' class carries no evidence (agrees no more than random pairs do)
-on a comparison where matches carry plenty: the first name of a sibling.
+on a comparison where matches carry plenty: the first name of a sibling. What they share
+(surname, address, phone) agrees together among non-matches far more often than
+independence says, whether or not they outnumber the matches.
 """
 
 from __future__ import annotations
@@ -59,6 +61,12 @@ class RelatedClass:
     comparisons: tuple[int, ...]
     shared: tuple[int, ...]
 
+    @property
+    def outnumber(self) -> bool:
+        """Whether the relatives are at least as many as the matches: then two classes
+        learn them, not the matches."""
+        return self.share >= self.match.proportion
+
 
 def evidence_bits(shares: np.ndarray, u: np.ndarray) -> float:
     """How far a class's level shares are from random pairs' (KL divergence, bits).
@@ -77,10 +85,9 @@ def find_related_class(patterns: Patterns, u_random: list[np.ndarray], first: EM
                        max_iter: int, tol: float) -> RelatedClass | None:
     """Fit matches, relatives and the rest to the candidates' patterns, starting the
     relatives from ``first`` (two-class EM's match class) and the matches from agreement on
-    every comparison. The relatives count only when they are at least as many as the
-    matches (then they, not the matches, are what two classes learn) and carry no evidence
-    on some comparison where the matches carry plenty (``NO_EVIDENCE_BITS``,
-    ``EVIDENCE_BITS``); otherwise ``None``: two classes stand.
+    every comparison. The relatives count only when they carry no evidence on some
+    comparison where the matches carry plenty (``NO_EVIDENCE_BITS``, ``EVIDENCE_BITS``);
+    otherwise ``None``.
     """
     n_levels = [len(u) for u in u_random]
     if len(n_levels) < 3 or len(patterns.counts) == 0:
@@ -98,7 +105,7 @@ def find_related_class(patterns: Patterns, u_random: list[np.ndarray], first: EM
     unlike = tuple(j for j in range(len(n_levels))
                    if evidence[relatives][j] < NO_EVIDENCE_BITS
                    and evidence[match][j] >= EVIDENCE_BITS)
-    if fit.shares[relatives] < fit.shares[match] or not unlike:
+    if not unlike:
         return None
     if not fit.converged:
         warnings.warn(f"EM over matches, relatives and the other candidates did not converge in "
