@@ -132,7 +132,7 @@ def expectation_maximisation(
     """
     fit = mixture_em(patterns, [m, u], [proportion, 1 - proportion],
                      fixed=[fixed_m, fixed_u], smoothing=[M_PRIOR, SMOOTHING],
-                     max_iter=max_iter, tol=tol)
+                     max_iter=max_iter, tol=tol, stacklevel=4)
     return EMResult(fit.classes[0], fit.classes[1], float(fit.shares[0]), fit.n_iter,
                     fit.converged)
 
@@ -169,11 +169,12 @@ def class_posteriors(patterns: Patterns, classes: list[list[np.ndarray]],
 
 def mixture_em(patterns: Patterns, classes: list[list[np.ndarray]], shares: Sequence[float],
                *, fixed: Sequence[frozenset[int]], smoothing: Sequence[float],
-               max_iter: int = 100, tol: float = 1e-5) -> MixtureResult:
+               max_iter: int = 100, tol: float = 1e-5, stacklevel: int = 3) -> MixtureResult:
     """Latent-class EM on pattern counts: each class has its own level shares per
     comparison (independent given the class), from the given starting point. Comparisons in
     ``fixed[k]`` keep class ``k``'s starting shares; ``smoothing[k]`` is class ``k``'s
-    pseudo-count per level. Shares stay within [1e-12, 1 - 1e-12].
+    pseudo-count per level. Shares stay within [1e-12, 1 - 1e-12]. Not converging in
+    ``max_iter`` warns (``ConvergenceWarning``, pointing ``stacklevel`` frames up).
 
     Examples
     --------
@@ -215,6 +216,6 @@ def mixture_em(patterns: Patterns, classes: list[list[np.ndarray]], shares: Sequ
         f"EM did not converge in max_iter={max_iter} iterations (last change {change:.2g} > "
         f"tol={tol:g}); raise max_iter or tol",
         ConvergenceWarning,
-        stacklevel=3,
+        stacklevel=stacklevel,
     )
     return MixtureResult(current, weights, max_iter, False)
