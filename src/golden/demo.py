@@ -5,6 +5,7 @@ Run it with ``python -m golden.demo [N_RECORDS]`` (``make demo`` does this in a 
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 
@@ -153,10 +154,16 @@ def _show_households(homes: gd.Households, scores: dict[str, float]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point."""
-    args = sys.argv[1:] if argv is None else argv
-    n_records = int(args[0]) if args else 20_000
-    run(n_records)
+    """Command-line entry point: ``golden demo [RECORDS]``."""
+    parser = argparse.ArgumentParser(
+        prog="golden demo", description="Resolve built-in synthetic customers and show what "
+        "golden found: entities, golden records and households, against the known truth.")
+    parser.add_argument("records", nargs="?", type=int, default=20_000,
+                        help="how many customer records to generate (default 20000)")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.records < 2:
+        parser.error(f"records: got {args.records}, expected at least 2")
+    run(args.records)
     return 0
 
 

@@ -126,3 +126,28 @@ def test_report_command_writes_html_with_accuracy(tmp_path, capsys) -> None:
     assert "golden report: people.parquet" in text
     assert cli.main(["report", str(path), "--config", str(CONFIG), "--out", str(out),
                      "--truth", "nope"]) == 1
+
+
+def test_a_mistyped_command_gets_a_suggestion(capsys) -> None:
+    assert cli.main(["dedup", "people.csv"]) == 2
+    assert "unknown command 'dedup'; did you mean 'dedupe'?" in capsys.readouterr().err
+
+
+def test_the_demo_has_help_and_checks_its_record_count(capsys) -> None:
+    with pytest.raises(SystemExit) as shown:
+        cli.main(["demo", "--help"])
+    assert shown.value.code == 0 and "usage: golden demo" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as refused:
+        cli.main(["demo", "many"])
+    assert refused.value.code == 2 and "invalid int value: 'many'" in capsys.readouterr().err
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly() -> None:
+    # `golden demo | head -1`: the pipe closes while the demo is still printing.
+    import subprocess
+    import sys
+
+    shown = subprocess.run(
+        f"{sys.executable} -c 'import sys, golden.cli as c; sys.exit(c.main())' demo 2000 "
+        "| head -1", shell=True, capture_output=True, text=True, timeout=120, check=False)
+    assert shown.stdout.startswith("golden ") and "Traceback" not in shown.stderr

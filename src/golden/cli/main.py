@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -16,8 +18,17 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Dispatch ``golden <command> ...``; returns the exit code (2 for usage errors)."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    """Dispatch ``golden <command> ...``; returns the exit code (2 for usage errors). A
+    reader that stops early (``golden demo | head``) ends the command quietly."""
+    try:
+        return _dispatch(list(sys.argv[1:] if argv is None else argv))
+    except BrokenPipeError:
+        # Python flushes stdout again at exit: point it at nothing so that cannot fail too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _dispatch(args: list[str]) -> int:
     if not args or args[0] in ("-h", "--help"):
         print(_usage())
         return 0 if args else 2
@@ -37,7 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from golden import demo
 
         return demo.main(rest)
-    print(f"golden: unknown command {command!r}\n{_usage()}", file=sys.stderr)
+    close = difflib.get_close_matches(command, COMMANDS, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    print(f"golden: unknown command {command!r}{hint}\n{_usage()}", file=sys.stderr)
     return 2
 
 
