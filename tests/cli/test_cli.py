@@ -53,6 +53,24 @@ def test_dedupe_csv_output_threshold_and_seed(people_csv, tmp_path) -> None:
     assert pd.read_csv(out / "pairs.csv")["match_probability"].min() >= 0.9
 
 
+def test_earlier_results_are_replaced_only_when_asked(people_csv, tmp_path, capsys) -> None:
+    out = tmp_path / "out"
+    run = ["dedupe", str(people_csv), "--config", str(CONFIG), "--out", str(out), "--quiet",
+           "--format", "csv"]
+    assert cli.main(run) == 0
+    first = (out / "clusters.csv").stat().st_mtime_ns
+    capsys.readouterr()
+    assert cli.main(run) == 1
+    said = capsys.readouterr().err
+    assert "already holds results (clusters.csv" in said and "--force" in said
+    assert (out / "clusters.csv").stat().st_mtime_ns == first  # nothing was rewritten
+    assert cli.main([*run, "--force"]) == 0
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")  # files golden does not write are no results
+    assert cli.main([*run[:4], "--out", str(mine), "--quiet"]) == 0
+
+
 def test_link_matches_across_files_only(tmp_path, capsys) -> None:
     people = gd.datasets.make_people(2_000, random_state=7).drop(
         columns=["person_id", "household_id"])

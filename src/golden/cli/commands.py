@@ -26,6 +26,9 @@ from golden.values import col
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 1
 SUGGESTED_MAX_PAIRS = 5_000_000  # suggest single-column rules below this many pairs
+# what dedupe and link write to --out (file stems), which a second run would replace
+OUTPUTS = frozenset({"pairs", "clusters", "model", "golden", "provenance", "members",
+                     "households", "dwellings"})
 
 
 def dedupe(argv: Sequence[str]) -> int:
@@ -79,6 +82,8 @@ def report_command(argv: Sequence[str]) -> int:
                         "(adds accuracy; it is not used for matching)")
     parser.add_argument("--threshold", type=float, help="match probability threshold")
     parser.add_argument("--quiet", action="store_true", help="no progress bars or warnings")
+    parser.add_argument("--force", action="store_true",
+                        help="replace the results of an earlier run in --out")
     args = parser.parse_args(argv)
 
     def run() -> None:
@@ -147,6 +152,10 @@ def _match(args: argparse.Namespace, inputs: list[str], mode: str) -> None:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise ConfigError(f"--out: {str(out)!r} is a file; give a folder (made if missing)")
+    earlier = sorted(p.name for p in out.glob("*") if p.stem in OUTPUTS) if out.is_dir() else []
+    if earlier and not args.force:
+        raise ConfigError(f"--out: {str(out)!r} already holds results ({', '.join(earlier)}); "
+                          "pass --force to replace them, or give another folder")
     seconds: dict[str, float] = {}
     start = time.perf_counter()
     pairs = linker.fit_predict(records)
@@ -224,6 +233,8 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
                         "(default: the config's, else 0.5)")
     parser.add_argument("--seed", type=int, help="random seed (default: the config's)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars or warnings")
+    parser.add_argument("--force", action="store_true",
+                        help="replace the results of an earlier run in --out")
 
 
 def _guarded(work: Any, quiet: bool) -> int:
