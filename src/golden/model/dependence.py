@@ -179,8 +179,8 @@ class DependenceCorrection:
         """Each pair's agreement pattern over the group (bit ``k``: comparison ``k`` at level
         ``agree_from[k]`` or above)."""
         code = np.zeros(len(gammas), dtype=np.int64)
-        for k, (j, top) in enumerate(zip(self.comparisons, self.agree_from, strict=True)):
-            code |= (gammas[:, j] >= top).astype(np.int64) << k
+        for k, (j, level) in enumerate(zip(self.comparisons, self.agree_from, strict=True)):
+            code |= (gammas[:, j] >= level).astype(np.int64) << k
         return code
 
     def weights(self, gammas: np.ndarray) -> np.ndarray:

@@ -50,13 +50,12 @@ class RelatedClass:
     """A class of related non-matches found among the candidate pairs.
 
     ``match`` is the match class against all other candidates (its ``u``: the level shares
-    of the relatives and the rest together); ``related`` the relatives' level shares;
-    ``share`` their share of the candidates; ``comparisons`` where they disagree like
+    of the relatives and the rest together); ``share`` the relatives' share of the
+    candidates; ``comparisons`` where they disagree like
     strangers while matches agree; ``shared`` where they agree (what a family shares).
     """
 
     match: EMResult
-    related: list[np.ndarray]
     share: float
     comparisons: tuple[int, ...]
     shared: tuple[int, ...]
@@ -115,8 +114,7 @@ def find_related_class(patterns: Patterns, u_random: list[np.ndarray], first: EM
     return RelatedClass(
         match=EMResult(fit.classes[match], level_shares(patterns, n_levels, other),
                        float(fit.shares[match]), fit.n_iter, fit.converged),
-        related=fit.classes[relatives], share=float(fit.shares[relatives]),
-        comparisons=unlike,
+        share=float(fit.shares[relatives]), comparisons=unlike,
         shared=tuple(j for j, bits in enumerate(evidence[relatives]) if bits >= EVIDENCE_BITS))
 
 

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
+from golden._base.cells import is_null
 from golden.values.normaliser import Decline, PerValue
 from golden.values.registry import NORMALISERS
 from golden.values.strings import holds_text, scalar_to_str, text_like
@@ -130,7 +131,7 @@ def _text(value: Any) -> str | None:
     """One value as text, as ``as_str`` writes it (None for null)."""
     if isinstance(value, str):
         return value
-    if _is_null(value):
+    if is_null(value):
         return None
     if isinstance(value, dt.date | pd.Timestamp | np.datetime64):
         raise Decline  # the date kernels read these as dates, not text
@@ -174,7 +175,7 @@ def evaluate(expr: _Steps, value: Any) -> Any:
     if isinstance(value, list | tuple | np.ndarray):
         raise Decline
     if not expr.steps:
-        return None if _is_null(value) else value
+        return None if is_null(value) else value
     text = _text(value)
     for step in expr.steps:
         if text is None:
@@ -185,7 +186,3 @@ def evaluate(expr: _Steps, value: Any) -> Any:
         text = form(text)
     return text
 
-
-def _is_null(value: Any) -> bool:
-    return value is None or value is pd.NA or value is pd.NaT or (
-        isinstance(value, float) and value != value)
