@@ -125,3 +125,32 @@ def test_components_match_the_local_engine(spark, engine) -> None:
     remote = linker.set_params(engine=engine).cluster(
         spark.createDataFrame(pairs), spark.createDataFrame(records), threshold=[0.2, 0.6])
     assert_same_entities(local, remote)
+
+
+# Free text ------------------------------------------------------------------------------------
+
+
+def test_free_text_word_weights_and_scores_are_the_local_engines(spark, engine) -> None:
+    """Word weights are counted over every record on Spark (each batch sees a few records)
+    and saved in the comparisons; scores are the local engine's."""
+    frame = pd.DataFrame({
+        "unique_id": range(8),
+        "name": ["Sony black tv kdl40", "black tv kdl40", "Sony black tv", "LG black tv",
+                 "Sony radio", "LG radio black", "Panasonic black tv", None],
+    })
+
+    def fitted(chosen: gd.SparkEngine | None, records: Any) -> gd.Linker:
+        linker = gd.Linker([cmp.free_text("name")],
+                           gd.block_on_any(gd.col("name").clean(), sep=" "),
+                           random_state=0, engine=chosen)
+        return linker.fit(records)
+
+    local = fitted(None, frame)
+    remote = fitted(engine, spark.createDataFrame(frame).repartition(4))
+    assert remote.comparisons_ == local.comparisons_
+    given = pd.DataFrame({"unique_id_l": [0, 2, 4], "unique_id_r": [1, 3, 5]})
+    scored = local.predict(frame, pairs=given)
+    remote_scored = remote.predict(spark.createDataFrame(frame),
+                                   pairs=spark.createDataFrame(given)).toPandas()
+    np.testing.assert_allclose(by_id(remote_scored, ["unique_id_l"])["match_weight"],
+                               by_id(scored, ["unique_id_l"])["match_weight"])

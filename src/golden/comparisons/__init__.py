@@ -29,6 +29,8 @@ from golden.comparisons.levels import (
     SharedValues,
     Similarity,
     Swapped,
+    WordsCosine,
+    WordWeights,
 )
 from golden.comparisons.library import (
     Comparison,
@@ -42,6 +44,7 @@ from golden.comparisons.library import (
     email,
     exact,
     forename_surname,
+    free_text,
     jaccard,
     jaro,
     jaro_winkler,
@@ -70,6 +73,8 @@ __all__ = [
     "SharedValues",
     "Similarity",
     "Swapped",
+    "WordWeights",
+    "WordsCosine",
     "absolute_difference",
     "bloom_dice",
     "custom",
@@ -80,6 +85,7 @@ __all__ = [
     "email",
     "exact",
     "forename_surname",
+    "free_text",
     "jaccard",
     "jaro",
     "jaro_winkler",

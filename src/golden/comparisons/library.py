@@ -24,6 +24,7 @@ from golden.comparisons.levels import (
     SharedValues,
     Similarity,
     Swapped,
+    WordsCosine,
 )
 from golden.errors import ConfigError
 from golden.values import Expr, as_expr
@@ -217,6 +218,23 @@ def jaccard(column: Column, thresholds: Sequence[float] = (0.9, 0.6), *,
     'jaccard >= 0.6'
     """
     return _comparison(column, _similarity_levels("jaccard", thresholds), name)
+
+
+def free_text(column: Column, thresholds: Sequence[float] = (0.8, 0.6, 0.4), *,
+              name: str | None = None) -> Comparison:
+    """Exact, then the cosine of the values' words weighed by rarity (TF-IDF), for free
+    text: product names, affiliations, titles. Rare shared words count for much, common
+    ones for little; the word weights are learned by ``Linker.fit`` over every record and
+    saved with the model.
+
+    Examples
+    --------
+    >>> [level.label for level in free_text("title").levels]
+    ['exact', 'words cosine >= 0.8', 'words cosine >= 0.6', 'words cosine >= 0.4']
+    """
+    if not thresholds:
+        raise ConfigError("free_text: give at least one threshold")
+    return _comparison(column, [Exact(), *(WordsCosine(t) for t in thresholds)], name)
 
 
 def bloom_dice(column: Column, thresholds: Sequence[float] = (0.9, 0.8, 0.7), *,

@@ -7,6 +7,7 @@ are scored in bounded chunks, so memory beyond the output stays flat as the data
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
@@ -22,6 +23,7 @@ from golden.blocking import (
 )
 from golden.clustering.components import cluster_pairs
 from golden.comparisons import Comparison
+from golden.comparisons.fitting import fit_comparisons, local_value_counts
 from golden.comparisons.vectors import (
     CHUNK_PAIRS,
     ComparisonIndex,
@@ -58,7 +60,8 @@ class LocalEngine:
         """Records prepared and encoded, ready to give the patterns fitting learns from."""
         data = prepare(plan, records)
         data.encode_all(plan.encoded(with_other_rules=True), plan.progress)
-        return LocalTrainingPairs(data, plan)
+        fitted = fit_comparisons(plan.comparisons, local_value_counts(data))
+        return LocalTrainingPairs(data, dataclasses.replace(plan, comparisons=fitted))
 
     def predict(self, plan: LinkPlan, weights: WeightTable, records: RecordsInput, *,
                 threshold: float | None, threshold_weight: float | None,
@@ -139,6 +142,10 @@ class LocalTrainingPairs:
     @property
     def link_type(self) -> str:
         return self.plan.ids.link_type
+
+    @property
+    def comparisons(self) -> tuple[Comparison, ...]:
+        return self.plan.comparisons
 
     @property
     def source_sizes(self) -> list[int]:

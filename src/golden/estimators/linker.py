@@ -284,9 +284,10 @@ class Linker(Estimator):
                                        threshold_weight=threshold_weight)
 
     def _learn(self, training: TrainingPairs, plan: LinkPlan, labels: Any) -> None:
-        learned = learn(training, plan.comparisons, plan.blocking, self._training_settings(),
+        comparisons = training.comparisons
+        learned = learn(training, comparisons, plan.blocking, self._training_settings(),
                         labels)
-        names = [c.name for c in plan.comparisons]
+        names = [c.name for c in comparisons]
         self.m_ = dict(zip(names, learned.m, strict=True))
         self.u_ = dict(zip(names, learned.u, strict=True))
         self.u_candidates_ = dict(zip(names, learned.u_candidates, strict=True))
@@ -298,7 +299,7 @@ class Linker(Estimator):
         self.relatives_ = (None if learned.related is None else Relatives(
             share=learned.related.share,
             differ_on=tuple(names[j] for j in learned.related.comparisons)))
-        self.comparisons_, self.blocking_ = list(plan.comparisons), plan.blocking
+        self.comparisons_, self.blocking_ = list(comparisons), plan.blocking
 
     # Prediction ---------------------------------------------------------------------------
 

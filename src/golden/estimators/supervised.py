@@ -22,6 +22,7 @@ from rapidfuzz.distance import JaroWinkler
 from golden._base.estimator import Estimator
 from golden._base.spec import Functions, spec_from_dict
 from golden.blocking import candidate_pairs
+from golden.comparisons.fitting import fit_comparisons, local_value_counts
 from golden.comparisons.vectors import ComparisonIndex, comparison_indexes, gamma_matrix
 from golden.engines.local import label_rows, pairs_frame, prepare
 from golden.errors import ConfigError, NotFittedError
@@ -85,8 +86,9 @@ class SupervisedLinker(Estimator):
         if self.model not in MODELS:
             raise ConfigError(f"model: got {self.model!r}, expected one of {list(MODELS)}")
         plan = self.linker.plan()
-        comparisons, blocking = list(plan.comparisons), plan.blocking
         data = prepare(plan, records)
+        comparisons = list(fit_comparisons(plan.comparisons, local_value_counts(data)))
+        blocking = plan.blocking
         indexes = comparison_indexes(data, comparisons)
         left, right, is_match = label_rows(data, labels)
         n_match = int(is_match.sum())

@@ -11,6 +11,7 @@ from golden.model.em import EMResult, Patterns, expectation_maximisation, level_
 
 if TYPE_CHECKING:
     from golden.blocking import Blocking, BlockingRule
+    from golden.comparisons import Comparison
     from golden.records import Records
 
 START_M_TOP = 0.8
@@ -28,6 +29,10 @@ class TrainingPairs(Protocol):
     @property
     def link_type(self) -> str:
         """``"dedupe"``, ``"link"`` or ``"link_and_dedupe"``."""
+
+    @property
+    def comparisons(self) -> tuple[Comparison, ...]:
+        """The comparisons, fitted on the records (free-text levels' word weights)."""
 
     @property
     def source_sizes(self) -> list[int]:

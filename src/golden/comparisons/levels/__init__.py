@@ -15,6 +15,7 @@ from golden.comparisons.levels.dates import DateWithin, DayMonthSwapped
 from golden.comparisons.levels.numbers import DistanceWithin, NumericDifference
 from golden.comparisons.levels.sets import DiceAtLeast, SharedValues
 from golden.comparisons.levels.text import Initial, Phonetic, Similarity, Swapped
+from golden.comparisons.levels.words import WordsCosine, WordWeights
 
 __all__ = [
     "Agree",
@@ -33,4 +34,6 @@ __all__ = [
     "Similarity",
     "Swapped",
     "ValuePairs",
+    "WordWeights",
+    "WordsCosine",
 ]

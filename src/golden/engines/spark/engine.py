@@ -6,6 +6,7 @@ whether or not pyspark is installed.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -128,11 +129,16 @@ class SparkEngine:
 
     def training_pairs(self, plan: LinkPlan, records: Any) -> SparkTrainingPairs:
         """Records prepared on Spark, ready to give the patterns ``Linker.fit`` learns from."""
+        from golden.comparisons.fitting import fit_comparisons
+        from golden.engines.spark.keys import distinct_value_counts
         from golden.engines.spark.training import SparkTrainingPairs
 
         with self.batches():
             data = self._records(plan, records)
-        return SparkTrainingPairs(data, plan, records, self.batches)
+            fitted = fit_comparisons(plan.comparisons,
+                                     lambda expr: distinct_value_counts(data, expr))
+        return SparkTrainingPairs(data, dataclasses.replace(plan, comparisons=fitted), records,
+                                  self.batches)
 
     def predict(self, plan: LinkPlan, weights: WeightTable, records: Any, *,
                 threshold: float | None, threshold_weight: float | None, pairs: Any) -> Any:

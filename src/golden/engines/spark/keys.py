@@ -104,3 +104,20 @@ def value_counts(records: SparkRecords, exprs: Sequence[Expr]) -> tuple[DataFram
         counted = counted.join(counts, name, "left")
     counted = materialise(counted.select(ROW, *(F.col(f"{n}_n").alias(n) for n in names)))
     return counted, [int(totals[n]) for n in names]
+
+
+def distinct_value_counts(records: SparkRecords, expr: Expr) -> tuple[np.ndarray, np.ndarray]:
+    """An expression's distinct values over every record (as ``key_text`` writes them) and
+    how many records hold each, collected to the driver (what ``fit_comparisons`` reads)."""
+    column = expr.column
+
+    def texts_of(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        with quiet():
+            for batch in batches:
+                text = key_text(batch_records(batch[[column]]), expr)
+                yield pd.DataFrame({KEY: text.to_numpy(dtype=object)})
+
+    texts = records.frame.select(column).mapInPandas(texts_of, f"{KEY} string")
+    counted: pd.DataFrame = texts.where(F.col(KEY).isNotNull()).groupBy(KEY).count().toPandas()
+    return (counted[KEY].to_numpy(dtype=object),
+            counted["count"].to_numpy(dtype=np.int64))

@@ -22,6 +22,7 @@ from pyspark.sql import functions as F
 
 from golden._base.pairs import HASH_PRIME, RowThinning
 from golden.blocking import Blocking, BlockingRule, BlockOn
+from golden.comparisons import Comparison
 from golden.engines.protocol import LinkPlan
 from golden.engines.spark.blocking import (
     LEFT,
@@ -52,6 +53,10 @@ class SparkTrainingPairs:
         self.names = gamma_columns(comparisons)
         self.pairs: SparkPairs | None = None
         self._by_mask = pd.DataFrame()
+
+    @property
+    def comparisons(self) -> tuple[Comparison, ...]:
+        return self.plan.comparisons
 
     @property
     def source_sizes(self) -> list[int]:
