@@ -227,8 +227,9 @@ def _non_match_shares(random_patterns: Patterns, m: list[np.ndarray], u: list[np
     """u from the random pairs with their matches taken out: each pair weighed by its
     probability of being a non-match. Random pairs are a λ : 1 − λ mixture; where λ is not
     negligible (a few entities of hundreds of records), agreement among them is not
-    agreement among non-matches. With one comparison the weights would be read off the
-    level being estimated (circular): u stays as it is.
+    agreement among non-matches. With one comparison a pair's weight would be read off the
+    level being estimated (circular): each level keeps its random pairs less the matches
+    λ · m expects there instead.
 
     Examples
     --------
@@ -245,7 +246,10 @@ def _non_match_shares(random_patterns: Patterns, m: list[np.ndarray], u: list[np
     [0.1, 0.1]
     """
     if len(m) < 2:
-        return u
+        counts = level_shares(random_patterns, n_levels, smoothing=0.0)[0] \
+            * random_patterns.counts.sum()
+        kept = np.maximum(counts - lambda_ * random_patterns.counts.sum() * m[0], 0.0)
+        return [(kept + UNSEEN_PAIRS) / (kept.sum() + UNSEEN_PAIRS * len(kept))]
     non_match = 1 - posterior(random_patterns, EMResult(m, u, lambda_, 0, True))
     return level_shares(random_patterns, n_levels, weights=non_match, smoothing=UNSEEN_PAIRS)
 
