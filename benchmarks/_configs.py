@@ -485,7 +485,7 @@ def affiliations() -> Spec:
     word rule (the only one there is)."""
     return Spec(
         link_type="dedupe", unique_id="id1",
-        comparisons=(compare("jaccard", "affil1"),),
+        comparisons=(compare("free_text", "affil1"),),
         blocking=(words("affil1"),),
         deterministic=(eq("affil1:clean"),),
         em=(words("affil1"),),
@@ -524,8 +524,8 @@ def cora() -> Spec:
     same title; EM on the title words, then the year."""
     return Spec(
         link_type="dedupe", unique_id="rec_id",
-        comparisons=(compare("jaccard", "title"), compare("jaccard", "author"),
-                     compare("jaccard", "venue"),
+        comparisons=(compare("free_text", "title"), compare("free_text", "author"),
+                     compare("free_text", "venue"),
                      compare("abs_diff", "year", thresholds=(1,)), compare("exact", "pages")),
         blocking=(words("title"), eq("year")),
         deterministic=(eq("title:clean"),),
@@ -546,7 +546,7 @@ def abt_buy() -> Spec:
     shared name word. λ: the same name; EM on the name words, then the price."""
     return Spec(
         link_type="link", unique_id="id",
-        comparisons=(compare("jaccard", "name"), compare("jaccard", "description"),
+        comparisons=(compare("free_text", "name"), compare("free_text", "description"),
                      compare("pct_diff", "price", thresholds=(0.1, 0.25))),
         blocking=(words("name"),),
         deterministic=(eq("name:clean"),),
@@ -562,7 +562,7 @@ def amazon_google() -> Spec:
     then the price."""
     return Spec(
         link_type="link", unique_id="id",
-        comparisons=(compare("jaccard", "title"), compare("jaccard", "description"),
+        comparisons=(compare("free_text", "title"), compare("free_text", "description"),
                      compare("jaro_winkler", "manufacturer"),
                      compare("pct_diff", "price", thresholds=(0.1, 0.25))),
         blocking=(words("title"),),

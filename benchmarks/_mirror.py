@@ -16,6 +16,8 @@ jaro_winkler     ``cmp.jaro_winkler(clean)``       ``JaroWinklerAtThresholds([0.
 jaccard          ``cmp.jaccard(clean)``            custom: exact, then word-set Jaccard ≥ 0.9,
                                                    ≥ 0.6 (Splink's ``JaccardAtThresholds`` is
                                                    DuckDB's character-set Jaccard)
+free_text        ``cmp.free_text(clean)``          as jaccard: Splink has no similarity that
+                                                   weighs words by rarity
 abs_diff         ``cmp.absolute_difference``       custom: exact, ``AbsoluteDifferenceLevel``
 pct_diff         ``cmp.percentage_difference``     custom: exact, ``PercentageDifferenceLevel``
 date             ``cmp.date``                      ``AbsoluteDateDifferenceAtThresholds``
@@ -46,8 +48,8 @@ import pyarrow as pa
 
 MAX_BLOCK_SIZE = 1_000  # golden's default block_on / block_on_any max_block_size
 STEPS = ("clean", "phone")
-KINDS = ("name", "exact", "jaro_winkler", "jaccard", "abs_diff", "pct_diff", "date", "dob",
-         "shared", "distance")
+KINDS = ("name", "exact", "jaro_winkler", "jaccard", "free_text", "abs_diff", "pct_diff",
+         "date", "dob", "shared", "distance")
 LINK_TYPES = {"dedupe": "dedupe_only", "link": "link_only"}
 
 
@@ -186,6 +188,7 @@ def _golden_comparison(c: Compare) -> Any:
                                    name=column),
         "jaro_winkler": lambda: cmp.jaro_winkler(clean, name=column),
         "jaccard": lambda: cmp.jaccard(clean, name=column),
+        "free_text": lambda: cmp.free_text(clean, name=column),
         "abs_diff": lambda: cmp.absolute_difference(column, c.thresholds),
         "pct_diff": lambda: cmp.percentage_difference(column, c.thresholds),
         "date": lambda: cmp.date(column),
@@ -243,7 +246,7 @@ def _splink_comparison(c: Compare) -> Any:
         return cl.ExactMatch(column).configure(term_frequency_adjustments=c.term_frequency)
     if c.kind == "jaro_winkler":
         return cl.JaroWinklerAtThresholds(clean, [0.92, 0.8])
-    if c.kind == "jaccard":
+    if c.kind in ("jaccard", "free_text"):
         return _custom(column, cll.NullLevel(clean), cll.ExactMatchLevel(clean),
                        *(_word_jaccard(c.key.column, t) for t in (0.9, 0.6)))
     if c.kind in ("abs_diff", "pct_diff"):
@@ -340,9 +343,9 @@ def _comparison_columns(c: Compare, both: pd.DataFrame) -> dict[str, pd.Series]:
         return {column: _column(both, column) for column in c.columns}
     raw = _column(both, c.key.column)
     out = {c.key.column: raw, c.key.splink_column: _key_values(c.key, both)}
-    if c.kind in ("name", "jaro_winkler", "jaccard"):
+    if c.kind in ("name", "jaro_winkler", "jaccard", "free_text"):
         out[f"{c.key.column}__clean"] = clean_text(raw)
-    if c.kind == "jaccard":
+    if c.kind in ("jaccard", "free_text"):
         split = clean_text(raw).str.split(" ")
         out[_words_column(c.key.column)] = _as_lists(split)
     if c.kind == "shared":
