@@ -1,6 +1,9 @@
 # Two commands for a fresh machine with Python 3.11+:
 #   make demo   creates .venv, installs golden, dedupes built-in demo data and prints the result
-#   make test   creates .venv, installs golden with its test extras, runs the tests
+#   make test   creates .venv, installs golden with its test extras, runs the tests (and, as
+#               root without chromium, apt-installs chromium for the HTML report's browser test)
+#   make test-quick   the same tests without Spark and without the browser test; installs nothing
+#                     outside .venv
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -9,7 +12,7 @@ BENCH_VENV ?= .venv-bench
 SIZE ?= 1m
 REPEATS ?= 3
 
-.PHONY: demo test lint docs bench bench-resolver clean browser
+.PHONY: demo test test-quick lint docs bench bench-resolver clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,17 +29,23 @@ $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 demo: $(VENV)/.installed
 	$(BIN)/python -m golden.demo
 
-# The HTML report is tested in a real headless browser: Debian's chromium and its driver
-# (installed here when missing; elsewhere that one test is skipped, and says so).
+# The HTML report is tested in a real headless browser: Debian's chromium and its driver,
+# installed here with apt when missing (CI runs as root); where apt cannot install them, that
+# one test is skipped, and says so. `make test-quick` needs neither.
 browser:
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  echo "installing chromium and chromium-driver for the HTML report's browser test (apt)"; \
 	  apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 || \
 	  (apt-get update -q >/dev/null 2>&1 && \
 	   apt-get install -y -q chromium chromium-driver >/dev/null 2>&1) || \
-	  echo "make: could not install chromium and chromium-driver; the browser test will be skipped"
+	  echo "make: could not install chromium and chromium-driver; the browser test will be skipped"; }
 
 test: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# Everything but the Spark tests (a JVM), the browser test (chromium) and tests marked slow.
+test-quick: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -n 2 -m "not spark and not browser and not slow"
 
 # The documentation site (mkdocs-material) from docs/ and mkdocs.yml, into site/
 $(VENV)/.installed-docs: $(BIN)/python pyproject.toml

@@ -120,7 +120,7 @@ def main() -> None:
     if checks:
         text += "\n\n" + "\n".join(f"{size:,} records: {json.dumps(check)}"
                                    for size, check in checks.items())
-    env = _harness.versions(["golden", "pyspark", "pandas", "numpy", "pyarrow"])
+    env = _harness.versions(["golden-records", "pyspark", "pandas", "numpy", "pyarrow"])
     _harness.publish(text, env, args.out, {"results": results, "checks": checks,
                                             "source": _harness.golden_source()})
 

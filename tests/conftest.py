@@ -21,12 +21,15 @@ SHARED = Path(os.environ.get("GOLDEN_SHARED_DATA",
                              Path(__file__).resolve().parents[1].parent / "shared" / "data"))
 
 
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` selects, so ``-m "not spark"`` sees the marker
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under ``pytest -n 2 --dist loadgroup`` (``make test``), every test that starts Spark
-    runs in one worker, so one JVM serves them all."""
+    """Every test that uses the ``spark`` fixture is marked ``spark``; under ``pytest -n 2
+    --dist loadgroup`` (``make test``), every test that starts Spark runs in one worker, so one
+    JVM serves them all."""
     for item in items:
-        if ("spark" in getattr(item, "fixturenames", ()) or item.get_closest_marker("spark")
-                or "spark" in item.name):
+        if "spark" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.spark)
+        if item.get_closest_marker("spark") or "spark" in item.name:
             item.add_marker(pytest.mark.xdist_group("spark"))
 
 

@@ -365,9 +365,11 @@ def _number(value: float, count: bool = False) -> str:
 
 def _versions() -> dict[str, str]:
     found = {"python": platform.python_version()}
+    # golden's distribution on the package index is golden-records (the import name is golden)
+    names = {"golden": "golden-records"}
     for package in ("golden", "pandas", "numpy", "pyarrow", "rapidfuzz"):
         try:
-            found[package] = metadata.version(package)
+            found[package] = metadata.version(names.get(package, package))
         except metadata.PackageNotFoundError:
             found[package] = "not installed"
     return found

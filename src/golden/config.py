@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import re
 import runpy
 import tomllib
 from collections.abc import Callable, Mapping
@@ -226,8 +227,31 @@ def _call(functions: Mapping[str, Callable[..., Any]], entry: Mapping[str, Any],
     try:
         return function(*bound.args, **bound.kwargs)
     except (GoldenError, TypeError, ValueError) as exc:
-        problems.append(f"{where} ({name}): {exc}")
+        hint = _name_hint(entry) if functions is COMPARISONS else ""
+        problems.append(f"{where} ({name}): {exc}{hint}")
         return None
+
+
+def _name_hint(entry: Mapping[str, Any]) -> str:
+    """For a comparison whose name (given, or its column's) is no identifier: the ``name``
+    to give it instead.
+
+    Examples
+    --------
+    >>> print(_name_hint({"function": "name", "column": "Site name"}))
+    ; add name = "site_name" to this [[comparisons]] table (the column keeps its name)
+    """
+    given = entry.get("name")
+    if given is None:
+        column = entry.get("column")
+        given = column.get("column") if isinstance(column, Mapping) else column
+    if not isinstance(given, str) or given.isidentifier():
+        return ""
+    suggested = re.sub(r"\W+", "_", given).strip("_").lower() or "comparison"
+    suggested = f"c_{suggested}" if suggested[0].isdigit() else suggested
+    if "name" in entry:
+        return f'; write name = "{suggested}" in this [[comparisons]] table'
+    return f'; add name = "{suggested}" to this [[comparisons]] table (the column keeps its name)'
 
 
 def _value(value: Any, where: str, problems: list[str]) -> Any:

@@ -1,7 +1,7 @@
 """Charts of a run: a pair's waterfall, weights, m and u, blocking, clusters, accuracy.
 
 Each function returns a matplotlib ``Figure`` (save it with ``fig.savefig("x.png")`` or
-``.svg``). matplotlib is optional: ``pip install golden[plot]``.
+``.svg``). matplotlib is optional: ``pip install "golden-records[plot]"``.
 
 Examples
 --------
@@ -45,7 +45,7 @@ def _figure(width: float = 7.0, height: float = 4.0, ncols: int = 1) -> tuple[Fi
         from matplotlib.figure import Figure
     except ImportError as exc:
         raise MissingDependencyError(
-            "charts need matplotlib: pip install 'golden[plot]'") from exc
+            "charts need matplotlib: pip install 'golden-records[plot]'") from exc
     fig = Figure(figsize=(width, height), layout="constrained")
     axes = fig.subplots(1, ncols)
     return fig, axes

@@ -92,7 +92,8 @@ def test_profile_describes_columns_and_suggests_rules(people_csv, capsys) -> Non
     assert cli.main(["profile", str(people_csv), "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "complete" in out and "distinct" in out and "top values" in out
-    assert "Suggested blocking rules" in out and "block_on(col('dob').clean())" in out
+    assert "Suggested blocking rules" in out
+    assert 'keys = [{ column = "dob", steps = ["clean"] }]' in out  # TOML, as --config reads
 
 
 def test_bad_input_is_exit_1_with_the_reason(people_csv, tmp_path, capsys) -> None:

@@ -13,7 +13,7 @@ def test_missing_pyspark_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> Non
     from golden.engines.spark import engine as module
 
     monkeypatch.setattr(module.importlib.util, "find_spec", lambda name: None)
-    with pytest.raises(gd.MissingDependencyError, match=r"golden\[spark\]"):
+    with pytest.raises(gd.MissingDependencyError, match=r"golden-records\[spark\]"):
         gd.SparkEngine(object())
 
 

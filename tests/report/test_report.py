@@ -50,6 +50,7 @@ def test_report_is_one_self_contained_file(report: Path) -> None:
     assert "People &lt;3k&gt;" in text  # the title is escaped
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None or CHROMEDRIVER is None,
                     reason="needs Debian's chromium and chromium-driver (make test installs them)")
 def test_report_renders_in_headless_chromium(report: Path) -> None:

@@ -8,6 +8,8 @@ reason), 2 usage.
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import sys
 import time
 import warnings
@@ -55,20 +57,28 @@ def link(argv: Sequence[str]) -> int:
 
 
 def profile_command(argv: Sequence[str]) -> int:
-    """``golden profile INPUT``: completeness, cardinality, top values, suggested rules."""
+    """``golden profile INPUT``: completeness, cardinality, top values, the id column, and
+    suggested blocking rules as TOML."""
     parser = _parser("profile", "describe a file's columns and suggest blocking rules")
     parser.add_argument("input", help="CSV or Parquet file of records")
-    parser.add_argument("--unique-id", default="unique_id", help="the id column")
+    parser.add_argument("--unique-id", help="the id column (default: found in the file, a "
+                        "column with a distinct value on every record)")
     parser.add_argument("--quiet", action="store_true", help="hide warnings")
     args = parser.parse_args(argv)
 
     def run() -> None:
         records = read_table(args.input)
         print(profile(records).to_string(index=False))
-        suggestions = suggest_blocking(records, args.unique_id)
+        unique_id = args.unique_id
+        if unique_id is None:
+            unique_id = find_unique_id(records)
+            print(f"\nid column: {unique_id!r} (a distinct value on every record; "
+                  "--unique-id to choose another)")
+        suggestions = suggest_blocking(records, unique_id)
         if len(suggestions):
-            print("\nSuggested blocking rules (pairs each would make):")
-            print(suggestions.to_string(index=False))
+            print("\nSuggested blocking rules, cheapest first, as TOML for "
+                  "`golden dedupe --config`\n(with [[comparisons]] tables added):\n")
+            print(blocking_toml(suggestions, unique_id))
     return _guarded(run, args.quiet)
 
 
@@ -112,9 +122,49 @@ def report_command(argv: Sequence[str]) -> int:
     return _guarded(run, args.quiet)
 
 
+def find_unique_id(records: pd.DataFrame) -> str:
+    """The id column: one with a distinct value on every record, preferring ``unique_id``,
+    then ``id``, then a name ending in id (``rec_id``, ``CustomerID``), then the leftmost
+    other (not one of decimals or of ISO dates and times, such as ``updated_at``).
+
+    Examples
+    --------
+    >>> find_unique_id(pd.DataFrame({"name": ["a", "b"], "rec_id": [1, 2], "x": [1, 1]}))
+    'rec_id'
+    """
+    candidates = [c for c in records.columns
+                  if records[c].notna().all() and records[c].is_unique
+                  and (_id_like(c) < 3 or not _measurement(records[c]))]
+    if not candidates:
+        raise ConfigError("--unique-id: no column looks like an id column (a distinct value "
+                          "on every record, none missing, not dates or decimals); give "
+                          "--unique-id COLUMN, or add an id column to the file; columns: "
+                          f"{list(records.columns)}")
+    return str(min(candidates, key=_id_like))
+
+
+def _id_like(column: Any) -> int:
+    """0 for ``unique_id``, 1 for ``id``, 2 for another name ending in id, else 3."""
+    name = str(column)
+    lower = name.lower()
+    if lower in ("unique_id", "id"):
+        return 0 if lower == "unique_id" else 1
+    return 2 if re.search(r"(^|[^a-z])id$", lower) or name.endswith(("ID", "Id")) else 3
+
+
+def _measurement(values: pd.Series) -> bool:
+    """Decimals, or ISO dates and times: distinct by chance, not an id."""
+    if pd.api.types.is_float_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
+        return True
+    if pd.api.types.is_numeric_dtype(values):
+        return False
+    return bool(values.head(100).astype(str).str.match(r"\d{4}-\d\d-\d\d").all())
+
+
 def suggest_blocking(records: pd.DataFrame, unique_id: str, top: int = 8) -> pd.DataFrame:
-    """Single cleaned columns as blocking rules, with the pairs each makes, cheapest first;
-    columns whose rule would make more than ``SUGGESTED_MAX_PAIRS`` pairs are left out."""
+    """Single cleaned columns as blocking rules (``column``), with the ``pairs`` each makes,
+    cheapest first; columns whose rule would make more than ``SUGGESTED_MAX_PAIRS`` pairs are
+    left out."""
     if unique_id not in records.columns:
         raise ConfigError(f"--unique-id: column {unique_id!r} is not in the input; columns: "
                           f"{list(records.columns)}")
@@ -126,8 +176,34 @@ def suggest_blocking(records: pd.DataFrame, unique_id: str, top: int = 8) -> pd.
         counted = analyse_blocking(records, [rule], unique_id=unique_id)
         pairs = int(counted["pairs"].iloc[0])
         if 0 < pairs <= SUGGESTED_MAX_PAIRS:
-            rows.append({"rule": f"block_on(col({column!r}).clean())", "pairs": pairs})
-    return pd.DataFrame(rows, columns=["rule", "pairs"]).sort_values("pairs").head(top)
+            rows.append({"column": column, "pairs": pairs})
+    return pd.DataFrame(rows, columns=["column", "pairs"]).sort_values("pairs").head(top)
+
+
+def blocking_toml(suggestions: pd.DataFrame, unique_id: str = "unique_id") -> str:
+    """The suggested rules as ``[[blocking]]`` tables of a configuration (the format
+    ``golden dedupe --config`` reads), each with its pair count as a comment.
+
+    Examples
+    --------
+    >>> print(blocking_toml(pd.DataFrame({"column": ["dob"], "pairs": [1200]}), "rec_id"))
+    unique_id = "rec_id"
+    <BLANKLINE>
+    # 1,200 pairs
+    [[blocking]]
+    keys = [{ column = "dob", steps = ["clean"] }]
+    """
+    parts = [] if unique_id == "unique_id" else [f"unique_id = {_toml_string(unique_id)}", ""]
+    for row in suggestions.itertuples(index=False):
+        parts += [f"# {row.pairs:,} pairs", "[[blocking]]",
+                  f'keys = [{{ column = {_toml_string(str(row.column))}, steps = ["clean"] }}]',
+                  ""]
+    return "\n".join(parts).rstrip("\n")
+
+
+def _toml_string(text: str) -> str:
+    """A TOML basic string (JSON's escapes are TOML's)."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _match(args: argparse.Namespace, inputs: list[str], mode: str) -> None:
@@ -250,4 +326,5 @@ def _guarded(work: Any, quiet: bool) -> int:
     return EXIT_OK
 
 
-__all__ = ["dedupe", "link", "profile_command", "report_command", "suggest_blocking"]
+__all__ = ["blocking_toml", "dedupe", "find_unique_id", "link", "profile_command",
+           "report_command", "suggest_blocking"]

@@ -45,7 +45,7 @@ def write_report(path: str | Path, linker: Linker, records: pd.DataFrame, *,
                  households: Households | None = None, threshold: float = 0.5,
                  title: str = "golden run report") -> Path:
     """Write a self-contained HTML report of a run to ``path`` and return it (needs
-    ``golden[plot]``).
+    ``golden-records[plot]``).
 
     Parameters
     ----------

@@ -1,4 +1,4 @@
-"""``SparkEngine``: golden's estimators on Spark DataFrames (``pip install golden[spark]``).
+"""``SparkEngine``: golden's estimators on Spark DataFrames (``pip install golden-records[spark]``).
 
 This module imports pyspark only when the engine is used, so ``golden.SparkEngine`` exists
 whether or not pyspark is installed.
@@ -35,7 +35,7 @@ def require_pyspark() -> None:
     if importlib.util.find_spec("pyspark") is None:
         raise MissingDependencyError(
             "the Spark engine needs pyspark, which is not installed: "
-            "pip install 'golden[spark]' (and a Java runtime, 17 or later)")
+            "pip install 'golden-records[spark]' (and a Java runtime, 17 or later)")
 
 
 class SparkEngine:
