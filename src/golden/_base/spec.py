@@ -1,9 +1,10 @@
 """Base class for specs: immutable, validated, hashable, JSON round-trippable values.
 
 A spec describes *what* to do (a blocking rule, a comparison, a key expression) and holds
-no data and no learned state, with one exception: a fitted Linker's free-text levels carry
-the word weights ``fit`` learned (``WordWeights``), so they travel and save with it. ``bool(spec)`` raises so that ``rule_a and rule_b`` cannot
-silently drop a rule; compose with ``|`` and ``&`` instead.
+no data and no learned state, with one exception: a fitted Linker's free-text levels
+carry the word weights ``fit`` learned (``WordWeights``), so they travel and save with it.
+``bool(spec)`` raises so that ``rule_a and rule_b`` cannot silently drop a rule; compose
+with ``|`` and ``&`` instead.
 """
 
 from __future__ import annotations
