@@ -15,7 +15,11 @@ from hypothesis import strategies as st
 import golden.households.address as addr
 from golden.datasets import make_people
 from golden.errors import ConfigError
-from golden.households.address import reconcile_streets, standardise_address
+from golden.households.address import (
+    complete_postcodes,
+    reconcile_streets,
+    standardise_address,
+)
 from golden.values import strings
 
 COLUMNS = ["house_number", "street", "unit", "postcode", "building_key", "address_key"]
@@ -534,3 +538,19 @@ def test_street_spellings_are_reconciled_per_building_not_across_buildings() -> 
 def test_reconciling_nothing_returns_the_addresses_unchanged() -> None:
     before = standardise_address(pd.Series(["1 A Road", None]), pd.Series(["X1 1XX", None]))
     pd.testing.assert_frame_equal(reconcile_streets(before), before)
+
+
+def test_a_missing_postcode_is_the_one_the_others_at_that_street_address_give() -> None:
+    lines = pd.Series(["Flat 2, 20 Park Lane", "Flat 1 20 Park Ln", "20 Park Lane, Flat 2",
+                       "5 Mill Rd", "5 Mill Road", "5 Mill Road", "5 Mill Road"])
+    codes = pd.Series(["LS2 9JT", "LS2 9JT", None, "LS1 1AA", "LS7 7ZZ", None, None])
+    towns = pd.Series(["leeds", "leeds", "leeds", "leeds", "leeds", "leeds", None])
+    before = standardise_address(lines, codes)
+    after = complete_postcodes(before, towns)
+    assert after.loc[2, "address_key"] == after.loc[0, "address_key"] == "20|park lane|LS29JT|2"
+    # two postcodes at "5 mill road, leeds", or no town: left alone
+    pd.testing.assert_frame_equal(after.iloc[3:], before.iloc[3:])
+    pd.testing.assert_frame_equal(complete_postcodes(before.iloc[3:], towns.iloc[3:]),
+                                  before.iloc[3:])
+    repeated = complete_postcodes(before.set_axis([0] * len(before)), towns)  # any index
+    assert repeated["address_key"].tolist() == after["address_key"].tolist()

@@ -491,6 +491,59 @@ def reconcile_streets(address: pd.DataFrame, *, min_similarity: float = 0.9) -> 
     return out
 
 
+def complete_postcodes(address: pd.DataFrame, town: pd.Series) -> pd.DataFrame:
+    """``standardise_address``'s output with a missing postcode filled in from the rows at
+    the same house number, street and town, when they all give one postcode, and the keys
+    rebuilt.
+
+    A record that leaves the postcode out ("12 Acacia Road, Leeds") is at the building the
+    others at that street address in that town name by postcode, unless they name several
+    (one street name in two districts of a town): then it is left alone. With the postcode
+    filled in, the record is in its building: it is one dwelling with the other flats' or
+    the house's records, and not with a different flat of the block.
+
+    Parameters
+    ----------
+    address : pandas.DataFrame
+        ``standardise_address``'s output.
+    town : pandas.Series
+        Each row's town, compared as given (clean it first); same length as ``address``.
+
+    Examples
+    --------
+    >>> lines = pd.Series(["12 Acacia Rd", "12 Acacia Road", "12 Acacia Road", "7 Elm St",
+    ...                    "7 Elm St", "7 Elm St"])
+    >>> codes = pd.Series(["LS6 2QT", None, None, "LS1 1AA", "LS2 2BB", None])
+    >>> towns = pd.Series(["leeds", "leeds", "york", "leeds", "leeds", "leeds"])
+    >>> complete_postcodes(standardise_address(lines, codes), towns)["postcode"].tolist()
+    ['LS62QT', 'LS62QT', nan, 'LS11AA', 'LS22BB', nan]
+    """
+    place = pd.DataFrame({"house_number": address["house_number"].to_numpy(dtype=object),
+                          "street": address["street"].to_numpy(dtype=object),
+                          "town": np.asarray(town, dtype=object)})
+    located = place.notna().all(axis=1).to_numpy()
+    missing = located & address["postcode"].isna().to_numpy()
+    if not missing.any():
+        return address
+    given = place[located & ~missing].assign(postcode=address["postcode"].to_numpy(
+        dtype=object)[located & ~missing])
+    postcodes = given.groupby(["house_number", "street", "town"])["postcode"].agg(
+        ["nunique", "first"])
+    sole = postcodes.loc[postcodes["nunique"] == 1, "first"]
+    found = sole.reindex(pd.MultiIndex.from_frame(place[missing])).to_numpy(dtype=object)
+    rows = np.flatnonzero(missing)[pd.notna(found)]
+    if not rows.size:
+        return address
+    filled = address.iloc[rows].assign(postcode=found[pd.notna(found)])
+    filled["building_key"] = (filled["house_number"] + "|" + filled["street"] + "|"
+                              + filled["postcode"])
+    filled["address_key"] = filled["building_key"] + "|" + filled["unit"].fillna("")
+    out = address.copy()
+    for column in ("postcode", "building_key", "address_key"):  # by position: any index
+        out.iloc[rows, out.columns.get_loc(column)] = filled[column].to_numpy()
+    return out
+
+
 def _compact_postcode(postcode: pd.Series) -> pd.Series:
     """Upper case without whitespace: "ls6 2qt" -> "LS62QT"."""
     return upper(remove_spaces(postcode))

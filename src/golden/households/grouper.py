@@ -30,7 +30,11 @@ from golden.clustering.components import cluster_pairs
 from golden.engines.choose import checked_engine
 from golden.errors import ConfigError, DataWarning, NotFittedError, SchemaError
 from golden.estimators.linker import Linker
-from golden.households.address import reconcile_streets, standardise_address
+from golden.households.address import (
+    complete_postcodes,
+    reconcile_streets,
+    standardise_address,
+)
 from golden.values import as_str, clean_text, email, phone
 
 if TYPE_CHECKING:
@@ -207,8 +211,14 @@ class HouseholdGrouper(Estimator):
                             (households.members, households.households, households.dwellings)))
 
     def _linker(self) -> Linker:
+        # Agreeing together on the address, the surname and a family e-mail address is what
+        # a household is, not dependence to correct: random pairs that share an address are
+        # mostly members of one household, so a correction learned from them would take
+        # back the very evidence of living together (the address parts are already one
+        # comparison).
         return Linker(self._comparisons(), self._blocking(), unique_id=self.entity_id,
-                      max_iter=_EM_MAX_ITER, random_state=self.random_state, progress=False)
+                      correct_dependence=False, max_iter=_EM_MAX_ITER,
+                      random_state=self.random_state, progress=False)
 
     def _households(self, entities: pd.DataFrame, evidence: pd.DataFrame, pairs: pd.DataFrame
                     ) -> Households:
@@ -263,8 +273,12 @@ class HouseholdGrouper(Estimator):
     def _evidence(self, entities: pd.DataFrame) -> pd.DataFrame:
         """One row per entity with the standardised columns the household model compares."""
         self._check(entities)
-        address = reconcile_streets(standardise_address(_first_values(entities[self.street]),
-                                                        _first_values(entities[self.postcode])))
+        address = standardise_address(_first_values(entities[self.street]),
+                                      _first_values(entities[self.postcode]))
+        town = self._town(entities)
+        if town is not None:  # a street address without its postcode takes the others'
+            address = complete_postcodes(address, town)
+        address = reconcile_streets(address)
         unit = _units(address)
         evidence = pd.DataFrame({
             self.entity_id: entities[self.entity_id].to_numpy(),
@@ -272,7 +286,7 @@ class HouseholdGrouper(Estimator):
             "hh_unit": unit.to_numpy(),
             "hh_address": address["address_key"].to_numpy(),
             "hh_postcode": address["postcode"].to_numpy(),
-            "hh_street": self._street_in_town(address, entities),
+            "hh_street": self._street_in_town(address, town),
         })
         # Null only when there is no address at all: then the address says nothing.
         evidence["hh_located"] = evidence["hh_street"].fillna(evidence["hh_postcode"])
@@ -291,12 +305,18 @@ class HouseholdGrouper(Estimator):
             evidence[f"hh_key{i}"] = _first_values(entities[column]).to_numpy()
         return evidence
 
-    def _street_in_town(self, address: pd.DataFrame, entities: pd.DataFrame) -> np.ndarray:
+    def _town(self, entities: pd.DataFrame) -> pd.Series | None:
+        """The cleaned town of each entity; None without a ``city`` column."""
+        if self.city is None:
+            return None
+        return clean_text(_first_values(entities[self.city]))
+
+    @staticmethod
+    def _street_in_town(address: pd.DataFrame, town: pd.Series | None) -> np.ndarray:
         """House number, street and town: a street address without its postcode. Null
         without a town, since "14 Church Road" exists in many towns."""
-        if self.city is None:
-            return np.full(len(entities), np.nan, dtype=object)
-        town = clean_text(_first_values(entities[self.city]))
+        if town is None:
+            return np.full(len(address), np.nan, dtype=object)
         key = address["house_number"] + _SEP + address["street"] + _SEP + town.to_numpy()
         return key.to_numpy(dtype=object)
 
