@@ -140,6 +140,17 @@ CASES: dict[str, list[tuple[Any, Any]]] = {
         ("12345", None), ("+4412345", None), ("07700 900123 / 07700 900456", None),
         ("no phone", None), *NULLS,
     ],
+    "phone_e164": [  # no region: only numbers written with "+" and their country code
+        ("+34 612 34 56 78", "+34612345678"), ("+1 (415) 555-2671", "+14155552671"),
+        ("+44 (0)7700 900123 ext. 12", "+447700900123"), (" +33 6 12 34 56 78", "+33612345678"),
+        ("612 345 678", None), ("0034612345678", None), ("+34 612", None), ("n/a", None),
+        *NULLS,
+    ],
+    "phone_national": [
+        ("+34612345678", "612345678"), ("+14155552671", "4155552671"),
+        ("+390612345678", "0612345678"), ("612345678", None), ("+34 612345678", None),
+        *NULLS,
+    ],
     "email": [
         (" John.Smith+news@GoogleMail.com ", "johnsmith@gmail.com"),
         ("A+b@Gmail.com", "a@gmail.com"), ("j.smith@example.co.uk", "j.smith@example.co.uk"),

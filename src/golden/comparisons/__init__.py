@@ -52,6 +52,7 @@ from golden.comparisons.library import (
     levenshtein,
     name,
     percentage_difference,
+    phone,
     postcode,
     shared_values,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "levenshtein",
     "name",
     "percentage_difference",
+    "phone",
     "postcode",
     "shared_values",
 ]

@@ -28,6 +28,7 @@ from golden.comparisons.levels import (
 )
 from golden.errors import ConfigError
 from golden.values import Expr, as_expr
+from golden.values.contact import check_phone_region
 
 MAX_LEVELS = 100
 MAX_JOINT_COLUMNS = 4
@@ -506,3 +507,62 @@ def custom(
     built = tuple(Custom(function, label) for label, function in levels)
     exprs = tuple(as_expr(i, "inputs") for i in inputs)
     return Comparison(name, exprs, built, null_inputs=tuple(null_inputs))
+
+
+def phone(column: Column, region: str = "GB", *, term_frequency: bool = False,
+          name: str | None = None) -> Comparison:
+    """A phone number: exact (E.164), same national number, same last 7 digits, last 7
+    digits one edit apart.
+
+    Numbers are read by libphonenumber into E.164 form ("+34612345678"), those written
+    without their country as numbers of ``region`` (see ``golden.Expr.phone``). The levels
+    after exact forgive what sources do to numbers:
+
+    * same national number: the digits after the country code agree, the country does
+      not; one source wrote the number without its country and was read in another region
+      ("612 345 678" read in GB against "+34 612 34 56 78");
+    * same last 7 digits: the area code differs (mistyped, or a number moved to another
+      area code), or a mobile prefix is written one way and not the other;
+    * last 7 digits one edit apart (Damerau–Levenshtein): a typo or two digits swapped.
+
+    Parameters
+    ----------
+    column : str or Expr
+        The phone column; an expression must end in ``.phone(region=...)`` (then it says
+        the region, and ``region`` is not used).
+    region : str, default "GB"
+        Region of numbers written without their country: a two-letter code such as "ES".
+    term_frequency : bool, default False
+        Weigh exact matches by how common the number is (shared landlines, placeholders).
+    name : str, optional
+        Output name; the column's name by default.
+
+    Examples
+    --------
+    >>> [level.label for level in phone("phone", region="ES").levels]
+    ['exact', 'same national number', 'same last 7 digits', 'last 7 digits within 1 edit']
+    >>> phone("phone", region="ES").inputs[2].label
+    'last(phone_national(phone_e164(phone, ES)), 7)'
+    """
+    expr = as_expr(column, "column")
+    if not expr.steps:
+        expr = expr.phone(region=check_phone_region(region))
+    elif expr.steps[-1][0] != "phone_e164":
+        raise ConfigError(
+            f"column: got {expr.label}, expected a column name or an expression ending in "
+            f".phone(region=...), e.g. col({expr.column!r}).phone(region='ES'): phone "
+            "compares numbers in E.164 form")
+    national = expr.phone_national()
+    levels = [Exact(), Exact(1, "national number"), Exact(2, "last 7 digits"),
+              _DigitsTypo("damerau_levenshtein", 1, 2)]
+    return Comparison(name or expr.column, (expr, national, national.last(7)), tuple(levels),
+                      term_frequency)
+
+
+@dataclass(frozen=True)
+class _DigitsTypo(Similarity):
+    kind = "digits_typo"
+
+    @property
+    def label(self) -> str:
+        return f"last 7 digits within {self.threshold} edit"

@@ -5,6 +5,8 @@ Examples
 >>> import pandas as pd
 >>> phone(pd.Series(["+44 7700 900123", "07700 900123"])).tolist()
 ['07700900123', '07700900123']
+>>> phone_e164(pd.Series(["+34 612 34 56 78", "612 345 678"]), region="ES").tolist()
+['+34612345678', '+34612345678']
 >>> email(pd.Series([" John.Smith+news@GoogleMail.com "])).tolist()
 ['johnsmith@gmail.com']
 """
@@ -16,21 +18,25 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import phonenumbers
 
 from golden.errors import ConfigError
 from golden.values.normaliser import Argument, Normaliser, PerValue, plain
-from golden.values.strings import as_str, finish
+from golden.values.strings import as_str, finish, map_distinct
 from golden.values.text import WHITESPACE, lower
 
 __all__ = [
     "NORMALISERS",
     "canonical_email_domain",
     "canonical_email_user",
+    "check_phone_region",
     "digits_only",
     "email",
     "email_domain",
     "email_user",
     "phone",
+    "phone_e164",
+    "phone_national",
 ]
 
 _NOT_DIGIT_RE = "[^0-9]"
@@ -163,6 +169,164 @@ def _check_country_code(code: Any) -> str:
     )
 
 
+# Separators people write inside phone numbers (spaces, brackets, dots, hyphens, dashes,
+# slashes); libphonenumber reads everything else itself (the letters of vanity numbers,
+# ";ext=", non-ASCII digits). Removing them first makes formats of one number one value.
+_PHONE_SEPARATORS_RE = f"[{WHITESPACE}().\\-/\u2010-\u2015]"
+_POSSIBLE = phonenumbers.ValidationResult.IS_POSSIBLE
+# Country calling codes are prefix-free (E.164), so one alternation finds a number's code.
+_CALLING_CODE_RE = "\\+(?:{})".format(
+    "|".join(map(str, sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE))))
+_E164_RE = _CALLING_CODE_RE + "[0-9]+"
+_SUGGESTED_REGIONS = {"UK": "GB", "EL": "GR"}  # codes people use that ISO 3166 does not
+
+
+def check_phone_region(region: Any, parameter: str = "region") -> str | None:
+    """A phone region as libphonenumber names it: a two-letter ISO 3166 code, upper-cased
+    ("es" → "ES"); None stays None.
+
+    Raises
+    ------
+    ConfigError
+        If ``region`` is not a region libphonenumber knows; the message says what to write
+        instead (a calling code such as 34 names its region: ``region='ES'``).
+
+    Examples
+    --------
+    >>> check_phone_region("es"), check_phone_region(None)
+    ('ES', None)
+    >>> check_phone_region(34)
+    Traceback (most recent call last):
+    ...
+    golden.errors.ConfigError: region: got 34, expected a two-letter region code such as \
+'ES', 'GB' or 'US' (ISO 3166-1 alpha-2); 34 is a country calling code: write region='ES'
+    """
+    if region is None:
+        return None
+    if isinstance(region, str) and region.strip().upper() in phonenumbers.SUPPORTED_REGIONS:
+        return region.strip().upper()
+    fix = ""
+    if isinstance(region, (int, np.integer)) and not isinstance(region, (bool, np.bool_)):
+        named = phonenumbers.region_code_for_country_code(int(region))
+        if named in phonenumbers.SUPPORTED_REGIONS:
+            fix = f"; {region} is a country calling code: write {parameter}={named!r}"
+    elif isinstance(region, str) and region.strip().upper() in _SUGGESTED_REGIONS:
+        fix = f"; write {parameter}={_SUGGESTED_REGIONS[region.strip().upper()]!r}"
+    raise ConfigError(f"{parameter}: got {region!r}, expected a two-letter region code such as "
+                      f"'ES', 'GB' or 'US' (ISO 3166-1 alpha-2){fix}")
+
+
+def _is_region(value: Any) -> bool:
+    """Whether ``value`` is a region as steps hold it: upper-case and known."""
+    return isinstance(value, str) and value in phonenumbers.SUPPORTED_REGIONS
+
+
+def _e164(text: str, region: str | None) -> str | None:
+    """One phone number (separators already removed) in E.164 form, or None."""
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if phonenumbers.is_possible_number_with_reason(number) != _POSSIBLE:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_e164(s: pd.Series, region: str | None = None) -> pd.Series:
+    """Phone numbers in E.164 form ("+34612345678"), read by libphonenumber.
+
+    A number written with its country ("+34 612 34 56 78", or "0034 612345678" where
+    ``region`` dials out with "00") keeps it; a number written without one ("612 345
+    678", "(415) 555-2671") is read as a number of ``region``, its trunk prefix removed
+    ("07700 900123" in GB). An extension at the end ("x123", "ext. 123") is dropped.
+
+    A value becomes null when libphonenumber cannot read it, or when its length cannot be
+    that of a number of its country (too short, too long, a local number without its area
+    code). Numbers are not checked against the ranges operators have been given: those
+    change with every release of libphonenumber, and keys must not; so fictional numbers
+    (07700 900123, 555 numbers) are kept, and a number written without its country in a
+    source of another country keeps its digits (under the wrong country code), which
+    ``golden.comparisons.phone`` still matches by its national number.
+
+    libphonenumber costs some 20 µs a value, so the work is done once per distinct value,
+    after separators are removed (so "612 34 56 78" and "612345678" are read once).
+
+    Parameters
+    ----------
+    s : pandas.Series
+        Phone numbers of any dtype.
+    region : str, optional
+        Region of numbers written without their country: a two-letter code such as "ES",
+        "GB" or "US". None: only numbers written with "+" and their country are read.
+
+    Returns
+    -------
+    pandas.Series
+        dtype ``"str"``.
+
+    Raises
+    ------
+    ConfigError
+        If ``region`` is not a region code libphonenumber knows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> phone_e164(pd.Series(["+34 612 34 56 78", "0034612345678", "612 345 678", "123",
+    ...                       None]), region="ES").tolist()
+    ['+34612345678', '+34612345678', '+34612345678', nan, nan]
+    >>> phone_e164(pd.Series(["(415) 555-2671", "+1 415-555-2671"]), region="US").tolist()
+    ['+14155552671', '+14155552671']
+    >>> phone_e164(pd.Series(["+44 (0)7700 900123", "07700 900123"])).tolist()
+    ['+447700900123', nan]
+    """
+    region = check_phone_region(region)
+    text = as_str(s).str.replace(_EXTENSION_RE, "", regex=True)
+    text = text.str.replace(_PHONE_SEPARATORS_RE, "", regex=True)
+    return finish(map_distinct(text, lambda one: _e164(one, region)))
+
+
+def phone_national(s: pd.Series) -> pd.Series:
+    """The national significant number of E.164 numbers (``phone_e164``'s form): the
+    digits after the country calling code. Null for anything else.
+
+    Two sources that write one number with different country codes (one of them read with
+    the wrong default region) agree on it.
+
+    Parameters
+    ----------
+    s : pandas.Series
+        Numbers in E.164 form.
+
+    Returns
+    -------
+    pandas.Series
+        dtype ``"str"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> phone_national(pd.Series(["+34612345678", "+14155552671", "+447700900123",
+    ...                           "612345678", None])).tolist()
+    ['612345678', '4155552671', '7700900123', nan, nan]
+    """
+    text = as_str(s)
+    e164 = text.str.fullmatch(_E164_RE, na=False).to_numpy(dtype=bool)
+    return finish(text.str.replace(f"^{_CALLING_CODE_RE}", "", regex=True).where(e164))
+
+
+def _unreadable_phones(region: str | None = None) -> tuple[str, str]:
+    """What becomes of values ``phone_e164`` cannot read, and what to do about it."""
+    if region is None:
+        return ("are not phone numbers written with '+' and their country code, and are "
+                "treated as missing", "to read numbers written without one, give "
+                "phone(region=...), e.g. region='ES'")
+    return (f"are not phone numbers of region {region!r} nor numbers written with their "
+            "country code, and are treated as missing",
+            "check the region given to phone(region=...) and that the column holds phone "
+            "numbers")
+
+
 def _email_parts(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = lower(as_str(s).str.replace(_TRIM_RE, "", regex=True))
     text = text.where(text.str.fullmatch(_EMAIL_RE, na=False).to_numpy(dtype=bool))
@@ -289,6 +453,9 @@ _TRUNK_ZERO = re.compile(_TRUNK_ZERO_RE)
 _PLUS = re.compile(_PLUS_RE)
 _TRIM = re.compile(_TRIM_RE)
 _EMAIL = re.compile(_EMAIL_RE)
+_PHONE_SEPARATORS = re.compile(_PHONE_SEPARATORS_RE)
+_E164 = re.compile(_E164_RE)
+_CALLING_CODE = re.compile(f"^{_CALLING_CODE_RE}")
 
 
 def _phone_value(default_country_code: str = "44") -> PerValue:
@@ -314,6 +481,21 @@ def _phone_value(default_country_code: str = "44") -> PerValue:
         return out
 
     return one
+
+
+def _phone_e164_value(region: str | None = None) -> PerValue:
+    region = check_phone_region(region)
+
+    def one(text: str) -> str | None:
+        return _e164(_PHONE_SEPARATORS.sub("", _EXTENSION.sub("", text)), region)
+
+    return one
+
+
+def _phone_national_value(text: str) -> str | None:
+    if _E164.fullmatch(text) is None:
+        return None
+    return _CALLING_CODE.sub("", text, count=1) or None
 
 
 def _email_parts_value(text: str) -> tuple[str, str] | None:
@@ -354,10 +536,17 @@ _COUNTRY_CODE = Argument("default_country_code", _is_country_code,
                          "a country calling code of 1 to 3 digits such as '44' or '1'",
                          required=False)
 
+_REGION = Argument("region", _is_region,
+                   "a two-letter region code such as 'ES', 'GB' or 'US' (upper-case)",
+                   required=False)
+
 NORMALISERS = (
     Normaliser("digits_only", digits_only,
                plain(lambda text: _NOT_DIGIT.sub("", text) or None)),
     Normaliser("phone", phone, _phone_value, (_COUNTRY_CODE,)),
+    Normaliser("phone_e164", phone_e164, _phone_e164_value, (_REGION,),
+               unreadable=_unreadable_phones),
+    Normaliser("phone_national", phone_national, plain(_phone_national_value)),
     Normaliser("email", email, plain(_email_value)),
     Normaliser("email_user", email_user, plain(_email_user_value),
                after={"email": canonical_email_user}),

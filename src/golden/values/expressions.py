@@ -25,6 +25,7 @@ import pandas as pd
 from golden._base.spec import Spec
 from golden.errors import ConfigError, DataWarning
 from golden.values import per_value
+from golden.values.contact import check_phone_region
 from golden.values.dates import date_iso, out_of_range
 from golden.values.registry import NORMALISERS
 
@@ -106,8 +107,13 @@ class Expr(Spec):
         # e.g. the parts of email()'s canonical addresses are split off, not validated again
         shorter = normaliser.shortcut(tuple(args), previous)
         if shorter is not None and len(distinct) > per_value.SMALL_INPUT:
-            return shorter(distinct)
-        return per_value.run(name, distinct, *args)
+            out = shorter(distinct)
+        else:
+            out = per_value.run(name, distinct, *args)
+        if normaliser.unreadable is not None:
+            _warn_about_unreadable(distinct, out, weights, self.column,
+                                   normaliser.unreadable(*args))
+        return out
 
     @property
     def parent(self) -> Expr:
@@ -147,9 +153,54 @@ class Expr(Spec):
         """Keep digits only."""
         return self._then("digits_only")
 
-    def phone(self) -> Expr:
-        """Canonical national phone number (digits, leading 0)."""
-        return self._then("phone")
+    def phone(self, region: str | None = None) -> Expr:
+        """Canonical phone number.
+
+        With a ``region`` (a two-letter code such as "ES", "GB" or "US"): the number in
+        E.164 form ("+34612345678"), read by libphonenumber, numbers written without their
+        country read as numbers of ``region`` (see ``golden.values.contact.phone_e164``);
+        values that are not phone numbers become null, with a ``DataWarning`` that counts
+        them. Without one: golden's first, UK-centred national key (digits with a leading
+        "0": "+44 7700 900123" → "07700900123"), which saved models name ``phone``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> col("phone").phone(region="ES").label
+        'phone_e164(phone, ES)'
+        >>> col("phone").phone(region="US").evaluate(
+        ...     pd.DataFrame({"phone": ["(415) 555-2671", "+1 415-555-2671"]})).tolist()
+        ['+14155552671', '+14155552671']
+        >>> col("phone").phone().label
+        'phone(phone)'
+        """
+        if region is None:
+            return self._then("phone")
+        return self.phone_e164(region)
+
+    def phone_e164(self, region: str | None = None) -> Expr:
+        """Phone number in E.164 form read by libphonenumber: ``phone(region=...)``, and,
+        with no region, only numbers written with "+" and their country code.
+
+        Examples
+        --------
+        >>> col("phone").phone_e164("ES") == col("phone").phone(region="ES")
+        True
+        """
+        if region is None:
+            return self._then("phone_e164")
+        return self._then("phone_e164", check_phone_region(region, "phone(region)"))
+
+    def phone_national(self) -> Expr:
+        """The national significant number of an E.164 number (its digits after the
+        country code; null for anything else).
+
+        Examples
+        --------
+        >>> col("phone").phone(region="ES").phone_national().label
+        'phone_national(phone_e164(phone, ES))'
+        """
+        return self._then("phone_national")
 
     def email(self) -> Expr:
         """Canonical e-mail address (lower-case, no +tag, gmail dots removed)."""
@@ -270,6 +321,22 @@ def _warn_about_dates(values: pd.Series, weights: np.ndarray, column: str, fate:
             examples = values[bad].head(3).tolist()
             warnings.warn(f"column {column!r}: {rows:,} value(s) {what}, e.g. {examples}; {fix}",
                           DataWarning, stacklevel=4)
+
+
+def _warn_about_unreadable(values: pd.Series, normalised: pd.Series, weights: np.ndarray,
+                           column: str, fate_and_fix: tuple[str, str]) -> None:
+    """Warn about distinct ``values`` (held ``weights`` times each) that are present but
+    became null: values a step could not read, which meet ``fate`` (and ``fix`` says what
+    to do)."""
+    fate, fix = fate_and_fix
+    present = (values.notna() & ~values.astype("string").str.strip().eq("").fillna(False)
+               ).to_numpy(dtype=bool)
+    bad = present & normalised.isna().to_numpy(dtype=bool)
+    rows = int(weights[bad].sum()) if len(weights) == len(bad) else int(bad.sum())
+    if rows:
+        examples = values[bad].head(3).tolist()
+        warnings.warn(f"column {column!r}: {rows:,} value(s) {fate}, e.g. {examples}; {fix}",
+                      DataWarning, stacklevel=4)
 
 
 def col(column: str) -> Expr:

@@ -84,6 +84,10 @@ class Normaliser:
     check : callable, optional
         ``check(*arguments)`` says what is wrong with arguments that are each accepted but
         do not go together (None: nothing).
+    unreadable : callable, optional
+        For a normaliser that reads values of a format (phone numbers): ``unreadable(
+        *arguments)`` says what becomes of values it cannot read, and what to do about
+        them, in the ``DataWarning`` that counts them (None: no warning).
 
     Examples
     --------
@@ -99,6 +103,7 @@ class Normaliser:
     unparseable_dates: str | None = None
     after: Mapping[str, Vectorised] = field(default_factory=dict)
     check: Callable[..., str | None] | None = None
+    unreadable: Callable[..., tuple[str, str]] | None = None
 
     @property
     def reads_dates(self) -> bool:

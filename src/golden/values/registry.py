@@ -8,7 +8,7 @@ Examples
 >>> NORMALISERS["soundex"].per_value is not None, NORMALISERS["year"].reads_dates
 (True, True)
 >>> sorted(name for name, n in NORMALISERS.items() if n.arguments)
-['date_iso', 'date_text', 'first', 'last', 'month', 'phone', 'year', 'year_month']
+['date_iso', 'date_text', 'first', 'last', 'month', 'phone', 'phone_e164', 'year', 'year_month']
 """
 
 from __future__ import annotations
