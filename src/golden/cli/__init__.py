@@ -1,4 +1,5 @@
-"""The ``golden`` command: ``dedupe``, ``link``, ``profile``, ``report``, ``bench``, ``demo``.
+"""The ``golden`` command: ``dedupe``, ``link``, ``init``, ``profile``, ``report``, ``bench``,
+``demo``.
 
 Examples
 --------
@@ -8,6 +9,7 @@ usage: golden <command> [options]
 commands:
   dedupe   find the records of one file that are the same entity
   link     find the records of several files that are the same entity
+  init     profile a file (or two) and write a starting configuration to run as it is
   profile  describe a file's columns and suggest blocking rules
   report   fit a configuration on a file and write a self-contained HTML report
   bench    run a configuration against data with known truth; accuracy and speed gates

@@ -8,8 +8,6 @@ reason), 2 usage.
 from __future__ import annotations
 
 import argparse
-import json
-import re
 import sys
 import time
 import warnings
@@ -19,15 +17,14 @@ from typing import Any
 
 import pandas as pd
 
-from golden.blocking import analyse_blocking, block_on
+from golden.cli.init import MAX_PAIRS, write_starting_config
+from golden.cli.profiling import blocking_toml, find_unique_id, suggest_blocking
 from golden.config import load_config
 from golden.datasets import read_table
 from golden.errors import ConfigError, GoldenError
 from golden.report.html import profile, write_report
-from golden.values import col
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 1
-SUGGESTED_MAX_PAIRS = 5_000_000  # suggest single-column rules below this many pairs
 # what dedupe and link write to --out (file stems), which a second run would replace
 OUTPUTS = frozenset({"pairs", "clusters", "model", "golden", "provenance", "members",
                      "households", "dwellings"})
@@ -82,6 +79,34 @@ def profile_command(argv: Sequence[str]) -> int:
     return _guarded(run, args.quiet)
 
 
+def init_command(argv: Sequence[str]) -> int:
+    """``golden init FILE [FILE2] --out golden.toml``: a commented starting configuration."""
+    parser = _parser("init", "profile one file (dedupe) or two (link) and write a commented "
+                     "starting configuration for `golden dedupe` / `golden link`")
+    parser.add_argument("inputs", nargs="+", metavar="FILE",
+                        help="one CSV or Parquet file to dedupe, or two to link")
+    parser.add_argument("--out", required=True, help="the TOML file to write")
+    parser.add_argument("--unique-id", help="the id column (default: found in the file, a "
+                        "column with a distinct value on every record)")
+    parser.add_argument("--max-pairs", type=int, default=MAX_PAIRS,
+                        help=f"most candidate pairs the blocking rules may make together "
+                        f"(default {MAX_PAIRS:,})")
+    parser.add_argument("--force", action="store_true", help="replace an existing --out file")
+    parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    args = parser.parse_args(argv)
+    if len(args.inputs) > 2:
+        parser.error("init takes one file (dedupe) or two (link)")
+
+    def run() -> None:
+        out = write_starting_config(args.inputs, args.out, unique_id=args.unique_id,
+                                    max_pairs=args.max_pairs, force=args.force)
+        if not args.quiet:
+            command = "link" if len(args.inputs) == 2 else "dedupe"
+            print(f"wrote {out}; read it, then run\n  golden {command} "
+                  f"{' '.join(args.inputs)} --config {out} --out results/")
+    return _guarded(run, args.quiet)
+
+
 def report_command(argv: Sequence[str]) -> int:
     """``golden report INPUT --config golden.toml --out report.html [--truth COLUMN]``."""
     parser = _parser("report", "fit a configuration on a file and write an HTML report")
@@ -120,90 +145,6 @@ def report_command(argv: Sequence[str]) -> int:
                             threshold=threshold, title=f"golden report: {Path(args.input).name}")
         print(f"wrote {path}")
     return _guarded(run, args.quiet)
-
-
-def find_unique_id(records: pd.DataFrame) -> str:
-    """The id column: one with a distinct value on every record, preferring ``unique_id``,
-    then ``id``, then a name ending in id (``rec_id``, ``CustomerID``), then the leftmost
-    other (not one of decimals or of ISO dates and times, such as ``updated_at``).
-
-    Examples
-    --------
-    >>> find_unique_id(pd.DataFrame({"name": ["a", "b"], "rec_id": [1, 2], "x": [1, 1]}))
-    'rec_id'
-    """
-    candidates = [c for c in records.columns
-                  if records[c].notna().all() and records[c].is_unique
-                  and (_id_like(c) < 3 or not _measurement(records[c]))]
-    if not candidates:
-        raise ConfigError("--unique-id: no column looks like an id column (a distinct value "
-                          "on every record, none missing, not dates or decimals); give "
-                          "--unique-id COLUMN, or add an id column to the file; columns: "
-                          f"{list(records.columns)}")
-    return str(min(candidates, key=_id_like))
-
-
-def _id_like(column: Any) -> int:
-    """0 for ``unique_id``, 1 for ``id``, 2 for another name ending in id, else 3."""
-    name = str(column)
-    lower = name.lower()
-    if lower in ("unique_id", "id"):
-        return 0 if lower == "unique_id" else 1
-    return 2 if re.search(r"(^|[^a-z])id$", lower) or name.endswith(("ID", "Id")) else 3
-
-
-def _measurement(values: pd.Series) -> bool:
-    """Decimals, or ISO dates and times: distinct by chance, not an id."""
-    if pd.api.types.is_float_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
-        return True
-    if pd.api.types.is_numeric_dtype(values):
-        return False
-    return bool(values.head(100).astype(str).str.match(r"\d{4}-\d\d-\d\d").all())
-
-
-def suggest_blocking(records: pd.DataFrame, unique_id: str, top: int = 8) -> pd.DataFrame:
-    """Single cleaned columns as blocking rules (``column``), with the ``pairs`` each makes,
-    cheapest first; columns whose rule would make more than ``SUGGESTED_MAX_PAIRS`` pairs are
-    left out."""
-    if unique_id not in records.columns:
-        raise ConfigError(f"--unique-id: column {unique_id!r} is not in the input; columns: "
-                          f"{list(records.columns)}")
-    rows = []
-    for column in records.columns:
-        if column == unique_id or records[column].nunique() < 2:
-            continue
-        rule = block_on(col(column).clean(), max_block_size=None)
-        counted = analyse_blocking(records, [rule], unique_id=unique_id)
-        pairs = int(counted["pairs"].iloc[0])
-        if 0 < pairs <= SUGGESTED_MAX_PAIRS:
-            rows.append({"column": column, "pairs": pairs})
-    return pd.DataFrame(rows, columns=["column", "pairs"]).sort_values("pairs").head(top)
-
-
-def blocking_toml(suggestions: pd.DataFrame, unique_id: str = "unique_id") -> str:
-    """The suggested rules as ``[[blocking]]`` tables of a configuration (the format
-    ``golden dedupe --config`` reads), each with its pair count as a comment.
-
-    Examples
-    --------
-    >>> print(blocking_toml(pd.DataFrame({"column": ["dob"], "pairs": [1200]}), "rec_id"))
-    unique_id = "rec_id"
-    <BLANKLINE>
-    # 1,200 pairs
-    [[blocking]]
-    keys = [{ column = "dob", steps = ["clean"] }]
-    """
-    parts = [] if unique_id == "unique_id" else [f"unique_id = {_toml_string(unique_id)}", ""]
-    for row in suggestions.itertuples(index=False):
-        parts += [f"# {row.pairs:,} pairs", "[[blocking]]",
-                  f'keys = [{{ column = {_toml_string(str(row.column))}, steps = ["clean"] }}]',
-                  ""]
-    return "\n".join(parts).rstrip("\n")
-
-
-def _toml_string(text: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's)."""
-    return json.dumps(text, ensure_ascii=False)
 
 
 def _match(args: argparse.Namespace, inputs: list[str], mode: str) -> None:
@@ -326,5 +267,6 @@ def _guarded(work: Any, quiet: bool) -> int:
     return EXIT_OK
 
 
-__all__ = ["blocking_toml", "dedupe", "find_unique_id", "link", "profile_command",
+__all__ = ["blocking_toml", "dedupe", "find_unique_id", "init_command", "link",
+           "profile_command",
            "report_command", "suggest_blocking"]

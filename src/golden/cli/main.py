@@ -10,6 +10,7 @@ from collections.abc import Sequence
 COMMANDS = {
     "dedupe": "find the records of one file that are the same entity",
     "link": "find the records of several files that are the same entity",
+    "init": "profile a file (or two) and write a starting configuration to run as it is",
     "profile": "describe a file's columns and suggest blocking rules",
     "report": "fit a configuration on a file and write a self-contained HTML report",
     "bench": "run a configuration against data with known truth; accuracy and speed gates",
@@ -33,12 +34,12 @@ def _dispatch(args: list[str]) -> int:
         print(_usage())
         return 0 if args else 2
     command, rest = args[0], args[1:]
-    if command in ("dedupe", "link", "profile", "report"):
+    if command in ("dedupe", "link", "init", "profile", "report"):
         from golden.cli import commands as _commands
 
         run = {"dedupe": _commands.dedupe, "link": _commands.link,
-               "profile": _commands.profile_command, "report": _commands.report_command
-               }[command]
+               "init": _commands.init_command, "profile": _commands.profile_command,
+               "report": _commands.report_command}[command]
         return run(rest)
     if command == "bench":
         from golden import bench
