@@ -28,6 +28,7 @@ from golden.blocking import (
     sorted_neighbourhood,
 )
 from golden.clustering.components import cluster_pairs, cluster_sizes
+from golden.clustering.decisions import load_decisions
 from golden.config import LinkerConfig, load_config
 from golden.engines.local import LocalEngine
 from golden.engines.spark.engine import SparkEngine
@@ -99,6 +100,7 @@ __all__ = [
     "generate_pairs",
     "labels_from_truth",
     "load_config",
+    "load_decisions",
     "load_labels",
     "plot",
     "privacy",

@@ -154,3 +154,29 @@ def test_free_text_word_weights_and_scores_are_the_local_engines(spark, engine) 
                                    pairs=spark.createDataFrame(given)).toPandas()
     np.testing.assert_allclose(by_id(remote_scored, ["unique_id_l"])["match_weight"],
                                by_id(scored, ["unique_id_l"])["match_weight"])
+
+
+# Decisions ------------------------------------------------------------------------------------
+
+
+def test_decisions_give_the_local_engines_entities(spark, engine) -> None:
+    """A decided match joining two components, a decided non-match cutting a chain (in a
+    component of two records too) and one touching a record no pair names."""
+    pairs = pd.DataFrame(
+        [("a", "b", 0.99), ("b", "c", 0.97), ("c", "d", 0.6), ("p", "q", 0.9),
+         ("x", "y", 0.95), ("m", "n", 0.2)],
+        columns=["unique_id_l", "unique_id_r", "match_probability"])
+    decisions = pd.DataFrame({"unique_id_l": ["a", "x", "q", "n"],
+                              "unique_id_r": ["d", "y", "m", "z"],
+                              "decision": ["non_match", "non_match", "match", "match"]})
+    records = pd.DataFrame({"unique_id": list("abcdpqxymnz")})
+    linker = gd.Linker([cmp.exact("name")], gd.block_on("name"))
+    for min_density in (None, 0.5):
+        local = linker.cluster(pairs, records, min_density=min_density, decisions=decisions)
+        remote = gd.Linker([cmp.exact("name")], gd.block_on("name"), engine=engine).cluster(
+            spark.createDataFrame(pairs), spark.createDataFrame(records),
+            min_density=min_density, decisions=decisions)
+        assert_same_entities(local, remote)
+    entity = dict(zip(local["unique_id"], local["entity_id"], strict=True))
+    assert entity["a"] != entity["d"] and entity["x"] != entity["y"]
+    assert entity["p"] == entity["q"] == entity["m"] != entity["n"] == entity["z"]

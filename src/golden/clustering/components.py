@@ -22,6 +22,12 @@ import pandas as pd
 
 from golden._base.graphs import component_of_each_node
 from golden._base.pairs import first_positions, group_starts
+from golden.clustering.decisions import (
+    MATCH,
+    NodeDecisions,
+    checked_decisions,
+    honour_decisions,
+)
 from golden.errors import ConfigError, DataWarning, SchemaError
 
 LARGE_CLUSTER = 100
@@ -39,6 +45,7 @@ def cluster_pairs(
     min_density: float | None = DEFAULT_MIN_DENSITY,
     one_to_one: bool = False,
     warn_size: int | None = LARGE_CLUSTER,
+    decisions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Give every record an ``entity_id`` from pairs scoring at least ``threshold``.
 
@@ -64,6 +71,11 @@ def cluster_pairs(
         source (mutual best matches, greedily by score).
     warn_size : int or None
         Warn (``DataWarning``) when a cluster is larger than this, naming the largest.
+    decisions : DataFrame, optional
+        A person's decisions (``unique_id_l``, ``unique_id_r``, ``decision`` = ``"match"``
+        or ``"non_match"``; see ``golden.clustering.decisions``): a match joins the two
+        records' entities, a non-match keeps them apart (the weakest path between them is
+        cut), whatever the scores say.
 
     Returns
     -------
@@ -75,13 +87,25 @@ def cluster_pairs(
     thresholds = thresholds_of(threshold, score)
     check_columns(list(pairs.columns), score)
     check_min_density(min_density)
-    nodes, left, right, sort_key = _node_codes(pairs, records)
+    decided = None
+    if decisions is not None:
+        decisions = checked_decisions(decisions, with_sources="source_l" in pairs.columns)
+        if records is not None:
+            _refuse_unknown_records(decisions, records)
+        ends = [c for c in decisions.columns if c.endswith(("_l", "_r"))]
+        nodes, left, right, sort_key = _node_codes(pd.concat([pairs[ends], decisions[ends]],
+                                                             ignore_index=True), records)
+        left, right, decided = left[:len(pairs)], right[:len(pairs)], decision_nodes(
+            decisions, left[len(pairs):], right[len(pairs):])
+    else:
+        nodes, left, right, sort_key = _node_codes(pairs, records)
     scores = pairs[score].to_numpy(dtype=np.float64)
     out = nodes.copy()
     for t in thresholds:
         keep = scores >= t
         labels = component_labels(left[keep], right[keep], scores[keep], sort_key,
-                                  min_density=min_density, one_to_one=one_to_one)
+                                  min_density=min_density, one_to_one=one_to_one,
+                                  decisions=decided)
         column = "entity_id" if len(thresholds) == 1 else f"entity_id_{t:g}"
         out[column] = _canonical_labels(labels, sort_key)
         if warn_size is not None:
@@ -91,20 +115,53 @@ def cluster_pairs(
 
 def component_labels(left: np.ndarray, right: np.ndarray, scores: np.ndarray,
                      node_keys: np.ndarray, *, min_density: float | None,
-                     one_to_one: bool) -> np.ndarray:
+                     one_to_one: bool, decisions: NodeDecisions | None = None) -> np.ndarray:
     """A component label per node 0..n-1 from links already above the threshold, with the
-    one-to-one and chaining refinements; ``node_keys`` (one per node, distinct) break score
-    ties, so that the order and direction of the links never change the result. Components
-    never interact, so this gives the same labels whether it sees every component or any
-    subset of whole components (which is how the Spark engine runs it, on groups of
-    components)."""
+    one-to-one and chaining refinements and a person's decisions; ``node_keys`` (one per
+    node, distinct) break score ties, so that the order and direction of the links never
+    change the result. Components never interact (decided matches count as links), so this
+    gives the same labels whether it sees every component or any subset of whole components
+    (which is how the Spark engine runs it, on groups of components)."""
     n = len(node_keys)
     if one_to_one:
         left, right, scores = _mutual_best(left, right, scores, node_keys)
     labels = component_of_each_node(left, right, n)
     if min_density is not None:
         labels = _dense_components(left, right, scores, node_keys, labels, min_density)
+    if decisions is not None:
+        labels = honour_decisions(labels, left, right, scores, node_keys, decisions)
     return labels
+
+
+def _refuse_unknown_records(decisions: pd.DataFrame, records: pd.DataFrame) -> None:
+    """A ``SchemaError`` when a decision names a record that is not among ``records``."""
+    keys = [k for k in ("source", "unique_id") if f"{k}_l" in decisions.columns]
+    missing = [k for k in keys if k not in records.columns]
+    if missing:
+        raise SchemaError(f"records: columns {missing} are missing")
+    known = pd.MultiIndex.from_frame(records[keys].astype(str))
+    unknown = []
+    for side in "lr":
+        ends = decisions[[f"{k}_{side}" for k in keys]].astype(str)
+        unknown += [tuple(row) for row in
+                    ends[~pd.MultiIndex.from_frame(ends).isin(known)].to_numpy().tolist()]
+    if unknown:
+        shown = ["/".join(ids) for ids in dict.fromkeys(unknown)][:5]
+        raise SchemaError(f"decisions: {len(set(unknown))} record ids are not among the "
+                          f"records, e.g. {shown}; a decision names records that exist (check "
+                          "the ids' type: 7 and '7' differ)")
+
+
+def decision_nodes(decisions: pd.DataFrame, left: np.ndarray, right: np.ndarray
+                   ) -> NodeDecisions:
+    """Checked decisions as node numbers (``left``/``right``: their ends' nodes)."""
+    ids = decisions[[c for c in decisions.columns if c.endswith("_l")]].astype(str) \
+        .agg("/".join, axis=1) + " and " + decisions[
+            [c for c in decisions.columns if c.endswith("_r")]].astype(str).agg("/".join, axis=1)
+    match = (decisions["decision"] == MATCH).to_numpy()
+    names = ids.to_numpy(dtype=object)
+    return NodeDecisions(left[match], right[match], left[~match], right[~match],
+                         tuple(names[match]), tuple(names[~match]))
 
 
 def score_order(scores: np.ndarray, key_l: np.ndarray, key_r: np.ndarray) -> np.ndarray:

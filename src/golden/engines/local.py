@@ -102,15 +102,16 @@ class LocalEngine:
 
     def cluster(self, ids: RecordIds, pairs: pd.DataFrame, records: RecordsInput | None, *,
                 threshold: float | Sequence[float], min_density: float | None,
-                one_to_one: bool) -> pd.DataFrame:
-        """Entities from scored pairs; every record of ``records`` gets one."""
+                one_to_one: bool, decisions: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Entities from scored pairs, honouring ``decisions``; every record of ``records``
+        gets one."""
         id_frame = None
         if records is not None:
             data = prepare_records(records, unique_id=ids.unique_id, source=ids.source,
                                    link_type=ids.link_type, columns=[], check_repeats=False)
             id_frame = record_ids(data)  # cluster_pairs refuses repeated ids
         return cluster_pairs(pairs, id_frame, threshold=threshold, min_density=min_density,
-                             one_to_one=one_to_one)
+                             one_to_one=one_to_one, decisions=decisions)
 
     def golden_records(self, plan: SurvivorshipPlan, records: pd.DataFrame,
                        clusters: pd.DataFrame, entity_id: str) -> GoldenRecords:

@@ -108,7 +108,7 @@ class Engine(Protocol):
 
     def cluster(self, ids: RecordIds, pairs: Any, records: Any, *,
                 threshold: float | Sequence[float], min_density: float | None,
-                one_to_one: bool) -> Any:
+                one_to_one: bool, decisions: pd.DataFrame | None = None) -> Any:
         """Entities from scored pairs, as ``Linker.cluster``."""
 
     def golden_records(self, plan: SurvivorshipPlan, records: Any, clusters: Any,

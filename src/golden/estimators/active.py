@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
+from golden.clustering.decisions import labels_as_decisions
 from golden.errors import ConfigError, NotFittedError, SchemaError
 from golden.estimators.linker import Linker
 from golden.model.weights import prior_weight, probability
@@ -502,6 +503,11 @@ class ActiveLearner:
             return {"y": True, "n": False}.get(answer)
 
         return self.run(ask, max_labels=max_labels)
+
+    def decisions(self, *, by: str, reason: str = "active learning label") -> pd.DataFrame:
+        """The labels as decisions (``decision``, ``by``, ``reason``), for
+        ``Linker.cluster(..., decisions=...)`` or a file ``gd.load_decisions`` reads."""
+        return labels_as_decisions(self.labels_, by=by, reason=reason)
 
     # The refined model ------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from golden._base.estimator import Estimator
 from golden._base.spec import Functions, spec_from_dict
 from golden.blocking import Blocking, BlockingRule, as_blocking
 from golden.clustering.components import DEFAULT_MIN_DENSITY
+from golden.clustering.decisions import decisions_as_labels
 from golden.comparisons import Comparison
 from golden.engines.choose import checked_engine, engine_problems
 from golden.engines.protocol import LinkPlan, RecordIds
@@ -253,8 +254,8 @@ class Linker(Estimator):
             The records to learn from (Spark DataFrames with a ``SparkEngine``).
         labels : DataFrame, optional
             Labelled pairs: ``unique_id_l``, ``unique_id_r`` and ``is_match`` (bool or 0/1;
-            ``clerical_match_score`` is accepted too). m is then taken from the labelled
-            matches instead of EM.
+            ``clerical_match_score`` is accepted too, and so is a decisions table's
+            ``decision``). m is then taken from the labelled matches instead of EM.
 
         Returns
         -------
@@ -262,6 +263,9 @@ class Linker(Estimator):
             ``self``, fitted.
         """
         plan = self.plan()
+        if isinstance(labels, pd.DataFrame) and "decision" in labels.columns \
+                and not {"is_match", "clerical_match_score"} & set(labels.columns):
+            labels = decisions_as_labels(labels)
         self._learn(checked_engine(self.engine).training_pairs(plan, records), plan, labels)
         return self
 
@@ -419,15 +423,20 @@ class Linker(Estimator):
     def cluster(self, pairs: pd.DataFrame, records: RecordsInput | None = None, *,
                 threshold: float | Sequence[float] = 0.5,
                 min_density: float | None = DEFAULT_MIN_DENSITY,
-                one_to_one: bool = False) -> pd.DataFrame:
+                one_to_one: bool = False,
+                decisions: pd.DataFrame | None = None) -> pd.DataFrame:
         """Entities from scored pairs; see ``golden.cluster_pairs``.
 
         Pass the ``records`` so records without any match become one-record entities.
-        With a ``SparkEngine``, pairs and records are Spark DataFrames, and so is the result.
+        ``decisions`` (``unique_id_l``, ``unique_id_r``, ``decision`` = ``"match"`` or
+        ``"non_match"``; ``gd.load_decisions`` reads a file) are a person's: a match joins
+        two records' entities and a non-match keeps them apart, whatever the scores say.
+        With a ``SparkEngine``, pairs and records are Spark DataFrames, and so is the result
+        (decisions stay a pandas DataFrame).
         """
         return checked_engine(self.engine).cluster(
             self._ids(), pairs, records, threshold=threshold, min_density=min_density,
-            one_to_one=one_to_one)
+            one_to_one=one_to_one, decisions=decisions)
 
     # Persistence --------------------------------------------------------------------------
 

@@ -24,10 +24,13 @@ from golden.clustering.components import (
     check_columns,
     check_min_density,
     component_labels,
+    decision_nodes,
     thresholds_of,
     warn_large_sizes,
 )
+from golden.clustering.decisions import NodeDecisions, checked_decisions
 from golden.engines.spark.records import materialise, number_rows
+from golden.errors import SchemaError
 
 NODE, LABEL = "node", "label"
 MAX_ROUNDS = 100
@@ -36,27 +39,39 @@ MAX_ROUNDS = 100
 def cluster(pairs: DataFrame, records: DataFrame | None, *, threshold: float | Sequence[float],
             min_density: float | None, one_to_one: bool, checkpoint_dir: str | None,
             group_records: int, score: str = "match_probability",
-            warn_size: int | None = LARGE_CLUSTER) -> DataFrame:
+            warn_size: int | None = LARGE_CLUSTER,
+            decisions: pd.DataFrame | None = None) -> DataFrame:
     """``unique_id`` (``source`` first with several sources) and ``entity_id`` (or
-    ``entity_id_<t>`` per threshold) for every record of ``records`` and of ``pairs``."""
+    ``entity_id_<t>`` per threshold) for every record of ``records`` and of ``pairs``,
+    honouring a person's ``decisions`` (pandas: they are few)."""
     thresholds = thresholds_of(threshold, score)
     check_columns(list(pairs.columns), score)
     check_min_density(min_density)
     keys = ["source", "unique_id"] if "source_l" in pairs.columns else ["unique_id"]
-    nodes = _nodes(pairs, records, keys)
+    decided_ends = None
+    if decisions is not None:
+        decisions = checked_decisions(decisions, with_sources=len(keys) == 2)
+        decided_ends = pairs.sparkSession.createDataFrame(
+            decisions[[f"{k}_{side}" for side in "lr" for k in keys]].astype(str))
+    nodes = _nodes(pairs, records, keys, decided_ends)
     ends = pairs.select(*(F.col(f"{k}_l").alias(k) for k in keys), score,
                         *(F.col(f"{k}_r").alias(f"{k}_r") for k in keys))
     ends = ends.join(nodes.select(*keys, F.col(NODE).alias("l")), keys)
     right = nodes.select(*(F.col(k).alias(f"{k}_r") for k in keys), F.col(NODE).alias("r"))
     edges = materialise(ends.join(right, [f"{k}_r" for k in keys]).select("l", "r", score))
-    refine = min_density is not None or one_to_one
+    decided = None if decisions is None else _node_decisions(decisions, nodes, keys)
+    refine = min_density is not None or one_to_one or decided is not None
     out, names = nodes, []
     for i, t in enumerate(thresholds):
         kept = edges.where(F.col(score) >= t)
-        components = connected_components(kept.select("l", "r"), checkpoint_dir)
+        links = kept.select("l", "r")
+        if decided is not None:  # decided matches join components like links
+            links = links.unionByName(pairs.sparkSession.createDataFrame(pd.DataFrame(
+                {"l": decided.match_l, "r": decided.match_r}), "l long, r long"))
+        components = connected_components(links, checkpoint_dir)
         if refine:
             components = _refined(kept, components, score, min_density, one_to_one,
-                                  max(1, nodes.count() // group_records))
+                                  max(1, nodes.count() // group_records), decided)
         labels = (nodes.select(NODE).join(components, NODE, "left")
                   .select(NODE, F.coalesce(LABEL, NODE).alias(LABEL)))
         names.append("entity_id" if len(thresholds) == 1 else f"entity_id_{t:g}")
@@ -69,10 +84,25 @@ def cluster(pairs: DataFrame, records: DataFrame | None, *, threshold: float | S
                                            for i, name in enumerate(names))))
 
 
-def _nodes(pairs: DataFrame, records: DataFrame | None, keys: list[str]) -> DataFrame:
-    """Every record (of ``records`` and of both ends of ``pairs``), numbered in (source,
-    unique id) order."""
+def _nodes(pairs: DataFrame, records: DataFrame | None, keys: list[str],
+           decided_ends: DataFrame | None) -> DataFrame:
+    """Every record (of ``records`` and of both ends of ``pairs`` and of decisions),
+    numbered in (source, unique id) order. A decision naming a record that ``records`` does
+    not hold is a ``SchemaError``."""
     frames = [pairs.select(*(F.col(f"{k}_{side}").alias(k) for k in keys)) for side in "lr"]
+    if decided_ends is not None:
+        named = [decided_ends.select(*(F.col(f"{k}_{side}").alias(k) for k in keys))
+                 for side in "lr"]
+        if records is not None:
+            known = records.select(*(F.col(k).cast("string").alias(k) for k in keys))
+            unknown = named[0].unionByName(named[1]).join(known, keys, "left_anti").distinct()
+            shown = ["/".join(str(r[k]) for k in keys) for r in unknown.limit(5).collect()]
+            if shown:
+                raise SchemaError(f"decisions: record ids {shown} are not among the records; "
+                                  "a decision names records that exist")
+        types = dict(pairs.select(*(f"{k}_l" for k in keys)).dtypes)
+        frames += [frame.select(*(F.col(k).cast(types[f"{k}_l"]).alias(k) for k in keys))
+                   for frame in named]
     if records is not None:
         frames.insert(0, records.select(*keys))
     union = frames[0]
@@ -132,21 +162,55 @@ def _checkpoint(frame: DataFrame, checkpoint_dir: str | None) -> DataFrame:
     return frame.checkpoint()
 
 
+def _node_decisions(decisions: pd.DataFrame, nodes: DataFrame, keys: list[str]
+                    ) -> NodeDecisions:
+    """Checked decisions as node numbers (collected: a person's decisions are few)."""
+    named = pd.concat([decisions[[f"{k}_{side}" for k in keys]].set_axis(keys, axis=1)
+                       for side in "lr"]).astype(str).drop_duplicates()
+    as_text = [F.col(k).cast("string").alias(k) for k in keys]
+    numbered: pd.DataFrame = (nodes.select(*as_text, NODE)
+                              .join(nodes.sparkSession.createDataFrame(named), keys).toPandas())
+    node_of = dict(zip(map(tuple, numbered[keys].to_numpy().tolist()),
+                       numbered[NODE].tolist(), strict=True))
+
+    def ends(side: str) -> np.ndarray:
+        rows = decisions[[f"{k}_{side}" for k in keys]].astype(str).to_numpy().tolist()
+        return np.array([node_of[tuple(row)] for row in rows], dtype=np.int64)
+
+    return decision_nodes(decisions, ends("l"), ends("r"))
+
+
 def _refined(edges: DataFrame, components: DataFrame, score: str, min_density: float | None,
-             one_to_one: bool, n_groups: int) -> DataFrame:
+             one_to_one: bool, n_groups: int, decided: NodeDecisions | None) -> DataFrame:
     """Labels after the one-to-one and chaining refinements of components of three or more
-    records, run on groups of whole components."""
-    sizes = components.groupBy(LABEL).count().where(F.col("count") > 2)
+    records and a person's decisions (in the components they touch), run on groups of whole
+    components. Each group gets its components' records as rows ``l = r`` beside their
+    links, so a record joined only by a decided match is in it."""
+    sizes = components.groupBy(LABEL).count()
+    chosen = sizes.where(F.col("count") > 2) if min_density is not None or one_to_one \
+        else sizes.limit(0)
+    if decided is not None:
+        touched = np.unique(np.r_[decided.match_l, decided.match_r, decided.apart_l,
+                                  decided.apart_r]).tolist()
+        chosen = chosen.select(LABEL).unionByName(
+            components.where(F.col(NODE).isin(touched)).select(LABEL)).distinct()
+    members = components.join(chosen.select(LABEL), LABEL)
     inside = (edges.join(components.withColumnRenamed(NODE, "l"), "l")
-              .join(sizes.select(LABEL), LABEL)
+              .join(chosen.select(LABEL), LABEL).select(LABEL, "l", "r", score)
+              .unionByName(members.select(LABEL, F.col(NODE).alias("l"),
+                                          F.col(NODE).alias("r"),
+                                          F.lit(None).cast("double").alias(score)))
               .withColumn("group", F.pmod(F.xxhash64(LABEL), F.lit(n_groups))))
 
     def refine(frame: pd.DataFrame) -> pd.DataFrame:
-        left, right = frame["l"].to_numpy(np.int64), frame["r"].to_numpy(np.int64)
-        nodes, ends = np.unique(np.r_[left, right], return_inverse=True)
-        labels = component_labels(ends[: len(left)], ends[len(left):],
-                                  frame[score].to_numpy(np.float64), nodes,
-                                  min_density=min_density, one_to_one=one_to_one)
+        link = (frame["l"] != frame["r"]).to_numpy()
+        left = frame["l"].to_numpy(np.int64)[link]
+        right = frame["r"].to_numpy(np.int64)[link]
+        nodes = np.unique(frame["l"].to_numpy(np.int64))
+        labels = component_labels(np.searchsorted(nodes, left), np.searchsorted(nodes, right),
+                                  frame[score].to_numpy(np.float64)[link], nodes,
+                                  min_density=min_density, one_to_one=one_to_one,
+                                  decisions=None if decided is None else decided.subset(nodes))
         smallest = np.full(int(labels.max(initial=-1)) + 1, np.iinfo(np.int64).max)
         np.minimum.at(smallest, labels, nodes)
         return pd.DataFrame({NODE: nodes, LABEL: smallest[labels]})

@@ -190,8 +190,9 @@ class SparkEngine:
 
     def cluster(self, ids: RecordIds, pairs: Any, records: Any, *,
                 threshold: float | Sequence[float], min_density: float | None,
-                one_to_one: bool) -> Any:
-        """``Linker.cluster`` on Spark: ``unique_id`` (``source``) and entity ids."""
+                one_to_one: bool, decisions: pd.DataFrame | None = None) -> Any:
+        """``Linker.cluster`` on Spark: ``unique_id`` (``source``) and entity ids, honouring
+        ``decisions`` (a pandas DataFrame: a person's decisions are few)."""
         from pyspark.sql import functions as F
 
         from golden.engines.spark.clustering import cluster
@@ -204,7 +205,7 @@ class SparkEngine:
                                     F.col(ids.unique_id).alias("unique_id"))
         return cluster(pairs, id_frame, threshold=threshold, min_density=min_density,
                        one_to_one=one_to_one, checkpoint_dir=self.checkpoint_dir,
-                       group_records=self.group_records)
+                       group_records=self.group_records, decisions=decisions)
 
     # Golden records and households ------------------------------------------------------
 
