@@ -8,13 +8,14 @@ Examples
 --------
 >>> from golden import comparisons as cmp
 >>> [label for _, label in cmp.name("first_name").level_labels()][:4]
-['null', 'exact', 'jaro_winkler >= 0.92', 'same metaphone']
+['null', 'exact', 'same in Latin letters', 'jaro_winkler >= 0.92']
 """
 
 from __future__ import annotations
 
 from golden.comparisons.levels import (
     Agree,
+    Alias,
     AllOf,
     Custom,
     DateWithin,
@@ -29,6 +30,7 @@ from golden.comparisons.levels import (
     SharedValues,
     Similarity,
     Swapped,
+    Transliterated,
     WordsCosine,
     WordWeights,
 )
@@ -59,6 +61,7 @@ from golden.comparisons.library import (
 
 __all__ = [
     "Agree",
+    "Alias",
     "AllOf",
     "Comparison",
     "Custom",
@@ -74,6 +77,7 @@ __all__ = [
     "SharedValues",
     "Similarity",
     "Swapped",
+    "Transliterated",
     "WordWeights",
     "WordsCosine",
     "absolute_difference",

@@ -11,6 +11,7 @@ import numpy as np
 from golden._base.spec import Spec
 from golden.comparisons.levels import (
     Agree,
+    Alias,
     Custom,
     DateWithin,
     DayMonthSwapped,
@@ -24,6 +25,7 @@ from golden.comparisons.levels import (
     SharedValues,
     Similarity,
     Swapped,
+    Transliterated,
     WordsCosine,
 )
 from golden.errors import ConfigError
@@ -363,17 +365,20 @@ def shared_values(column: Column, at_least: Sequence[int] = (2, 1), *, sep: str 
 
 def name(column: Column, *, term_frequency: bool = True, name: str | None = None
          ) -> Comparison:
-    """A personal name: exact, Jaro–Winkler ≥ 0.92, same metaphone, Jaro–Winkler ≥ 0.8,
-    initial only. Values are cleaned (case, accents, punctuation) unless the column
-    expression says otherwise.
+    """A personal name: exact, the same in Latin letters (Иванов, Ivanov; Müller, Mueller),
+    Jaro–Winkler ≥ 0.92, a familiar form (Bob, Robert; Pepe, José), same metaphone,
+    Jaro–Winkler ≥ 0.8, initial only. Values are cleaned (case, accents, punctuation)
+    unless the column expression says otherwise.
 
     Examples
     --------
     >>> name("surname").term_frequency
     True
+    >>> [level.label for level in name("first_name").levels][:4]
+    ['exact', 'same in Latin letters', 'jaro_winkler >= 0.92', 'familiar form']
     """
-    levels = [Exact(), Similarity("jaro_winkler", 0.92), Phonetic("metaphone"),
-              Similarity("jaro_winkler", 0.8), Initial()]
+    levels = [Exact(), Transliterated(), Similarity("jaro_winkler", 0.92), Alias(),
+              Phonetic("metaphone"), Similarity("jaro_winkler", 0.8), Initial()]
     expr = _text(column)
     return _comparison(expr, levels, name or expr.column, term_frequency)
 

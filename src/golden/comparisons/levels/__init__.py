@@ -9,6 +9,7 @@ Examples
 
 from __future__ import annotations
 
+from golden.comparisons.levels.aliases import Alias, Transliterated
 from golden.comparisons.levels.base import Agree, AllOf, Exact, Level, ValuePairs
 from golden.comparisons.levels.custom import Custom
 from golden.comparisons.levels.dates import DateWithin, DayMonthSwapped
@@ -19,6 +20,7 @@ from golden.comparisons.levels.words import WordsCosine, WordWeights
 
 __all__ = [
     "Agree",
+    "Alias",
     "AllOf",
     "Custom",
     "DateWithin",
@@ -33,6 +35,7 @@ __all__ = [
     "SharedValues",
     "Similarity",
     "Swapped",
+    "Transliterated",
     "ValuePairs",
     "WordWeights",
     "WordsCosine",

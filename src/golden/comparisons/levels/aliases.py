@@ -1,0 +1,127 @@
+"""Name levels for what a person recognises at a glance: a familiar form of a given name
+(Bob = Robert, Pepe = José, Lola = Dolores) and a name written in another script
+(Иванов = Ivanov) or with its umlaut spelled out (Müller = Mueller).
+
+English familiar forms come from the ``nicknames`` package (a hand-curated dataset); the
+Spanish ones from golden's own table (``golden/datasets/data/hypocorisms_es.txt``). Both are
+looked up once per distinct value, after the same cleaning the values had.
+
+Examples
+--------
+>>> aliases_of("bob") >= {"robert"}, aliases_of("pepe") >= {"jose"}
+(True, True)
+>>> transliterated(np.array(["иванов", "mueller", None], dtype=object)).tolist()
+['ivanov', 'muller', None]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+from anyascii import anyascii
+from nicknames import NickNamer
+
+from golden.comparisons.levels.base import Level, ValuePairs
+from golden.comparisons.levels.sets import shared_tokens, token_incidence
+from golden.comparisons.levels.transforms import value_codes
+from golden.values import clean_text
+
+SPANISH = "hypocorisms_es.txt"
+SPELLED_UMLAUT = re.compile(r"([aou])e")
+
+
+@cache
+def _familiar_forms() -> dict[str, frozenset[str]]:
+    """Each familiar form (cleaned) and the names it stands for, Spanish table included."""
+    table: dict[str, set[str]] = {}
+    text = resources.files("golden.datasets").joinpath("data", SPANISH).read_text("utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, forms = line.split(":", 1)
+        cleaned = clean_text(pd.Series([name, *forms.split(",")])).tolist()
+        for form in cleaned[1:]:
+            table.setdefault(form, set()).add(cleaned[0])
+    return {form: frozenset(names) for form, names in table.items()}
+
+
+@cache
+def _english() -> NickNamer:
+    return NickNamer()
+
+
+def aliases_of(name: str) -> frozenset[str]:
+    """The name itself and the names it is a familiar form of (English and Spanish)."""
+    return frozenset({name, *_english().canonicals_of(name),
+                      *_familiar_forms().get(name, ())})
+
+
+def _alias_sets(values: np.ndarray) -> np.ndarray:
+    """Each value's ``aliases_of`` as a list (an object array of lists, None for null)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = [None if v is None else sorted(aliases_of(str(v))) for v in values]
+    return out
+
+
+def transliterated(values: np.ndarray) -> np.ndarray:
+    """Each value in Latin letters (``anyascii``), case-folded, with a spelled-out umlaut
+    ("ue", "oe", "ae") read as the bare vowel; None stays None."""
+    return np.array([None if v is None else
+                     SPELLED_UMLAUT.sub(r"\1", anyascii(str(v)).casefold())
+                     for v in values], dtype=object)
+
+
+@dataclass(frozen=True)
+class Alias(Level):
+    """The two values differ, but one is a familiar form of the other, or both are of one
+    name: Bob and Robert, Bobby and Rob, Pepe and José, Concha and Concepción.
+
+    Examples
+    --------
+    >>> Alias().label
+    'familiar form'
+    """
+
+    kind = "alias"
+    input: int = 0
+
+    @property
+    def label(self) -> str:
+        return "familiar form"
+
+    def evaluate(self, values: ValuePairs) -> np.ndarray:
+        present = values.both_present(self.input)
+        incidence = values.per_value_table(("aliases", self.input), self.input,
+                                           lambda v: token_incidence(_alias_sets(v), None))
+        out = np.zeros(values.size, dtype=bool)
+        out[present] = shared_tokens(incidence, *values.codes(present)) > 0
+        return out & ~values.same(self.input)
+
+
+@dataclass(frozen=True)
+class Transliterated(Level):
+    """The values are equal once written in Latin letters: Иванов and Ivanov, Müller and
+    Mueller.
+
+    Examples
+    --------
+    >>> Transliterated().label
+    'same in Latin letters'
+    """
+
+    kind = "transliterated"
+    input: int = 0
+
+    @property
+    def label(self) -> str:
+        return "same in Latin letters"
+
+    def evaluate(self, values: ValuePairs) -> np.ndarray:
+        left, right = values.per_value("latin", self.input,
+                                       lambda v: value_codes(transliterated(v)))
+        return (left >= 0) & (left == right)
