@@ -23,10 +23,13 @@ from golden.comparisons.levels import (
     DiceAtLeast,
     DistanceWithin,
     Exact,
+    FirstSurname,
     Initial,
     Level,
     NumericDifference,
     Phonetic,
+    SameSurnames,
+    SharedSurname,
     SharedValues,
     Similarity,
     Swapped,
@@ -57,6 +60,7 @@ from golden.comparisons.library import (
     phone,
     postcode,
     shared_values,
+    surnames,
 )
 
 __all__ = [
@@ -70,10 +74,13 @@ __all__ = [
     "DiceAtLeast",
     "DistanceWithin",
     "Exact",
+    "FirstSurname",
     "Initial",
     "Level",
     "NumericDifference",
     "Phonetic",
+    "SameSurnames",
+    "SharedSurname",
     "SharedValues",
     "Similarity",
     "Swapped",
@@ -101,4 +108,5 @@ __all__ = [
     "phone",
     "postcode",
     "shared_values",
+    "surnames",
 ]

@@ -18,10 +18,13 @@ from golden.comparisons.levels import (
     DiceAtLeast,
     DistanceWithin,
     Exact,
+    FirstSurname,
     Initial,
     Level,
     NumericDifference,
     Phonetic,
+    SameSurnames,
+    SharedSurname,
     SharedValues,
     Similarity,
     Swapped,
@@ -379,6 +382,26 @@ def name(column: Column, *, term_frequency: bool = True, name: str | None = None
     """
     levels = [Exact(), Transliterated(), Similarity("jaro_winkler", 0.92), Alias(),
               Phonetic("metaphone"), Similarity("jaro_winkler", 0.8), Initial()]
+    expr = _text(column)
+    return _comparison(expr, levels, name or expr.column, term_frequency)
+
+
+def surnames(column: Column, *, term_frequency: bool = True, name: str | None = None
+             ) -> Comparison:
+    """Surnames where people carry two (Spanish, Portuguese, much of Latin America): exact,
+    the same surnames in any order or with particles added or dropped ("López García",
+    "García López"; "de la Fuente", "Fuente"), the same in Latin letters, Jaro–Winkler ≥
+    0.92, the first surname alone ("García", "García López"), a surname shared in any
+    position, same metaphone, Jaro–Winkler ≥ 0.8.
+
+    Examples
+    --------
+    >>> [level.label for level in surnames("surname").levels][4:6]
+    ['first surname alone', 'a surname shared']
+    """
+    levels = [Exact(), SameSurnames(), Transliterated(), Similarity("jaro_winkler", 0.92),
+              FirstSurname(), SharedSurname(), Phonetic("metaphone"),
+              Similarity("jaro_winkler", 0.8)]
     expr = _text(column)
     return _comparison(expr, levels, name or expr.column, term_frequency)
 

@@ -15,6 +15,7 @@ from golden.comparisons.levels.custom import Custom
 from golden.comparisons.levels.dates import DateWithin, DayMonthSwapped
 from golden.comparisons.levels.numbers import DistanceWithin, NumericDifference
 from golden.comparisons.levels.sets import DiceAtLeast, SharedValues
+from golden.comparisons.levels.surnames import FirstSurname, SameSurnames, SharedSurname
 from golden.comparisons.levels.text import Initial, Phonetic, Similarity, Swapped
 from golden.comparisons.levels.words import WordsCosine, WordWeights
 
@@ -28,10 +29,13 @@ __all__ = [
     "DiceAtLeast",
     "DistanceWithin",
     "Exact",
+    "FirstSurname",
     "Initial",
     "Level",
     "NumericDifference",
     "Phonetic",
+    "SameSurnames",
+    "SharedSurname",
     "SharedValues",
     "Similarity",
     "Swapped",
