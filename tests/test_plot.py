@@ -57,5 +57,5 @@ def test_bad_input_and_missing_matplotlib(monkeypatch) -> None:
     with pytest.raises(gd.SchemaError, match="match_weight"):
         plot.weight_distribution(pd.DataFrame({"x": [1]}))
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
-    with pytest.raises(gd.MissingDependencyError, match=r"golden\[plot\]"):
+    with pytest.raises(gd.MissingDependencyError, match=r"golden-records\[plot\]"):
         plot.cluster_sizes(pd.DataFrame({"entity_id": [1, 1, 2]}))
