@@ -66,3 +66,15 @@ def test_the_generators_nicknames_now_count_as_evidence() -> None:
     m, u = linker.m_["first_name"], linker.u_["first_name"]
     familiar = gamma["familiar form"]
     assert m[familiar] / u[familiar] > 8  # more than 3 bits for a match
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("María José", "María"), ("María José", "M. José"), ("María Dolores", "Mª D."),
+    ("José Luis", "J. L."), ("M. José", "María José"),
+])
+def test_a_compound_given_name_written_shorter_is_recognised(a: str, b: str) -> None:
+    assert levels_of([(a, b)]) == ["compound name shortened"]
+
+
+def test_the_second_part_alone_is_not_the_compound_name() -> None:
+    assert levels_of([("José", "María José")]) != ["compound name shortened"]

@@ -12,6 +12,7 @@ from golden._base.spec import Spec
 from golden.comparisons.levels import (
     Agree,
     Alias,
+    CompoundShortened,
     Custom,
     DateWithin,
     DayMonthSwapped,
@@ -369,9 +370,10 @@ def shared_values(column: Column, at_least: Sequence[int] = (2, 1), *, sep: str 
 def name(column: Column, *, term_frequency: bool = True, name: str | None = None
          ) -> Comparison:
     """A personal name: exact, the same in Latin letters (Иванов, Ivanov; Müller, Mueller),
-    Jaro–Winkler ≥ 0.92, a familiar form (Bob, Robert; Pepe, José), same metaphone,
-    Jaro–Winkler ≥ 0.8, initial only. Values are cleaned (case, accents, punctuation)
-    unless the column expression says otherwise.
+    Jaro–Winkler ≥ 0.92, a familiar form (Bob, Robert; Pepe, José), a compound name
+    shortened (María José, M. José), same metaphone, Jaro–Winkler ≥ 0.8, initial only.
+    Values are cleaned (case, accents, punctuation) unless the column expression says
+    otherwise.
 
     Examples
     --------
@@ -381,7 +383,8 @@ def name(column: Column, *, term_frequency: bool = True, name: str | None = None
     ['exact', 'same in Latin letters', 'jaro_winkler >= 0.92', 'familiar form']
     """
     levels = [Exact(), Transliterated(), Similarity("jaro_winkler", 0.92), Alias(),
-              Phonetic("metaphone"), Similarity("jaro_winkler", 0.8), Initial()]
+              CompoundShortened(), Phonetic("metaphone"), Similarity("jaro_winkler", 0.8),
+              Initial()]
     expr = _text(column)
     return _comparison(expr, levels, name or expr.column, term_frequency)
 

@@ -9,7 +9,7 @@ Examples
 
 from __future__ import annotations
 
-from golden.comparisons.levels.aliases import Alias, Transliterated
+from golden.comparisons.levels.aliases import Alias, CompoundShortened, Transliterated
 from golden.comparisons.levels.base import Agree, AllOf, Exact, Level, ValuePairs
 from golden.comparisons.levels.custom import Custom
 from golden.comparisons.levels.dates import DateWithin, DayMonthSwapped
@@ -23,6 +23,7 @@ __all__ = [
     "Agree",
     "Alias",
     "AllOf",
+    "CompoundShortened",
     "Custom",
     "DateWithin",
     "DayMonthSwapped",

@@ -1,6 +1,7 @@
 """Name levels for what a person recognises at a glance: a familiar form of a given name
-(Bob = Robert, Pepe = José, Lola = Dolores) and a name written in another script
-(Иванов = Ivanov) or with its umlaut spelled out (Müller = Mueller).
+(Bob = Robert, Pepe = José, Lola = Dolores), a compound given name shortened (María José =
+María = M. José = Mª José) and a name written in another script (Иванов = Ivanov) or with its
+umlaut spelled out (Müller = Mueller).
 
 English familiar forms come from the ``nicknames`` package (a hand-curated dataset); the
 Spanish ones from golden's own table (``golden/datasets/data/hypocorisms_es.txt``). Both are
@@ -125,3 +126,59 @@ class Transliterated(Level):
         left, right = values.per_value("latin", self.input,
                                        lambda v: value_codes(transliterated(v)))
         return (left >= 0) & (left == right)
+
+
+def _words(values: np.ndarray) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = [None if v is None else str(v).split() for v in values]
+    return out
+
+
+def shortened(short: list[str], long: list[str]) -> bool:
+    """Whether ``short`` is ``long`` with parts left out at the end or cut to their start
+    (an initial, "Mª"), the two differing and one of them compound.
+
+    Examples
+    --------
+    >>> shortened(["m", "jose"], ["maria", "jose"]), shortened(["maria"], ["maria", "jose"])
+    (True, True)
+    >>> shortened(["jose"], ["maria", "jose"]), shortened(["jo"], ["john"])
+    (False, False)
+    """
+    if len(short) > len(long) or max(len(short), len(long)) < 2 or short == long:
+        return False
+    return all(b.startswith(a) for a, b in zip(short, long, strict=False))
+
+
+@dataclass(frozen=True)
+class CompoundShortened(Level):
+    """A compound given name written shorter: its first part alone or its parts cut to
+    their start ("María José" and "María", "M. José", "Mª José"; "José Luis" and "J. L.").
+
+    Examples
+    --------
+    >>> CompoundShortened().label
+    'compound name shortened'
+    """
+
+    kind = "compound_shortened"
+    input: int = 0
+
+    @property
+    def label(self) -> str:
+        return "compound name shortened"
+
+    def evaluate(self, values: ValuePairs) -> np.ndarray:
+        words = values.per_value_table(("words", self.input), self.input, _words)
+        counts = values.per_value_table(
+            ("word counts", self.input), self.input,
+            lambda v: np.array([0 if w is None else len(w) for w in _words(v)]))
+        present = values.both_present(self.input)
+        left, right = values.codes(present)
+        compound = np.maximum(counts[left], counts[right]) >= 2
+        out = np.zeros(values.size, dtype=bool)
+        rows = np.flatnonzero(present)[compound]
+        out[rows] = [shortened(words[a], words[b]) or shortened(words[b], words[a])
+                     for a, b in zip(left[compound].tolist(), right[compound].tolist(),
+                                     strict=True)]
+        return out
