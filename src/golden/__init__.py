@@ -57,7 +57,9 @@ from golden.report.html import write_report
 from golden.resolver.health import StoreCheck
 from golden.resolver.resolver import Added, Resolver
 from golden.survivorship.build import GoldenRecords
+from golden.survivorship.pins import load_pins
 from golden.values import Expr, col
+from golden.values.names import split_full_name
 
 __all__ = [
     "ActiveLearner",
@@ -102,9 +104,11 @@ __all__ = [
     "load_config",
     "load_decisions",
     "load_labels",
+    "load_pins",
     "plot",
     "privacy",
     "sorted_neighbourhood",
+    "split_full_name",
     "standardise_address",
     "survivorship",
     "write_report",
