@@ -159,6 +159,11 @@ CALLS = {
     "resolve_id": lambda r, rec: r.resolve_id(1),
     "generic_identifiers": lambda r, rec: r.generic_identifiers(),
     "len": lambda r, rec: len(r),
+    "link": lambda r, rec: r.link(*rec["unique_id"].iloc[:2], reason="same", by="ana"),
+    "unlink": lambda r, rec: r.unlink(*rec["unique_id"].iloc[:2], reason="no", by="ana"),
+    "undo": lambda r, rec: r.undo(1),
+    "decisions": lambda r, rec: r.decisions(),
+    "entities": lambda r, rec: r.entities(),
 }
 
 

@@ -22,10 +22,16 @@ import golden as gd
 
 @pytest.fixture(scope="module")
 def healthy(records, linker, tmp_path_factory) -> Path:
-    """A store after adds, an update, a merge-prone batch and two erasures (closed)."""
+    """A store after adds, decisions, an update, a merge-prone batch and two erasures
+    (closed)."""
     path = tmp_path_factory.mktemp("healthy") / "store.db"
     with gd.Resolver(path, linker) as resolver:
         resolver.add(records.iloc[:200])
+        entities = resolver.entities()
+        firsts = entities.drop_duplicates("entity_id")["unique_id"]
+        resolver.link(firsts.iloc[1], firsts.iloc[2], reason="same", by="ana")
+        resolver.unlink(firsts.iloc[3], firsts.iloc[4], reason="different", by="ana")
+        resolver.link(records["unique_id"].iloc[0], firsts.iloc[5], reason="same", by="ana")
         resolver.add(records.iloc[150:250].assign(city="Leeds"))
         resolver.forget(records["unique_id"].iloc[0])
         resolver.forget_entity(int(resolver.add(records.iloc[250:]).records["entity_id"][0]))
@@ -94,6 +100,13 @@ TAMPERING = {
                                          "NULL, 0, 0)",
     "merged entity ids leading to no entity": "INSERT INTO entities VALUES (999998, "
                                               "'merged', 999997, 0, 0)",
+    "decisions with a record not held": "INSERT INTO decisions (kind, a, b, decided_by, "
+        "decided_at, reason) VALUES ('match', (SELECT min(row_id) FROM records), 999999, "
+        "'ana', 0, 'same')",
+    "decisions the entities do not honour": "INSERT INTO decisions (kind, a, b, decided_by, "
+        "decided_at, reason) SELECT 'match', l.row_id, r.row_id, 'ana', 0, 'same' FROM "
+        "records AS l, records AS r WHERE l.entity_id != r.entity_id LIMIT 1",
+    "decisions that are not a match or a non-match": "UPDATE decisions SET kind = 'maybe'",
 }
 
 

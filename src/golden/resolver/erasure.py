@@ -1,5 +1,6 @@
-"""Erasure: a record (or every record of an entity) removed from everywhere it is held, its
-entity re-clustered, its id kept only as a keyed hash in the audit log and the tombstones."""
+"""Erasure: a record (or every record of an entity) removed from everywhere it is held (its
+decisions too), its entity re-clustered, its id kept only as a keyed hash in the audit log
+and the tombstones."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from golden.clustering.decisions import MATCH
 from golden.errors import ConfigError, SchemaError
 from golden.resolver.codecs import Hasher
 from golden.resolver.held import HeldRecords
@@ -41,14 +43,33 @@ class Eraser:
             if not found:
                 raise SchemaError(missing)
             rows = [r for r, _, _ in found]
+            decided = self.store.decisions_touching(rows) if self.store.has_decisions() \
+                else []
+            self.store.delete_decisions([d for d, *_ in decided])
             self.ingest.remove(rows)
-            changes, _ = self.reclusterer.recluster(set(rows), {r: e for r, _, e in found},
-                                                    now)
+            # the other records of its decisions are clustered again without them
+            others = {end for _, _, a, b, _ in decided for end in (a, b)}
+            changes, entity_of = self.reclusterer.recluster(
+                set(rows) | others, {r: e for r, _, e in found}, now)
+            detail: dict[str, Any] = {"reason": reason}
+            if decided:
+                detail["decisions_removed"] = [d for d, *_ in decided]
+                self._log_removed(decided, set(rows), entity_of, now)
             for _, uid, entity in found:
                 hashed = self.hasher.text(uid)
                 self.store.hash_audit_id(uid, hashed)
                 if self.tombstones:
                     self.store.insert_tombstone(hashed, now)
-                self.store.insert_audit([("record forgotten", entity, hashed,
-                                          {"reason": reason})], now)
+                self.store.insert_audit([("record forgotten", entity, hashed, detail)], now)
         return events_frame(changes)
+
+    def _log_removed(self, decided: list[tuple[Any, ...]], gone: set[int],
+                     entity_of: dict[int, int], now: float) -> None:
+        """Say in the history of the records that stay that their decisions with a
+        forgotten record were removed (without naming it)."""
+        staying = {end for _, _, a, b, _ in decided for end in (a, b)} - gone
+        ids = {row: uid for row, uid, _ in self.store.record_ids(staying)}
+        self.store.insert_audit([
+            (f"{'link' if kind == MATCH else 'unlink'} removed", entity_of.get(end), ids[end],
+             {"decision_id": decision_id, "reason": "the other record was forgotten"})
+            for decision_id, kind, a, b, _ in decided for end in (a, b) if end in ids], now)

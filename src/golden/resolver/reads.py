@@ -1,5 +1,6 @@
 """Reading what the store holds on an entity, without changing anything: its records, golden
-record, provenance and history, a subject access report, and the generic identifiers."""
+record, provenance and history, a subject access report, every record's entity, and the
+generic identifiers."""
 
 from __future__ import annotations
 
@@ -113,6 +114,23 @@ class Reader:
                          "detail": detail} for at, event, e, _, detail in
                         history.itertuples(index=False)],
         })
+
+    def entities(self) -> pd.DataFrame:
+        """Every record's entity: ``unique_id``, ``source`` (with a source column) and
+        ``entity_id``, in the order the records arrived."""
+        source = self.builder.source or self.source
+        if source is None:
+            rows = self.store.entity_table(None)
+            return pd.DataFrame({"unique_id": pd.Series([u for u, _ in rows], dtype=object),
+                                 "entity_id": pd.Series([e for _, e in rows], dtype=np.int64)})
+        if '"' in source:  # a JSON path cannot name it: read the records
+            rows = [(decode_record(data).get(source), uid, entity) for uid, entity, data in
+                    self.store.entity_table_with_data()]
+        else:
+            rows = self.store.entity_table(f'$."{source}"')
+        return pd.DataFrame({"unique_id": pd.Series([u for _, u, _ in rows], dtype=object),
+                             "source": pd.Series([s for s, _, _ in rows], dtype=object),
+                             "entity_id": pd.Series([e for _, _, e in rows], dtype=np.int64)})
 
     def generic_identifiers(self) -> pd.DataFrame:
         """Identifier values that stopped linking: ``identifier``, ``key``, ``n_entities``,

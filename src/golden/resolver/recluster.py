@@ -1,7 +1,12 @@
 """Re-clustering the part of the store a change touched: the connected components holding
 the changed records are clustered again with the batch pipeline's own clustering, entity ids
 are carried across (``golden.clustering.entity_ids``), entity events are logged and the
-entities' golden records rebuilt."""
+entities' golden records rebuilt.
+
+A person's decisions (``Resolver.link`` / ``unlink``) are honoured as in the batch
+pipeline: a decided match counts as a link when components are found, and the decisions
+among a component's records go to ``cluster_pairs(decisions=...)``, which joins the decided
+matches and keeps the decided non-matches apart (the weakest path between them cut)."""
 
 from __future__ import annotations
 
@@ -49,13 +54,15 @@ class Reclusterer:
         old_entities = set(previous.values())
         old_entities |= self.store.entities_of_rows(touched)
         seed = set(touched) | self.store.rows_of_entities(old_entities)
-        component, edges = self._component(seed)
+        decided = self.store.has_decisions()  # none: not a single query more per frontier
+        component, edges = self._component(seed, decided)
         info = self.store.record_ids(sorted(component))
         info.sort()
         rows = [r for r, _, _ in info]
         ids = pd.Series([u for _, u, _ in info])
         before = np.array([e for _, _, e in info], dtype=np.int64)
-        labels = self._clusters(rows, ids, edges)
+        decisions = self._decisions(rows, ids) if decided else None
+        labels = self._clusters(rows, ids, edges, decisions)
         changes = carry_ids(labels, before, self.store.next_entity_ids)
         gone = sorted(old_entities - set(changes.ids.tolist()) - {m for m, _ in changes.merged})
         changes.retired = gone
@@ -63,20 +70,38 @@ class Reclusterer:
         self._rebuild_golden(rows, ids, changes)
         return changes, dict(zip(rows, changes.ids.tolist(), strict=True))
 
-    def _component(self, seed: set[int]) -> tuple[set[int], list[Edge]]:
-        """The rows linked to ``seed`` by scored or identity edges, and those edges
-        ``(a, b, probability)`` (identity edges at 1.0)."""
+    def _component(self, seed: set[int], decided: bool) -> tuple[set[int], list[Edge]]:
+        """The rows linked to ``seed`` by scored or identity edges (or, when ``decided``,
+        by decided matches), and those edges ``(a, b, probability)`` (identity edges at
+        1.0)."""
         seen, frontier = set(seed), list(seed)
         edges: list[Edge] = []
         while frontier:
             level = self.store.edges_touching(frontier)
             edges += level
             found = {a for a, _, _ in level} | {b for _, b, _ in level}
+            if decided:
+                for _, _, a, b, _ in self.store.decisions_touching(frontier, "match"):
+                    found |= {a, b}
             frontier = list(found - seen)
             seen |= found
         return seen, edges
 
-    def _clusters(self, rows: list[int], ids: pd.Series, edges: list[Edge]) -> np.ndarray:
+    def _decisions(self, rows: list[int], ids: pd.Series) -> pd.DataFrame | None:
+        """The decisions between these rows as ``cluster_pairs`` takes them (None if
+        none)."""
+        position = {row: i for i, row in enumerate(rows)}
+        inside = [(kind, position[a], position[b]) for _, kind, a, b, _ in
+                  self.store.decisions_touching(rows) if a in position and b in position]
+        if not inside:
+            return None
+        uid = ids.to_numpy()
+        return pd.DataFrame({"unique_id_l": [uid[a] for _, a, _ in inside],
+                             "unique_id_r": [uid[b] for _, _, b in inside],
+                             "decision": [kind for kind, _, _ in inside]})
+
+    def _clusters(self, rows: list[int], ids: pd.Series, edges: list[Edge],
+                  decisions: pd.DataFrame | None) -> np.ndarray:
         if not rows:
             return np.zeros(0, dtype=np.int64)
         position = pd.Series(np.arange(len(rows)), index=rows)
@@ -88,7 +113,7 @@ class Reclusterer:
             "match_probability": frame["match_probability"].to_numpy(dtype=np.float64)})
         clusters = cluster_pairs(
             pairs, pd.DataFrame({"unique_id": ids}), threshold=self.threshold,
-            min_density=self.min_density, warn_size=None)
+            min_density=self.min_density, warn_size=None, decisions=decisions)
         label = clusters.set_index("unique_id")["entity_id"]
         return label[ids].to_numpy(dtype=np.int64)
 

@@ -5,9 +5,10 @@
 (``golden.resolver.matcher``), stores the pairs at or above the threshold, re-clusters only
 the connected components the batch touched with the batch pipeline's own clustering, carries
 entity ids across and rebuilds those entities' golden records
-(``golden.resolver.recluster``), all in one transaction. ``forget`` erases
-(``golden.resolver.erasure``); the reads and the subject access report are in
-``golden.resolver.reads``.
+(``golden.resolver.recluster``), all in one transaction. ``link`` and ``unlink`` record a
+person's decisions, honoured by every later re-clustering (``golden.resolver.decisions``);
+``forget`` erases (``golden.resolver.erasure``); the reads and the subject access report are
+in ``golden.resolver.reads``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,10 +26,12 @@ import pandas as pd
 
 from golden._base.spec import Functions, function_table, spec_functions
 from golden.clustering.components import DEFAULT_MIN_DENSITY
+from golden.clustering.decisions import MATCH, NON_MATCH
 from golden.errors import ConfigError, GoldenError, StoreError
 from golden.estimators.golden_records import GoldenRecordBuilder
 from golden.estimators.linker import Linker
 from golden.resolver.codecs import Hasher
+from golden.resolver.decisions import Decider
 from golden.resolver.erasure import Eraser
 from golden.resolver.health import StoreCheck, check_store, setting_problems, stored_problems
 from golden.resolver.held import HeldRecords
@@ -39,7 +43,8 @@ from golden.resolver.store import Store, sqlite_errors
 from golden.resolver.validation import plain_id
 
 STORE_FORMAT = "golden-resolver"
-STORE_VERSION = 1
+STORE_VERSION = 2  # 2: decisions (a table a store of version 1 gains empty when opened)
+MIGRATES = (1,)  # the older versions this golden brings up to STORE_VERSION when opening
 
 
 @dataclass
@@ -158,6 +163,21 @@ class Resolver:
     >>> report = resolver.check()  # SQLite's quick_check and golden's invariants
     >>> report.ok, report.sqlite, report.records
     (True, 'quick_check', 2000)
+
+    A person's decisions: two records the model keeps apart are linked, and undone.
+
+    >>> entities = resolver.entities()
+    >>> entities.columns.tolist()  # and 'source', when the model or the rules name one
+    ['unique_id', 'entity_id']
+    >>> a, b = entities.drop_duplicates("entity_id")["unique_id"].iloc[:2]
+    >>> events = resolver.link(a, b, reason="same customer (phoned)", by="ana")
+    >>> events[["event", "other_id"]].values.tolist() == [["merged", resolver.resolve_id(
+    ...     events["entity_id"].iloc[0])]]
+    True
+    >>> resolver.decisions()[["decision_id", "kind", "by"]].values.tolist()
+    [[1, 'match', 'ana']]
+    >>> sorted(resolver.undo(1, by="ana")["event"])
+    ['split']
     >>> resolver.close()
     """
 
@@ -195,7 +215,7 @@ class Resolver:
             elif linker is not None and linker.to_dict() != self.store.meta("model"):
                 raise ConfigError(f"{self.path} was created with another model; open it with "
                                   "Resolver(path) alone, or use a new file")
-            self._load(settings, secret)
+            self._load(self._migrated(settings), secret)
         except BaseException:
             self.store.close()
             raise
@@ -241,11 +261,40 @@ class Resolver:
                 self.matcher.count_terms(self.matcher.records(term_frequencies), 1)
         return settings
 
+    def _migrated(self, settings: Any) -> Any:
+        """The settings of a store of an older version, brought up to ``STORE_VERSION``
+        (in one transaction, audited); any other settings as they are. Version 2 added the
+        decisions table, which opening the store has created, empty."""
+        def older(settings: Any) -> bool:
+            return isinstance(settings, dict) and settings.get("format") == STORE_FORMAT \
+                and type(settings.get("version")) is int and settings["version"] in MIGRATES
+
+        if not older(settings):
+            return settings
+        with self.store.transaction():
+            settings = self.store.meta("settings")  # another process may have done it
+            if older(settings):
+                old = settings["version"]
+                settings = {**settings, "version": STORE_VERSION}
+                self.store.set_meta("settings", settings)
+                self.store.insert_audit([("store migrated", None, None,
+                                          {"from": old, "to": STORE_VERSION})], time.time())
+        return settings
+
     def _load(self, settings: Any, secret: bytes | None) -> None:
-        if not isinstance(settings, dict) or settings.get("format") != STORE_FORMAT \
-                or settings.get("version") != STORE_VERSION:
-            raise ConfigError(f"{self.path} is not a golden resolver store of version "
-                              f"{STORE_VERSION}")
+        if not isinstance(settings, dict) or settings.get("format") != STORE_FORMAT:
+            raise ConfigError(f"{self.path} is not a golden resolver store (its settings "
+                              "are missing or of another format)")
+        version = settings.get("version")
+        if version != STORE_VERSION:
+            newer = isinstance(version, int) and not isinstance(version, bool) \
+                and version > STORE_VERSION
+            raise ConfigError(
+                f"{self.path} is a golden resolver store of version {version!r}, written by a "
+                "newer golden: upgrade golden-records to open it" if newer else
+                f"{self.path} is not a golden resolver store of a version this golden reads "
+                f"(version {version!r}; it reads {STORE_VERSION} and brings "
+                f"{', '.join(map(str, MIGRATES))} up to it)")
         problems = stored_problems(self.store, settings)
         if problems:
             raise StoreError(f"{self.path}: the store's settings are damaged "
@@ -278,6 +327,7 @@ class Resolver:
                               tombstones=settings["tombstones"])
         self._reader = Reader(self.store, held, self.builder, source=self.linker.source,
                               identifiers=list(settings["identifiers"]))
+        self._decider = Decider(self.store, held, reclusterer, unique_id=self.unique_id)
 
     def _damage(self) -> str | None:
         """The first problem ``check`` finds, if any (after a call failed)."""
@@ -322,12 +372,62 @@ class Resolver:
         """
         return self.matcher.match(record, threshold)
 
+    # A person's decisions ------------------------------------------------------------------
+
+    @_public
+    def link(self, a: Any, b: Any, *, reason: str, by: str) -> pd.DataFrame:
+        """Decide that records ``a`` and ``b`` (unique ids) are one entity: their entities
+        join now, and stay joined on every later ``add``, whatever the scores say.
+
+        One transaction, in the audit log of both records (``history``). A link that
+        would chain decided links across a decided ``unlink`` is refused with a
+        ``ConfigError`` naming the decisions in the way, and nothing changes; linking a
+        pair again changes nothing. Returns the entity events (as ``Added.events``): a merge
+        keeps the older id. ``undo`` takes it back. (Example: the class's.)
+        """
+        return self._decider.decide(MATCH, a, b, by=by, reason=reason)
+
+    @_public
+    def unlink(self, a: Any, b: Any, *, reason: str, by: str) -> pd.DataFrame:
+        """Decide that records ``a`` and ``b`` (unique ids) are never one entity: they are
+        apart now and stay apart on every later ``add``, even when later records bridge
+        them (the weakest path between them is cut, as in ``cluster_pairs``).
+
+        One transaction, audited. Refused with a ``ConfigError`` naming them when decided
+        links join the two, and nothing changes. Returns the entity events: a split gives
+        the part with most of the entity's records its id. (Example: the class's.)
+        """
+        return self._decider.decide(NON_MATCH, a, b, by=by, reason=reason)
+
+    @_public
+    def undo(self, decision_id: int, *, by: str | None = None, reason: str | None = None
+             ) -> pd.DataFrame:
+        """Take a decision back (its ``decision_id`` from ``decisions()``) and cluster its
+        records again as the scores and the other decisions say; ``by`` and ``reason`` go
+        to the audit log. Returns the entity events. (Example: the class's.)"""
+        return self._decider.undo(decision_id, by=by, reason=reason)
+
+    @_public
+    def decisions(self) -> pd.DataFrame:
+        """The decisions held, oldest first: ``decision_id``, ``kind`` (``"match"`` for a
+        link, ``"non_match"`` for an unlink), ``unique_id_l``, ``unique_id_r``, ``by``,
+        ``at`` (UTC) and ``reason``. Renamed ``kind`` to ``decision``, it is a decisions
+        table for ``Linker.cluster(decisions=...)``. (Example: the class's.)"""
+        return self._decider.table()
+
+    @_public
+    def entities(self) -> pd.DataFrame:
+        """Every record's entity: ``unique_id``, ``source`` (when the model or the
+        golden-record rules name a source column) and ``entity_id``, in the order the
+        records arrived. (Example: the class's.)"""
+        return self._reader.entities()
+
     # Forgetting --------------------------------------------------------------------------
 
     @_public
     def forget(self, unique_id: Any, *, reason: str = "erasure request") -> pd.DataFrame:
-        """Erase a record everywhere: its values, keys, pairs and term counts; its entity's
-        golden record is rebuilt from what remains (or removed). The audit log keeps a
+        """Erase a record everywhere: its values, keys, pairs, term counts and decisions;
+        its entity's golden record is rebuilt from what remains (or removed). The audit log keeps a
         keyed hash of the id, the time and ``reason``; with tombstones the id may not come
         back. Call ``compact()`` afterwards to purge the freed pages from the file.
 
@@ -349,7 +449,8 @@ class Resolver:
         ``integrity_check``, slower, which also checks that every index matches its
         table), and golden's invariants: every record in one active entity, every active
         entity with records and a golden record, nothing kept of records that are gone,
-        no forgotten id held. Each problem found comes with what to do.
+        every decision between two held records and honoured by their entities, no
+        forgotten id held. Each problem found comes with what to do.
 
         It reads one snapshot, so writers go on meanwhile, and it reads the whole file:
         its time grows with the store. Opening a store does not run it (opening stays

@@ -7,7 +7,8 @@ hashes of block keys and identifiers, never plaintext),
 ``edges`` (scored pairs at or above the threshold), ``identity_edges`` (pairs tied by a
 shared identifier), ``term_counts`` (keyed hashes of values and their counts, for term
 frequencies), ``entities`` (every id ever given, what became of it and when), ``golden``
-(golden record and provenance per entity), ``audit`` and ``tombstones``.
+(golden record and provenance per entity), ``decisions`` (a person's links and unlinks of
+two records, by row), ``audit`` and ``tombstones``.
 
 Deleted content is overwritten (``secure_delete``), and ``compact`` checkpoints the
 write-ahead log and rebuilds the file, so erased values leave no trace in either.
@@ -59,6 +60,11 @@ CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY, at REAL NOT NULL,
 CREATE INDEX IF NOT EXISTS audit_entity ON audit(entity_id);
 CREATE INDEX IF NOT EXISTS audit_record ON audit(unique_id);
 CREATE TABLE IF NOT EXISTS tombstones (hash TEXT PRIMARY KEY, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS decisions (decision_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL, a INTEGER NOT NULL, b INTEGER NOT NULL, decided_by TEXT NOT NULL,
+    decided_at REAL NOT NULL, reason TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS decisions_a ON decisions(a);
+CREATE INDEX IF NOT EXISTS decisions_b ON decisions(b);
 """
 
 CHUNK = 900  # bound parameters per statement (SQLite allows 999 in old builds)
@@ -104,6 +110,15 @@ INVARIANTS = {
         f"SELECT count(*) FROM edges WHERE a NOT IN {HELD} OR b NOT IN {HELD}",
     "identity links with a record not held":
         f"SELECT count(*) FROM identity_edges WHERE a NOT IN {HELD} OR b NOT IN {HELD}",
+    "decisions with a record not held":
+        f"SELECT count(*) FROM decisions WHERE a NOT IN {HELD} OR b NOT IN {HELD}",
+    "decisions that are not a match or a non-match of two records by someone":
+        "SELECT count(*) FROM decisions WHERE kind NOT IN ('match', 'non_match') OR a = b "
+        "OR typeof(decided_by) != 'text' OR typeof(reason) != 'text' OR NOT (decided_at "
+        f"{TIMES})",
+    "decisions the entities do not honour": "SELECT count(*) FROM decisions AS d "
+        "JOIN records AS l ON l.row_id = d.a JOIN records AS r ON r.row_id = d.b "
+        "WHERE (d.kind = 'match') != (l.entity_id = r.entity_id)",
 }
 
 Row = tuple[Any, ...]
@@ -517,6 +532,66 @@ class Store:
         row = self.db.execute("SELECT provenance FROM golden WHERE entity_id = ?",
                               (entity_id,)).fetchone()
         return str(row[0])
+
+    # Decisions -----------------------------------------------------------------------------
+
+    def has_decisions(self) -> bool:
+        """Whether any decision is held."""
+        return self.db.execute("SELECT 1 FROM decisions LIMIT 1").fetchone() is not None
+
+    def insert_decision(self, kind: str, a: int, b: int, by: str, at: float,
+                        reason: str) -> int:
+        """Store a decision about rows ``a`` and ``b``; its id (never given before)."""
+        cursor = self.db.execute(
+            "INSERT INTO decisions (kind, a, b, decided_by, decided_at, reason) "
+            "VALUES (?, ?, ?, ?, ?, ?)", (kind, a, b, by, at, reason))
+        return int(cursor.lastrowid or 0)
+
+    def decision(self, decision_id: int) -> Row | None:
+        """``(decision_id, kind, a, b, decided_by)`` of a decision, or None."""
+        row: Row | None = self.db.execute(
+            "SELECT decision_id, kind, a, b, decided_by FROM decisions WHERE decision_id = ?",
+            (decision_id,)).fetchone()
+        return row
+
+    def decisions_touching(self, rows: Iterable[int], kind: str | None = None) -> list[Row]:
+        """``(decision_id, kind, a, b, decided_by)`` of the decisions (of one ``kind``, or
+        any) with a row among these, each once."""
+        rows = list(rows)
+        found: dict[int, Row] = {}
+        for end in ("a", "b"):
+            sql = ("SELECT decision_id, kind, a, b, decided_by FROM decisions "
+                   f"WHERE {end} IN ({{}})")
+            for row in self._select_in(sql, rows):
+                if kind is None or row[1] == kind:
+                    found[row[0]] = row
+        return [found[d] for d in sorted(found)]
+
+    def delete_decisions(self, decision_ids: Iterable[int]) -> None:
+        """Drop these decisions."""
+        self._execute_in("DELETE FROM decisions WHERE decision_id IN ({})", decision_ids)
+
+    def decision_table(self) -> list[Row]:
+        """``(decision_id, kind, unique_id_l, unique_id_r, decided_by, decided_at, reason)``
+        of every decision, oldest first."""
+        return self.db.execute(
+            "SELECT d.decision_id, d.kind, l.unique_id, r.unique_id, d.decided_by, "
+            "d.decided_at, d.reason FROM decisions AS d JOIN records AS l ON l.row_id = d.a "
+            "JOIN records AS r ON r.row_id = d.b ORDER BY d.decision_id").fetchall()
+
+    def entity_table(self, path: str | None) -> list[Row]:
+        """``(unique_id, entity_id)`` of every record in row order, with the value at the
+        JSON ``path`` of its data first when one is given."""
+        if path is None:
+            return self.db.execute(
+                "SELECT unique_id, entity_id FROM records ORDER BY row_id").fetchall()
+        return self.db.execute("SELECT json_extract(data, ?), unique_id, entity_id FROM "
+                               "records ORDER BY row_id", (path,)).fetchall()
+
+    def entity_table_with_data(self) -> list[Row]:
+        """``(unique_id, entity_id, data)`` of every record in row order."""
+        return self.db.execute(
+            "SELECT unique_id, entity_id, data FROM records ORDER BY row_id").fetchall()
 
     # Audit and tombstones ------------------------------------------------------------------
 
