@@ -114,9 +114,11 @@ class LocalEngine:
                              one_to_one=one_to_one, decisions=decisions)
 
     def golden_records(self, plan: SurvivorshipPlan, records: pd.DataFrame,
-                       clusters: pd.DataFrame, entity_id: str) -> GoldenRecords:
-        """One golden record per entity, built by the survivorship rules."""
-        return build_golden_records(plan, records, clusters, entity_id)
+                       clusters: pd.DataFrame, entity_id: str,
+                       pins: pd.DataFrame | None = None) -> GoldenRecords:
+        """One golden record per entity, built by the survivorship rules (pinned values
+        winning)."""
+        return build_golden_records(plan, records, clusters, entity_id, pins)
 
     def to_pandas(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The frame itself."""

@@ -112,8 +112,9 @@ class Engine(Protocol):
         """Entities from scored pairs, as ``Linker.cluster``."""
 
     def golden_records(self, plan: SurvivorshipPlan, records: Any, clusters: Any,
-                       entity_id: str) -> GoldenRecords:
-        """One golden record per entity, as ``GoldenRecordBuilder.build``."""
+                       entity_id: str, pins: pd.DataFrame | None = None) -> GoldenRecords:
+        """One golden record per entity, as ``GoldenRecordBuilder.build`` (pinned values
+        winning)."""
 
     def to_pandas(self, frame: Any) -> pd.DataFrame:
         """The engine's frame, collected as pandas (for the stages that run in this

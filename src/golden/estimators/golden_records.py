@@ -111,7 +111,7 @@ class GoldenRecordBuilder(Estimator):
     # Public ---------------------------------------------------------------------------
 
     def build(self, records: pd.DataFrame, clusters: pd.DataFrame, *,
-              entity_id: str = "entity_id") -> GoldenRecords:
+              entity_id: str = "entity_id", pins: pd.DataFrame | None = None) -> GoldenRecords:
         """One golden record per entity of ``clusters`` (e.g. from ``Linker.cluster``).
 
         Parameters
@@ -125,9 +125,37 @@ class GoldenRecordBuilder(Estimator):
             ones become one-record entities.
         entity_id : str
             The entity column of ``clusters``.
+        pins : DataFrame, optional
+            Values chosen by a person, winning over every rule (``gd.load_pins`` reads a
+            file): ``attribute``, ``value``, and either ``entity_id`` (for that entity)
+            or ``unique_id`` (plus ``source`` when ids repeat across sources: for the
+            entity holding that record, whatever its id), with optional ``by``, ``at``
+            and ``reason``. Provenance rule ``"pinned by <by>: <reason>"``. Pins
+            disagreeing on one entity: the latest ``at`` wins, else a ``ConfigError``
+            naming both. Pinning some parts of a group takes the others from a record
+            holding the pinned ones. A pandas DataFrame, also with a ``SparkEngine``.
+            See ``golden.survivorship.pins``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> records = pd.DataFrame({"unique_id": ["a", "b"],
+        ...                         "email": ["ann@x.org", "ann@x.org"]})
+        >>> clusters = pd.DataFrame({"unique_id": ["a", "b"], "entity_id": [1, 1]})
+        >>> pins = pd.DataFrame({"unique_id": ["b"], "attribute": ["email"],
+        ...                      "value": ["ann@new.org"], "by": ["ana"],
+        ...                      "reason": ["customer phoned"]})
+        >>> result = GoldenRecordBuilder().build(records, clusters, pins=pins)
+        >>> result.records["email"].tolist()
+        ['ann@new.org']
+        >>> result.provenance[["unique_id", "rule", "support"]].values.tolist()
+        [['b', 'pinned by ana: customer phoned', 0]]
         """
         engine = checked_engine(self.engine)
-        return engine.golden_records(self._plan(), records, clusters, entity_id)
+        plan = self._plan()
+        if pins is None:  # engines that predate pins keep working
+            return engine.golden_records(plan, records, clusters, entity_id)
+        return engine.golden_records(plan, records, clusters, entity_id, pins)
 
     def to_dict(self) -> dict[str, Any]:
         """The configuration as a JSON-ready dict (versioned); see ``from_dict``."""

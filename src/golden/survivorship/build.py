@@ -7,7 +7,7 @@ and the first record of each entity wins. No Python loop runs over entities.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -17,7 +17,19 @@ import pyarrow as pa
 from golden._base.cells import column_problems
 from golden.errors import SchemaError
 from golden.records import checked_values
-from golden.survivorship.candidates import Context, EntityCandidates, build_context, combined
+from golden.survivorship.candidates import (
+    Context,
+    EntityCandidates,
+    build_context,
+    combined,
+)
+from golden.survivorship.pins import (
+    TargetPins,
+    checked_pins,
+    pin_support,
+    pins_of_targets,
+    place_pins,
+)
 from golden.survivorship.plan import SurvivorshipPlan, Target
 from golden.survivorship.rules import AllValues, MostFrequent
 
@@ -38,7 +50,9 @@ class GoldenRecords:
         ``value``, the ``unique_id``, ``source`` and ``timestamp`` of the record it came
         from, the ``rule`` that chose it, ``support`` (records of the entity holding the
         same value), ``candidates`` (records that offered a usable value) and
-        ``position`` (index within a list attribute, else 0).
+        ``position`` (index within a list attribute, else 0). A pinned value's rule is
+        ``"pinned by <by>: <reason>"``; its ``unique_id``, ``source`` and ``timestamp``
+        are those of the record it was pinned through, null when pinned for an entity.
     """
 
     records: pd.DataFrame
@@ -60,7 +74,11 @@ class GoldenRecords:
 
 @dataclass(frozen=True)
 class _Chosen:
-    """The records that supplied one attribute's golden values (provenance, before ids)."""
+    """The records that supplied one attribute's golden values (provenance, before ids).
+
+    Pinned values are not read from ``row`` (the record pinned through, -1 for none) but
+    given in ``values``, each with its own rule in ``rules``.
+    """
 
     attribute: str
     rule: str
@@ -69,11 +87,28 @@ class _Chosen:
     support: np.ndarray
     candidates: np.ndarray
     position: np.ndarray
+    values: np.ndarray | None = None
+    rules: np.ndarray | None = None
+
+    def without(self, entities: np.ndarray) -> _Chosen:
+        """The rows of entities other than ``entities``."""
+        keep = ~np.isin(self.entity, entities)
+        return replace(self, entity=self.entity[keep], row=self.row[keep],
+                       support=self.support[keep], candidates=self.candidates[keep],
+                       position=self.position[keep],
+                       values=None if self.values is None else self.values[keep],
+                       rules=None if self.rules is None else self.rules[keep])
 
 
 def build_golden_records(plan: SurvivorshipPlan, records: pd.DataFrame,
-                         clusters: pd.DataFrame, entity_id: str = "entity_id") -> GoldenRecords:
+                         clusters: pd.DataFrame, entity_id: str = "entity_id",
+                         pins: pd.DataFrame | None = None, *,
+                         placed: pd.DataFrame | None = None) -> GoldenRecords:
     """One golden record per entity of ``clusters``, chosen by the plan's rules.
+
+    ``pins`` (see ``golden.survivorship.pins``) win over the rules; ``placed`` is pins
+    already given their entities (``place_pins``), of which those of entities absent
+    here are left out (the Spark engine builds groups of entities with them).
 
     The records' values are read as ``golden.records.checked_values`` says: an id or a
     value of a type no rule can read is refused, naming the column; text with a lone
@@ -98,6 +133,10 @@ def build_golden_records(plan: SurvivorshipPlan, records: pd.DataFrame,
     if problems:
         raise SchemaError(problems)
     context = build_context(plan, records, clusters, entity_id, targets)
+    if pins is not None:
+        placed = place_pins(checked_pins(pins), targets, records=_record_entities(plan, context),
+                            entity_ids=context.entity_ids, with_source=plan.source is not None)
+    pinned = pins_of_targets(plan, context, targets, placed) if placed is not None else {}
     n_entities = len(context.entity_ids)
     columns: dict[str, Any] = {
         "entity_id": context.entity_ids.to_numpy(),
@@ -105,7 +144,7 @@ def build_golden_records(plan: SurvivorshipPlan, records: pd.DataFrame,
     }
     provenance = []
     for target in targets:
-        values, chosen = _resolve(context, target)
+        values, chosen = _resolve(context, target, pinned.get(target.name))
         columns.update(values)
         provenance.extend(chosen)
     targeted = {c for target in targets for c in target.columns}
@@ -114,21 +153,39 @@ def build_golden_records(plan: SurvivorshipPlan, records: pd.DataFrame,
     return GoldenRecords(table, _provenance_table(context, provenance, plan))
 
 
-def _resolve(context: Context, target: Target) -> tuple[dict[str, Any], list[_Chosen]]:
-    """The golden values of one target and their provenance rows."""
+def _resolve(context: Context, target: Target, pins: TargetPins | None = None
+             ) -> tuple[dict[str, Any], list[_Chosen]]:
+    """The golden values of one target and their provenance rows, pins winning."""
     usable = np.logical_or.reduce([context.usable[c] for c in target.columns])
+    n_entities = len(context.entity_ids)
+    offered = np.bincount(context.entity[usable], minlength=n_entities)
+    agreeing = np.zeros(n_entities, dtype=bool)
+    if pins is not None and pins.usable is not None:
+        usable, agreeing = pins.usable, pins.agreeing
     candidates = EntityCandidates(context, target, np.flatnonzero(usable))
     keys = target.rule.sort_keys(candidates)
     if context.timestamp_column:
         keys.append(candidates.recency(None))
     order = np.lexsort([candidates.rows, *reversed(keys), candidates.entity])
-    n_entities = len(context.entity_ids)
-    offered = np.bincount(candidates.entity, minlength=n_entities)
     support_normalise = (target.rule.normalise
                          if isinstance(target.rule, MostFrequent | AllValues) else None)
     support = candidates.support(support_normalise)
     if isinstance(target.rule, AllValues):
-        return _all_values(context, target, candidates, order, support, offered)
+        values, parts = _all_values(context, target, candidates, order, support, offered)
+    else:
+        values, parts = _single_values(context, target, candidates, order, support, offered,
+                                       agreeing)
+    if pins is not None:
+        values, parts = _with_pins(context, target, pins, values, parts, offered)
+    return values, parts
+
+
+def _single_values(context: Context, target: Target, candidates: EntityCandidates,
+                   order: np.ndarray, support: np.ndarray, offered: np.ndarray,
+                   agreeing: np.ndarray) -> tuple[dict[str, Any], list[_Chosen]]:
+    """One value per entity (per attribute of a group), from the first record in rule order
+    (a group's gaps completed from one agreeing record)."""
+    n_entities = len(context.entity_ids)
     sorted_entity = candidates.entity[order]
     first = order[np.r_[True, sorted_entity[1:] != sorted_entity[:-1]]] if order.size else order
     winner = np.full(n_entities, -1, dtype=np.int64)
@@ -144,15 +201,75 @@ def _resolve(context: Context, target: Target) -> tuple[dict[str, Any], list[_Ch
         filled[filled] = context.usable[column][filler[filled]]
         indexer[filled] = filler[filled]
         values[column] = _take(context.records[column], indexer)
-        labels = [(False, target.rule.label)]
-        if target.is_group:
-            labels.append((True, f"{target.rule.label}, completed"))
-        for from_filler, label in labels:
-            entities = np.flatnonzero((indexer >= 0) & (filled == from_filler))
-            parts.append(_Chosen(
-                column, label, entities, indexer[entities], winner_support[entities],
-                offered[entities], np.zeros(entities.size, dtype=np.int64)))
+        for from_filler in (False, True) if target.is_group else (False,):
+            for with_pin in (False, True) if agreeing.any() else (False,):
+                entities = np.flatnonzero((indexer >= 0) & (filled == from_filler)
+                                          & (agreeing == with_pin))
+                label = (target.rule.label + (", agreeing with the pin" if with_pin else "")
+                         + (", completed" if from_filler else ""))
+                parts.append(_Chosen(
+                    column, label, entities, indexer[entities], winner_support[entities],
+                    offered[entities], np.zeros(entities.size, dtype=np.int64)))
     return values, parts
+
+
+def _record_entities(plan: SurvivorshipPlan, context: Context) -> pd.DataFrame:
+    """Every record's id (and source) with its entity: what pins through a record look up."""
+    frame = {"unique_id": context.records[plan.unique_id].to_numpy()}
+    if plan.source:
+        frame["source"] = context.records[plan.source].to_numpy(dtype=object)
+    frame["entity_id"] = context.entity_ids.take(context.entity).to_numpy(dtype=object)
+    return pd.DataFrame(frame).astype({"entity_id": context.entity_ids.dtype})
+
+
+def _with_pins(context: Context, target: Target, pins: TargetPins, values: dict[str, Any],
+               parts: list[_Chosen], offered: np.ndarray
+               ) -> tuple[dict[str, Any], list[_Chosen]]:
+    """The target's values and provenance with each pinned value in place of the rule's."""
+    as_list = isinstance(target.rule, AllValues)
+    kept = list(parts)
+    for column in target.columns:
+        mine = pins.column == column
+        if not mine.any():
+            continue
+        codes, pinned = pins.code[mine], pins.value[mine]
+        values[column] = _replaced(values[column], codes, pinned, as_list)
+        kept = [p.without(codes) if p.attribute == column else p for p in kept]
+        counts = np.array([len(v) for v in pinned]) if as_list else np.ones(codes.size, int)
+        entity = np.repeat(codes, counts)
+        each = _objects([v for vs in pinned for v in vs]) if as_list else pinned
+        position = np.arange(entity.size) - np.repeat(np.cumsum(counts) - counts, counts)
+        kept.append(_Chosen(
+            column, "pinned", entity, np.repeat(pins.row[mine], counts),
+            pin_support(context, column, entity, each), offered[entity], position,
+            values=each, rules=np.repeat(pins.rule[mine], counts)))
+    return values, kept
+
+
+def _objects(items: list[Any]) -> np.ndarray:
+    """A 1-d object array of ``items`` (numpy would make lists of lists two-dimensional)."""
+    out = np.empty(len(items), dtype=object)
+    out[:] = items if not items or not isinstance(items[0], list) else [None] * len(items)
+    if items and isinstance(items[0], list):
+        for i, item in enumerate(items):
+            out[i] = item
+    return out
+
+
+def _replaced(current: Any, codes: np.ndarray, pinned: np.ndarray, as_list: bool) -> Any:
+    """Golden values with ``pinned`` at the entities ``codes`` (the dtype kept where the
+    pinned values fit it)."""
+    if as_list:
+        out = pd.Series(current, dtype=object).to_numpy(dtype=object).copy()
+        out[codes] = pinned
+        return pd.Series(out, dtype=object)
+    series = pd.Series(current, copy=True)
+    try:
+        series.iloc[codes] = pd.array(list(pinned), dtype=series.dtype)
+    except (TypeError, ValueError):
+        series = series.astype(object)
+        series.iloc[codes] = pinned
+    return series.array
 
 
 def _source_rows(usable: np.ndarray, winner: np.ndarray) -> np.ndarray:
@@ -250,9 +367,17 @@ def _provenance_table(context: Context, parts: list[_Chosen],
         if name is None:
             return pd.Categorical.from_codes(np.full(rows.size, -1), categories=[])
         if name == plan.source:
-            return pd.Categorical.from_codes(np.asarray(context.source_codes.codes)[rows],
+            codes = np.asarray(context.source_codes.codes)[rows]
+            return pd.Categorical.from_codes(np.where(rows >= 0, codes, -1),
                                              context.source_codes.categories)
-        return records[name].take(rows).array
+        if (rows >= 0).all():
+            return records[name].take(rows).array
+        values = records[name]  # pinned for an entity: no record, so null
+        if pd.api.types.is_integer_dtype(values.dtype) or pd.api.types.is_bool_dtype(
+                values.dtype):
+            values = values.astype("Int64" if pd.api.types.is_integer_dtype(values.dtype)
+                                   else "boolean")
+        return values.array.take(rows, allow_fill=True)
 
     return pd.DataFrame({
         "entity_id": context.entity_ids.take(joined("entity")[order]),
@@ -261,11 +386,21 @@ def _provenance_table(context: Context, parts: list[_Chosen],
         "unique_id": column_at(plan.unique_id),
         "source": column_at(plan.source),
         "timestamp": column_at(plan.timestamp),
-        "rule": _categorical([part.rule for part in parts], part_of),
+        "rule": _rules(parts, part_of, order),
         "support": joined("support")[order].astype(np.int32),
         "candidates": joined("candidates")[order].astype(np.int32),
         "position": joined("position")[order].astype(np.int32),
     })
+
+
+def _rules(parts: list[_Chosen], part_of: np.ndarray, order: np.ndarray) -> pd.Categorical:
+    """The rule of each provenance row, in table order (pinned values have their own)."""
+    if all(part.rules is None for part in parts):
+        return _categorical([part.rule for part in parts], part_of)
+    labels = np.concatenate([part.rules if part.rules is not None
+                             else np.full(part.entity.size, part.rule, dtype=object)
+                             for part in parts])
+    return pd.Categorical(labels[order], categories=pd.unique(labels))
 
 
 def _provenance_values(records: pd.DataFrame, parts: list[_Chosen], order: np.ndarray
@@ -275,16 +410,21 @@ def _provenance_values(records: pd.DataFrame, parts: list[_Chosen], order: np.nd
     try:
         columns = {part.attribute: pa.array(records[part.attribute], from_pandas=True)
                    for part in parts}
+        pinned = {id(part): pa.array(part.values.tolist(), from_pandas=True, type=pa.string())
+                  for part in parts if part.values is not None}
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # e.g. text mixed with lists of text
         columns = {}
     if columns and all(pa.types.is_string(c.type) or pa.types.is_large_string(c.type)
                        for c in columns.values()):
-        taken = [columns[part.attribute].take(part.row).cast(pa.large_string()) for part in parts]
+        taken = [(pinned[id(part)] if part.values is not None
+                  else columns[part.attribute].take(part.row)).cast(pa.large_string())
+                 for part in parts]
         chunks = [chunk for piece in taken
                   for chunk in (piece.chunks if isinstance(piece, pa.ChunkedArray) else [piece])]
         values = pa.chunked_array(chunks, type=pa.large_string()).combine_chunks()
         return values.take(order).to_pandas()
-    values = np.concatenate([records[part.attribute].to_numpy(dtype=object)[part.row]
+    values = np.concatenate([part.values if part.values is not None
+                             else records[part.attribute].to_numpy(dtype=object)[part.row]
                              for part in parts])
     return pd.Series(values[order], dtype=object)  # a Series: keeps object, no inference
 

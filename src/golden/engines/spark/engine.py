@@ -210,13 +210,14 @@ class SparkEngine:
     # Golden records and households ------------------------------------------------------
 
     def golden_records(self, plan: SurvivorshipPlan, records: Any, clusters: Any,
-                       entity_id: str) -> GoldenRecords:
+                       entity_id: str, pins: Any = None) -> GoldenRecords:
         """``GoldenRecordBuilder.build`` on Spark: ``records`` and ``provenance`` are Spark
-        DataFrames."""
+        DataFrames (``pins`` pandas or Spark; they are collected)."""
         from golden.engines.spark.golden_records import golden_records
 
         with self.batches():
-            return golden_records(plan, records, clusters, entity_id, self.group_records)
+            return golden_records(plan, records, clusters, entity_id, self.group_records,
+                                  pins)
 
     def to_pandas(self, frame: Any) -> pd.DataFrame:
         """A Spark DataFrame collected to the driver (through Arrow)."""

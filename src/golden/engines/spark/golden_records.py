@@ -19,6 +19,7 @@ from pyspark.sql import types as T
 from golden.engines.spark.records import for_arrow, materialise
 from golden.errors import ConfigError, SchemaError
 from golden.survivorship.build import PROVENANCE_COLUMNS, GoldenRecords, build_golden_records
+from golden.survivorship.pins import checked_pins, place_pins
 from golden.survivorship.plan import SurvivorshipPlan, Target
 from golden.survivorship.rules import AllValues
 from golden.values import as_str
@@ -30,8 +31,13 @@ TEXT_PROVENANCE = ("attribute", "value", "source", "rule")
 
 
 def golden_records(plan: SurvivorshipPlan, records: DataFrame, clusters: DataFrame,
-                   entity_id: str, group_records: int) -> GoldenRecords:
-    """``GoldenRecordBuilder.build`` on Spark: both tables as Spark DataFrames."""
+                   entity_id: str, group_records: int, pins: Any = None) -> GoldenRecords:
+    """``GoldenRecordBuilder.build`` on Spark: both tables as Spark DataFrames.
+
+    Pins are few: they are collected, given their entities on the driver (collecting the
+    pinned records' entities), checked there on the pinned entities' records, and go to
+    every group with the plan, so each group honours the pins of its entities exactly as
+    the local engine does."""
     if not isinstance(records, DataFrame) or not isinstance(clusters, DataFrame):
         raise ConfigError(f"build: with a SparkEngine, expected records and clusters as Spark "
                           f"DataFrames, got {type(records).__name__} and "
@@ -59,17 +65,66 @@ def golden_records(plan: SurvivorshipPlan, records: DataFrame, clusters: DataFra
     order = ([plan.source] if plan.source else []) + [plan.unique_id]
     renamed = {source: "source"} if source else {}
 
-    def build(frame: pd.DataFrame) -> pd.DataFrame:
+    def built_here(frame: pd.DataFrame, placed: pd.DataFrame | None) -> GoldenRecords:
         frame = frame.sort_values(order, kind="stable").reset_index(drop=True)
-        built = build_golden_records(plan, frame[columns],
-                                     frame[[*keys, entity_id]].rename(columns=renamed), entity_id)
-        return _combined(built, schema)
+        return build_golden_records(plan, frame[columns],
+                                    frame[[*keys, entity_id]].rename(columns=renamed),
+                                    entity_id, placed=placed)
+
+    placed = None
+    if pins is not None:
+        placed = _placed_pins(plan, targets, joined, clusters, entity_id, pins)
+        pinned = joined.where(F.col(entity_id).isin(
+            [_plain(v) for v in pd.unique(placed["entity_id"])]))
+        built_here(pinned.toPandas(), placed)  # every pin problem raised here, not in a task
+
+    def build(frame: pd.DataFrame) -> pd.DataFrame:
+        return _combined(built_here(frame, placed), schema)
 
     both = materialise(grouped.groupBy(GROUP).applyInPandas(build, schema))
     golden = both.where(F.col(KIND) == 0).select(*record_fields)
     provenance = both.where(F.col(KIND) == 1).select(
         *(F.col(p).alias(c) for p, c in zip(PROVENANCE, PROVENANCE_COLUMNS, strict=True)))
     return GoldenRecords(golden, provenance)
+
+
+def _placed_pins(plan: SurvivorshipPlan, targets: list[Target], joined: DataFrame,
+                 clusters: DataFrame, entity_id: str, pins: Any) -> pd.DataFrame:
+    """The pins (``place_pins``), looking up only the pinned records and entities."""
+    checked = checked_pins(pins.toPandas() if isinstance(pins, DataFrame) else pins)
+    types = {f.name: f.dataType for f in joined.schema.fields}
+    by_record = checked["unique_id"].notna()
+    ids = _like(checked.loc[by_record, "unique_id"], types[plan.unique_id])
+    wanted = _like(checked.loc[~by_record, "entity_id"], types[entity_id])
+    checked.loc[by_record, "unique_id"] = ids
+    checked.loc[~by_record, "entity_id"] = wanted
+    keys = [plan.unique_id, *([plan.source] if plan.source else []), entity_id]
+    found = (joined.where(F.col(plan.unique_id).isin([_plain(v) for v in pd.unique(ids)]))
+             .select(*keys).toPandas() if len(ids) else pd.DataFrame(columns=keys))
+    found.columns = ["unique_id", *(["source"] if plan.source else []), "entity_id"]
+    known: pd.DataFrame = (
+        clusters.where(F.col(entity_id).isin([_plain(v) for v in pd.unique(wanted)]))
+        .select(entity_id).distinct().toPandas() if len(wanted)
+        else pd.DataFrame({entity_id: []}, dtype=object))
+    return place_pins(checked, targets, records=found, entity_ids=pd.Index(known[entity_id]),
+                      with_source=plan.source is not None)
+
+
+def _like(values: pd.Series, kind: T.DataType) -> pd.Series:
+    """Ids as numbers where the Spark column holds numbers (read from CSV they are text)."""
+    if isinstance(kind, T.IntegralType):
+        numbers = pd.to_numeric(values, errors="coerce")
+        whole = (numbers.notna() & (numbers == numbers.round())).to_numpy()
+        out = values.astype(object).copy()
+        out[whole] = numbers[whole].astype("int64").to_numpy(dtype=object)
+        return out
+    if isinstance(kind, T.StringType):
+        return values.map(lambda v: v if isinstance(v, str) else as_str(pd.Series([v]))[0])
+    return values
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _schema(plan: SurvivorshipPlan, records: DataFrame, clusters: DataFrame,
