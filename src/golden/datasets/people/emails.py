@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 from golden.datasets.people.arrays import fill, padded, rank_within, render, replace_rows, text
 from golden.datasets.people.dates import year_start
 from golden.datasets.people.population import CHILD, Households, Population
-from golden.datasets.people.vocabulary import Vocabulary
+from golden.datasets.people.vocabulary import SpanishVocabulary, Vocabulary
 
 _FAMILY_EMAIL_SHARE = 0.2
 _EMAIL_TEMPLATES = (
@@ -27,6 +27,24 @@ _EMAIL_TEMPLATE_P = np.array([0.33, 0.15, 0.12, 0.12, 0.06, 0.05, 0.09, 0.08])
 _FAMILY_EMAIL_TEMPLATES = ("the{s}s", "{s}family", "{s}home")
 _GENERIC_EMAILS = ("noemail@example.com", "none@example.com", "no.email@example.com")
 _GMAIL_DOMAINS = ("gmail.com", "googlemail.com")  # one mailbox; dots in the user are ignored
+# Spanish addresses use the given name in full or its short form, and often both surnames.
+_SPANISH_EMAIL_TEMPLATES = (
+    "{f}.{s}",
+    "{f}{s}",
+    "{fi}{s}",
+    "{f}.{s}{yy}",
+    "{f}_{s}",
+    "{f}{s}{s2}",
+    "{f}.{s}.{s2}",
+    "{fi}{s}{s2i}",
+    "{f}{yy}",
+    "{f}{si}{nn}",
+)
+_SPANISH_EMAIL_TEMPLATE_P = np.array([0.22, 0.1, 0.1, 0.1, 0.05, 0.1, 0.08, 0.1, 0.07, 0.08])
+_SPANISH_SHORT_GIVEN = 0.4  # addresses of people with a compound name using its short form
+_SPANISH_FAMILY_EMAIL_TEMPLATES = ("familia{s}", "{s}{s2}", "familia{s}{s2}")
+_SPANISH_GENERIC_EMAILS = ("sincorreo@example.com", "noemail@example.com",
+                           "no.tiene@example.com")
 
 
 def draw_emails(
@@ -36,6 +54,7 @@ def draw_emails(
     first: np.ndarray,
     surname: np.ndarray,
     dob: np.ndarray,
+    surname2: np.ndarray | None = None,
 ) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     """Pool of email local parts with domains, and each person's position in the pool.
 
@@ -43,7 +62,8 @@ def draw_emails(
     household, then the same addresses at another domain (an old or second
     account). No two entries share a mailbox: a number is appended where one
     is taken. Children often have no address of their own and use the
-    family's or the head's.
+    family's or the head's. Spanish people (`surname2` given, with a
+    ``SpanishVocabulary``) write their two surnames in some addresses.
 
     Examples
     --------
@@ -57,12 +77,21 @@ def draw_emails(
     (True, 100)
     """
     n_people, n_households = first.size, households.size.size
-    own = _own_email_locals(rng, vocab, first, surname, dob)
-    family = render(
-        _FAMILY_EMAIL_TEMPLATES,
-        rng.integers(len(_FAMILY_EMAIL_TEMPLATES), size=n_households),
-        s=vocab.surnames.key.take(surname[households.head]),
-    )
+    if isinstance(vocab, SpanishVocabulary) and surname2 is not None:
+        own = _spanish_email_locals(rng, vocab, first, surname, surname2, dob)
+        family = render(
+            _SPANISH_FAMILY_EMAIL_TEMPLATES,
+            rng.integers(len(_SPANISH_FAMILY_EMAIL_TEMPLATES), size=n_households),
+            s=vocab.surnames.key.take(surname[households.head]),
+            s2=vocab.surnames.key.take(surname2[households.head]),
+        )
+    else:
+        own = _own_email_locals(rng, vocab, first, surname, dob)
+        family = render(
+            _FAMILY_EMAIL_TEMPLATES,
+            rng.integers(len(_FAMILY_EMAIL_TEMPLATES), size=n_households),
+            s=vocab.surnames.key.take(surname[households.head]),
+        )
     local = pa.concat_arrays([own, family])
     primary = vocab.domains.draw(rng, len(local))
     domain = np.concatenate([primary, _other_domains(rng, vocab, primary)])
@@ -100,6 +129,38 @@ def _own_email_locals(
         s=s,
         fi=pc.utf8_slice_codeunits(f, 0, 1),
         si=pc.utf8_slice_codeunits(s, 0, 1),
+        yy=padded(year % 100, 2),
+        nn=text(rng.integers(1, 1000, size=first.size)),
+    )
+
+
+def _spanish_email_locals(
+    rng: np.random.Generator,
+    vocab: SpanishVocabulary,
+    first: np.ndarray,
+    surname: np.ndarray,
+    surname2: np.ndarray,
+    dob: np.ndarray,
+) -> pa.Array:
+    """Spanish personal email local parts: ``mariajose.garcia``, ``maria.garcia.lopez``,
+    ``jlgarcial``, without accents."""
+    short = (rng.random(first.size) < _SPANISH_SHORT_GIVEN) * len(vocab.first_names)
+    f = vocab.given_forms.key.take(first + short)
+    s = vocab.surnames.key.take(surname)
+    s2 = vocab.surnames.key.take(surname2)
+    year = dob.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+    template = rng.choice(
+        len(_SPANISH_EMAIL_TEMPLATES), size=first.size, p=_SPANISH_EMAIL_TEMPLATE_P
+    )
+    return render(
+        _SPANISH_EMAIL_TEMPLATES,
+        template,
+        f=f,
+        s=s,
+        s2=s2,
+        fi=vocab.given_initials.take(first),
+        si=pc.utf8_slice_codeunits(s, 0, 1),
+        s2i=pc.utf8_slice_codeunits(s2, 0, 1),
         yy=padded(year % 100, 2),
         nn=text(rng.integers(1, 1000, size=first.size)),
     )
@@ -170,5 +231,6 @@ def email_column(
         domain=vocab.domains.text.take(population.email_domain[np.maximum(pool, 0)]),
     )
     placeholder = rng.random(person.size) < generic
-    choice = rng.integers(len(_GENERIC_EMAILS), size=int(placeholder.sum()))
-    return replace_rows(email, placeholder, pa.array(_GENERIC_EMAILS).take(choice))
+    generic_emails = _SPANISH_GENERIC_EMAILS if vocab.locale == "es" else _GENERIC_EMAILS
+    choice = rng.integers(len(generic_emails), size=int(placeholder.sum()))
+    return replace_rows(email, placeholder, pa.array(generic_emails).take(choice))

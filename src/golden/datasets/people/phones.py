@@ -22,6 +22,21 @@ _PHONE_TEMPLATES = (
 )
 _PHONE_TEMPLATE_P = np.array([0.45, 0.25, 0.1, 0.1, 0.05, 0.05])
 _GENERIC_PHONE = "07000 000000"
+# Spanish numbers have nine digits, mobiles 6xx or 71x-74x and landlines 9xx, grouped
+# 3+2+2+2 or 3+3+3, with or without +34 or 0034.
+_SPANISH_PHONE_TEMPLATES = (
+    "{n}",
+    "{a} {b} {c} {d}",
+    "{a} {m} {z}",
+    "+34 {a} {b} {c} {d}",
+    "+34{n}",
+    "0034{n}",
+    "{a}-{m}-{z}",
+    "+34 {a} {m} {z}",
+)
+_SPANISH_PHONE_TEMPLATE_P = np.array([0.32, 0.2, 0.14, 0.12, 0.07, 0.05, 0.05, 0.05])
+_SPANISH_GENERIC_PHONE = "600 000 000"
+_SPANISH_MOBILE_7 = 0.1  # mobiles in the newer 71x-74x range
 
 
 def draw_mobiles(rng: np.random.Generator, dob: np.ndarray) -> np.ndarray:
@@ -39,10 +54,32 @@ def draw_mobiles(rng: np.random.Generator, dob: np.ndarray) -> np.ndarray:
     return np.where(has, number, 0)
 
 
+def draw_spanish_mobiles(rng: np.random.Generator, dob: np.ndarray) -> np.ndarray:
+    """Spanish mobile numbers 6xx xxx xxx or 71x-74x xxx xxx; 0 for people without one.
+
+    Examples
+    --------
+    >>> mobile = draw_spanish_mobiles(np.random.default_rng(0), np.zeros(100, dtype=np.int64))
+    >>> bool(((mobile == 0) | ((mobile >= 600_000_000) & (mobile < 750_000_000))).all())
+    True
+    """
+    young = dob >= year_start(np.array(2006))
+    has = rng.random(dob.size) < np.where(young, 0.5, 0.9)
+    newer = rng.random(dob.size) < _SPANISH_MOBILE_7
+    number = np.where(
+        newer,
+        710_000_000 + rng.integers(0, 40_000_000, size=dob.size),
+        600_000_000 + rng.integers(0, 100_000_000, size=dob.size),
+    )
+    return np.where(has, number, 0)
+
+
 def draw_landlines(
     rng: np.random.Generator, vocab: Vocabulary, town: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Household landlines in the town's dialling code (0 when none) and area-code digits.
+
+    British national numbers have ten digits after the 0, Spanish ones nine.
 
     Examples
     --------
@@ -55,16 +92,22 @@ def draw_landlines(
     """
     area = vocab.dialling_codes[town]
     area_digits = np.floor(np.log10(area)).astype(np.int64) + 1
-    scale = 10 ** (10 - area_digits)
+    scale = 10 ** ((9 if vocab.locale == "es" else 10) - area_digits)
     local = scale // 5 + (rng.random(town.size) * (scale - scale // 5)).astype(np.int64)
     has = rng.random(town.size) < _LANDLINE_SHARE
     return np.where(has, area * scale + local, 0), area_digits
 
 
 def phone_column(
-    rng: np.random.Generator, population: Population, person: np.ndarray, generic: np.ndarray
+    rng: np.random.Generator,
+    population: Population,
+    person: np.ndarray,
+    generic: np.ndarray,
+    *,
+    locale: str = "en",
 ) -> pa.Array:
-    """Each record's phone, mobile or the household landline, written in a random style.
+    """Each record's phone, mobile or the household landline, written in a random style
+    (British, or Spanish with `locale` ``"es"``).
 
     Examples
     --------
@@ -82,13 +125,16 @@ def phone_column(
     number = np.where(use_landline, landline, mobile)
     area_digits = np.where(use_landline, population.landline_area_digits[household], 4)
     has = number > 0
-    phone = replace_rows(
-        pa.nulls(person.size, pa.string()),
-        has,
-        _phone_strings(rng, number[has], area_digits[has]),
+    spanish = locale == "es"
+    written = (
+        _spanish_phone_strings(rng, number[has])
+        if spanish
+        else _phone_strings(rng, number[has], area_digits[has])
     )
+    phone = replace_rows(pa.nulls(person.size, pa.string()), has, written)
     placeholder = rng.random(person.size) < generic
-    repeated = pa.array([_GENERIC_PHONE]).take(np.zeros(int(placeholder.sum()), dtype=np.int64))
+    generic_phone = _SPANISH_GENERIC_PHONE if spanish else _GENERIC_PHONE
+    repeated = pa.array([generic_phone]).take(np.zeros(int(placeholder.sum()), dtype=np.int64))
     return replace_rows(phone, placeholder, repeated)
 
 
@@ -109,3 +155,15 @@ def _phone_strings(
     return render(
         _PHONE_TEMPLATES, style, area=text(area), local=grouped, head=head_text, tail=tail_text
     )
+
+
+def _spanish_phone_strings(rng: np.random.Generator, number: np.ndarray) -> pa.Array:
+    """Format nine-digit Spanish numbers in random styles: "612 34 56 78", "612345678",
+    "+34 612 34 56 78", "0034612345678", "612-345-678"."""
+    a, rest = np.divmod(number, 1_000_000)
+    b, c, d = rest // 10_000, rest // 100 % 100, rest % 100
+    style = rng.choice(len(_SPANISH_PHONE_TEMPLATES), size=number.size,
+                       p=_SPANISH_PHONE_TEMPLATE_P)
+    return render(_SPANISH_PHONE_TEMPLATES, style, n=text(number), a=text(a),
+                  b=padded(b, 2), c=padded(c, 2), d=padded(d, 2),
+                  m=padded(rest // 1000, 3), z=padded(rest % 1000, 3))

@@ -57,7 +57,8 @@ class Population:
     households: Households
     homes: Addresses  # per household
     first: np.ndarray  # first-name code
-    surname: np.ndarray  # surname code
+    surname: np.ndarray  # surname code (Spanish: the first surname)
+    surname2: np.ndarray  # Spanish: the second surname's code; -1 for English people
     dob: np.ndarray  # days since 1970-01-01
     nickname: np.ndarray  # position in vocab.nicknames, -1 when the name has none
     prefers_nickname: np.ndarray

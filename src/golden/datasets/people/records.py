@@ -84,7 +84,9 @@ def draw_records(
         "surname": surname,
         "dob": dob_column(rng, population.dob[person], per_record("placeholder_dob")),
         "email": email_column(rng, vocab, population, person, per_record("generic_email")),
-        "phone": phone_column(rng, population, person, per_record("generic_phone")),
+        "phone": phone_column(
+            rng, population, person, per_record("generic_phone"), locale=vocab.locale
+        ),
         "street": with_typos(rng, street, per_record("typo") / 2),
         "city": city,
         "postcode": postcode,
