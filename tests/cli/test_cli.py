@@ -141,10 +141,11 @@ def test_report_command_writes_html_with_accuracy(tmp_path, capsys) -> None:
     assert cli.main(["report", str(path), "--config", str(CONFIG), "--out", str(out),
                      "--truth", "person_id", "--quiet"]) == 0
     text = out.read_text()
-    assert "<h2>Accuracy against the truth</h2>" in text and "<h2>Households</h2>" in text
+    assert ">Accuracy against the truth</h2>" in text and ">Households</h2>" in text
     assert "golden report: people.parquet" in text
     assert cli.main(["report", str(path), "--config", str(CONFIG), "--out", str(out),
-                     "--truth", "nope"]) == 1
+                     "--truth", "nope", "--force"]) == 1
+    assert "--truth: column 'nope' is not in the input" in capsys.readouterr().err
 
 
 def test_a_mistyped_command_gets_a_suggestion(capsys) -> None:

@@ -13,7 +13,7 @@ import time
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -23,6 +23,10 @@ from golden.config import load_config
 from golden.datasets import read_table
 from golden.errors import ConfigError, GoldenError
 from golden.report.html import profile, write_report
+
+if TYPE_CHECKING:
+    from golden.households.grouper import Households
+    from golden.survivorship.build import GoldenRecords
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 1
 # what dedupe and link write to --out (file stems), which a second run would replace
@@ -108,51 +112,73 @@ def init_command(argv: Sequence[str]) -> int:
 
 
 def report_command(argv: Sequence[str]) -> int:
-    """``golden report INPUT --config golden.toml --out report.html [--truth COLUMN]``."""
-    parser = _parser("report", "fit a configuration on a file and write an HTML report")
-    parser.add_argument("input", help="CSV or Parquet file of records")
+    """``golden report FILE [FILE ...] --config golden.toml --out report.html [--truth COLUMN]``:
+    one file is deduplicated, several are linked (as ``golden link``)."""
+    parser = _parser("report", "fit a configuration on one file (dedupe) or several (link) "
+                     "and write an interactive, self-contained HTML report")
+    parser.add_argument("inputs", nargs="+", metavar="FILE",
+                        help="one CSV or Parquet file to dedupe, or two or more to link")
+    parser.add_argument("--and-dedupe", action="store_true",
+                        help="with several files, also match records within each file")
     parser.add_argument("--config", required=True, help="TOML or Python configuration")
     parser.add_argument("--out", required=True, help="the HTML file to write")
     parser.add_argument("--truth", help="a column holding each record's true entity "
                         "(adds accuracy; it is not used for matching)")
-    parser.add_argument("--threshold", type=float, help="match probability threshold")
+    parser.add_argument("--threshold", type=float, help="match probability threshold "
+                        "(default: the config's, else 0.5)")
+    parser.add_argument("--seed", type=int, help="random seed (default: the config's)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars or warnings")
-    parser.add_argument("--force", action="store_true",
-                        help="replace the results of an earlier run in --out")
+    parser.add_argument("--force", action="store_true", help="replace an existing --out file")
     args = parser.parse_args(argv)
+    mode = ("dedupe" if len(args.inputs) == 1
+            else "link_and_dedupe" if args.and_dedupe else "link")
 
     def run() -> None:
+        # Everything is checked before any work: the output, the inputs, the settings.
+        out = Path(args.out)
+        if out.is_dir():
+            raise ConfigError(f"--out: {str(out)!r} is a folder; give the HTML file to write")
+        if out.exists() and not args.force:
+            raise ConfigError(f"--out: {str(out)!r} exists; pass --force to replace it, or "
+                              "give another file")
         config = load_config(args.config)
-        records = read_table(args.input)
+        frames = _frames(args.inputs)
+        linker, threshold = _configured(config, args, mode)
         truth = None
         if args.truth is not None:
-            if args.truth not in records.columns:
-                raise ConfigError(f"--truth: column {args.truth!r} is not in the input")
-            truth = records.set_index(config.linker.unique_id)[args.truth]
-            records = records.drop(columns=args.truth)
-        linker = config.linker
-        linker.set_params(progress=not args.quiet)
-        threshold = config.threshold if args.threshold is None else args.threshold
-        golden = households = None
+            frames, truth = _truth(frames, args.truth, linker.unique_id)
+        records: Any = next(iter(frames.values())) if mode == "dedupe" else frames
         pairs = linker.fit_predict(records)
         clusters = linker.cluster(pairs, records, threshold=threshold)
+        golden = households = None
         if config.golden is not None:
-            golden = config.golden.build(records, clusters)
-            if config.households is not None:
-                households = config.households.fit_transform(golden.records)
-        path = write_report(args.out, linker, records, pairs=pairs, clusters=clusters,
+            golden, households = _golden_and_households(config, frames, clusters, mode, {})
+        names = " + ".join(Path(p).name for p in args.inputs)
+        path = write_report(out, linker, records, pairs=pairs, clusters=clusters,
                             truth=truth, golden=golden, households=households,
-                            threshold=threshold, title=f"golden report: {Path(args.input).name}")
-        print(f"wrote {path}")
+                            threshold=threshold, title=f"golden report: {names}")
+        if not args.quiet:
+            print(f"wrote {path}")
     return _guarded(run, args.quiet)
 
 
-def _match(args: argparse.Namespace, inputs: list[str], mode: str) -> None:
-    config = load_config(args.config)
+def _frames(inputs: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """The input files by name (the file's stem, which names its source)."""
     frames = {Path(p).stem: read_table(p) for p in inputs}
     if len(frames) != len(inputs):
         raise ConfigError("inputs: give files with different names (the names tell the "
                           "sources apart)")
+    return frames
+
+
+def _configured(config: Any, args: argparse.Namespace, mode: str) -> tuple[Any, float]:
+    """The configuration's Linker set up for this run (progress, seed, link type), and the
+    threshold; bad settings refused before any work."""
+    threshold = config.threshold if args.threshold is None else args.threshold
+    if not 0 <= threshold <= 1:
+        raise ConfigError(f"--threshold: got {threshold!r}, expected a probability in [0, 1]")
+    if args.seed is not None and args.seed < 0:
+        raise ConfigError(f"--seed: got {args.seed}, expected a whole number >= 0")
     linker = config.linker
     settings: dict[str, Any] = {"progress": not args.quiet}
     if args.seed is not None:
@@ -160,11 +186,33 @@ def _match(args: argparse.Namespace, inputs: list[str], mode: str) -> None:
     if mode != "dedupe":
         settings["link_type"] = mode
     linker.set_params(**settings)
-    threshold = config.threshold if args.threshold is None else args.threshold
-    if not 0 <= threshold <= 1:
-        raise ConfigError(f"--threshold: got {threshold!r}, expected a probability in [0, 1]")
-    if args.seed is not None and args.seed < 0:
-        raise ConfigError(f"--seed: got {args.seed}, expected a whole number >= 0")
+    return linker, threshold
+
+
+def _truth(frames: dict[str, pd.DataFrame], column: str, unique_id: str
+           ) -> tuple[dict[str, pd.DataFrame], pd.Series]:
+    """Take the truth column out of every input: the inputs without it, and each record's
+    true entity by unique id."""
+    missing = [name for name, f in frames.items() if column not in f.columns]
+    if missing:
+        raise ConfigError(f"--truth: column {column!r} is not in the input "
+                          f"({', '.join(missing)})")
+    if any(unique_id not in f.columns for f in frames.values()):
+        raise ConfigError(f"--truth: the id column {unique_id!r} is missing, so the truth "
+                          "cannot be matched to the records")
+    # labels as text, so a CSV's "7" and a Parquet file's 7 are one entity
+    truth = pd.concat([f.set_index(unique_id)[column].astype("string")
+                       for f in frames.values()])
+    if truth.index.duplicated().any():
+        raise ConfigError(f"--truth: ids in {unique_id!r} repeat across the files; give each "
+                          "record an id of its own to compare with the truth")
+    return {name: f.drop(columns=column) for name, f in frames.items()}, truth
+
+
+def _match(args: argparse.Namespace, inputs: list[str], mode: str) -> None:
+    config = load_config(args.config)
+    frames = _frames(inputs)
+    linker, threshold = _configured(config, args, mode)
     records: Any = frames[Path(inputs[0]).stem] if mode == "dedupe" else frames
     out = Path(args.out)
     if out.exists() and not out.is_dir():
@@ -194,8 +242,15 @@ def _match(args: argparse.Namespace, inputs: list[str], mode: str) -> None:
         "prior λ": f"{linker.lambda_:.3g}",
     }
     if config.golden is not None:
-        summary |= _golden_and_households(config, frames, clusters, mode, out, args.format,
-                                          seconds)
+        golden, homes = _golden_and_households(config, frames, clusters, mode, seconds)
+        _write(golden.records, out / "golden", args.format)
+        _write(golden.provenance, out / "provenance", args.format)
+        summary["golden records"] = f"{len(golden):,}"
+        if homes is not None:
+            _write(homes.members, out / "members", args.format)
+            _write(homes.households, out / "households", args.format)
+            _write(homes.dwellings, out / "dwellings", args.format)
+            summary["households"] = f"{len(homes.households):,}"
     summary |= {f"seconds {k}": f"{v:.1f}" for k, v in seconds.items()}
     summary["written to"] = str(out)
     width = max(len(k) for k in summary)
@@ -203,9 +258,10 @@ def _match(args: argparse.Namespace, inputs: list[str], mode: str) -> None:
 
 
 def _golden_and_households(config: Any, frames: dict[str, pd.DataFrame],
-                           clusters: pd.DataFrame, mode: str, out: Path, fmt: str,
-                           seconds: dict[str, float]) -> dict[str, str]:
-    """Golden records (and households, when configured) of the entities; written to ``out``."""
+                           clusters: pd.DataFrame, mode: str, seconds: dict[str, float]
+                           ) -> tuple[GoldenRecords, Households | None]:
+    """Golden records of the entities, and households when configured (their seconds go in
+    ``seconds``)."""
     builder = config.golden
     if mode == "dedupe":
         records = next(iter(frames.values()))
@@ -216,18 +272,12 @@ def _golden_and_households(config: Any, frames: dict[str, pd.DataFrame],
     start = time.perf_counter()
     golden = builder.build(records, clusters)
     seconds["golden records"] = time.perf_counter() - start
-    _write(golden.records, out / "golden", fmt)
-    _write(golden.provenance, out / "provenance", fmt)
-    written = {"golden records": f"{len(golden):,}"}
+    homes = None
     if config.households is not None:
         start = time.perf_counter()
         homes = config.households.fit_transform(golden.records)
         seconds["households"] = time.perf_counter() - start
-        _write(homes.members, out / "members", fmt)
-        _write(homes.households, out / "households", fmt)
-        _write(homes.dwellings, out / "dwellings", fmt)
-        written["households"] = f"{len(homes.households):,}"
-    return written
+    return golden, homes
 
 
 def _write(frame: pd.DataFrame, stem: Path, fmt: str) -> None:

@@ -12,7 +12,7 @@ COMMANDS = {
     "link": "find the records of several files that are the same entity",
     "init": "profile a file (or two) and write a starting configuration to run as it is",
     "profile": "describe a file's columns and suggest blocking rules",
-    "report": "fit a configuration on a file and write a self-contained HTML report",
+    "report": "fit a configuration on a file (or several) and write an interactive HTML report",
     "bench": "run a configuration against data with known truth; accuracy and speed gates",
     "demo": "resolve built-in synthetic customers and show what golden found",
 }
