@@ -17,6 +17,7 @@ from golden.resolver.codecs import Hasher, encode_prepared
 from golden.resolver.held import HeldRecords
 from golden.resolver.matcher import Matcher, Prepared, identifier_values
 from golden.resolver.recluster import Reclusterer, events_frame
+from golden.resolver.review import near_floor
 from golden.resolver.store import Store
 from golden.resolver.validation import as_frame, validate
 
@@ -134,9 +135,8 @@ class Ingest:
         # every pair is compared: the resolver refuses link_type="link"
         weight, _, _, _ = self.matcher.score(data, left, right)
         prob = self.matcher.probability(weight)
-        linked = prob >= self.settings["threshold"]
-        a, b = pairs["a"].to_numpy()[linked], pairs["b"].to_numpy()[linked]
-        self.store.insert_edges(zip(a.tolist(), b.tolist(), prob[linked].tolist(), strict=True))
+        store_scored(self.store, pairs["a"].to_numpy(), pairs["b"].to_numpy(), prob,
+                     self.settings["threshold"])
 
     def _identity_links(self, keys: pd.DataFrame, texts: dict[tuple[int, int], str]
                         ) -> tuple[list[str], set[int]]:
@@ -173,6 +173,18 @@ class Ingest:
         left = np.array([a for a, _ in kept], dtype=np.int64)
         right = np.array([b for _, b in kept], dtype=np.int64)
         return int(component_of_each_node(left, right, len(rows)).max(initial=-1) + 1)
+
+
+def store_scored(store: Store, a: np.ndarray, b: np.ndarray, prob: np.ndarray,
+                 threshold: float) -> None:
+    """Store scored pairs ``a < b`` (rows): those at or above the threshold as links, those
+    just below it (within the review band) as near pairs, the rest not at all."""
+    linked = prob >= threshold
+    store.insert_edges(zip(a[linked].tolist(), b[linked].tolist(), prob[linked].tolist(),
+                           strict=True))
+    near = ~linked & (prob >= near_floor(threshold))
+    store.insert_near_edges(zip(a[near].tolist(), b[near].tolist(), prob[near].tolist(),
+                                strict=True))
 
 
 def _outcome(entity: dict[Any, int], changed: dict[Any, str], held: Held,

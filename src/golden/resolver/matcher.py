@@ -140,9 +140,9 @@ class Matcher:
         except pv.Decline:
             return self.prepare(self.records(pd.DataFrame([dict(record)])))[0]
 
-    def held_inputs(self, rows: list[int]) -> list[list[Any]]:
-        """The held records' prepared comparison inputs, in the given order (computed and
-        kept for records stored before they were prepared)."""
+    def held_inputs(self, rows: list[int], *, keep: bool = True) -> list[list[Any]]:
+        """The held records' prepared comparison inputs, in the given order (computed, and
+        kept when ``keep`` and writing, for records stored before they were prepared)."""
         held = self.store.prepared_of(rows)
         found = dict(zip([row for row, _ in held], decode_prepared([t for _, t in held]),
                          strict=True))
@@ -150,9 +150,13 @@ class Matcher:
         if missing:
             data = self.records(self.held.frame(missing))
             found.update(zip(missing, self.prepare(data), strict=True))
-            if self.store.in_transaction:
+            if keep and self.store.in_transaction:
                 self.store.put_prepared([(r, encode_prepared(found[r])) for r in missing])
         return [found[r] for r in rows]
+
+    def prepared(self, rows: list[int]) -> Prepared:
+        """The held rows' comparison inputs, to score, without writing anything."""
+        return Prepared(self.inputs, self.held_inputs(rows, keep=False))
 
     # Keys -------------------------------------------------------------------------------
 

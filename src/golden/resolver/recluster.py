@@ -67,8 +67,33 @@ class Reclusterer:
         gone = sorted(old_entities - set(changes.ids.tolist()) - {m for m, _ in changes.merged})
         changes.retired = gone
         self._record_entities(rows, before, changes, now)
-        self._rebuild_golden(rows, ids, changes)
+        self._rebuild_golden(rows, ids, changes.ids, changes.retired + [
+            old for old, _ in changes.merged])
         return changes, dict(zip(rows, changes.ids.tolist(), strict=True))
+
+    def recluster_all(self, now: float) -> tuple[IdChanges, np.ndarray]:
+        """Re-cluster every record held (after its pairs were scored again), reading every
+        link and decision at once; carry ids; rebuild the golden records of the entities
+        that changed. The changes, and each record's entity before (in row order)."""
+        info = self.store.record_table()
+        rows = [r for r, _, _ in info]
+        ids = pd.Series([u for _, u, _ in info], dtype=object)
+        before = np.array([e for _, _, e in info], dtype=np.int64)
+        position = {row: i for i, row in enumerate(rows)}
+        decided = [(kind, position[a], position[b]) for kind, a, b in
+                   self.store.decided_pairs()]
+        decisions = _decision_frame(decided, ids) if decided else None
+        labels = self._clusters(rows, ids, self.store.all_edges(), decisions)
+        changes = carry_ids(labels, before, self.store.next_entity_ids)
+        changes.retired = sorted(set(before.tolist()) - set(changes.ids.tolist())
+                                 - {m for m, _ in changes.merged})
+        self._record_entities(rows, before, changes, now)
+        moved = changes.ids != before
+        changed = np.isin(changes.ids, np.r_[changes.ids[moved], before[moved]])
+        self._rebuild_golden([r for r, c in zip(rows, changed, strict=True) if c],
+                             ids[changed].reset_index(drop=True), changes.ids[changed],
+                             changes.retired + [old for old, _ in changes.merged])
+        return changes, before
 
     def _component(self, seed: set[int], decided: bool) -> tuple[set[int], list[Edge]]:
         """The rows linked to ``seed`` by scored or identity edges (or, when ``decided``,
@@ -93,12 +118,7 @@ class Reclusterer:
         position = {row: i for i, row in enumerate(rows)}
         inside = [(kind, position[a], position[b]) for _, kind, a, b, _ in
                   self.store.decisions_touching(rows) if a in position and b in position]
-        if not inside:
-            return None
-        uid = ids.to_numpy()
-        return pd.DataFrame({"unique_id_l": [uid[a] for _, a, _ in inside],
-                             "unique_id_r": [uid[b] for _, _, b in inside],
-                             "decision": [kind for kind, _, _ in inside]})
+        return _decision_frame(inside, ids) if inside else None
 
     def _clusters(self, rows: list[int], ids: pd.Series, edges: list[Edge],
                   decisions: pd.DataFrame | None) -> np.ndarray:
@@ -132,9 +152,11 @@ class Reclusterer:
         self.store.insert_audit([(event, entity, None, detail)
                                  for event, entity, detail in events], now)
 
-    def _rebuild_golden(self, rows: list[int], ids: pd.Series, changes: IdChanges) -> None:
-        entity = changes.ids
-        self.store.delete_golden(changes.retired + [old for old, _ in changes.merged])
+    def _rebuild_golden(self, rows: list[int], ids: pd.Series, entity: np.ndarray,
+                        gone: list[int]) -> None:
+        """Build the golden records of the entities of these rows (``entity`` each) and
+        drop those of the ids ``gone``."""
+        self.store.delete_golden(gone)
         if not rows:
             return
         frame = self.held.frame(rows).reset_index(drop=True)
@@ -153,6 +175,14 @@ class Reclusterer:
         self.store.put_golden(stored)
         # an entity the rules built no record for keeps none
         self.store.delete_golden(sorted(set(entity.tolist()) - {e for e, _, _ in stored}))
+
+
+def _decision_frame(decided: list[tuple[str, int, int]], ids: pd.Series) -> pd.DataFrame:
+    """Decisions ``(kind, position_a, position_b)`` as ``cluster_pairs`` takes them."""
+    uid = ids.to_numpy()
+    return pd.DataFrame({"unique_id_l": [uid[a] for _, a, _ in decided],
+                         "unique_id_r": [uid[b] for _, _, b in decided],
+                         "decision": [kind for kind, _, _ in decided]})
 
 
 def events_frame(changes: IdChanges) -> pd.DataFrame:

@@ -38,13 +38,17 @@ from golden.resolver.held import HeldRecords
 from golden.resolver.ingest import Ingest
 from golden.resolver.matcher import Matcher, check_identifiers
 from golden.resolver.reads import Reader
-from golden.resolver.recluster import Reclusterer
+from golden.resolver.recluster import Reclusterer, events_frame
+from golden.resolver.reresolve import Reresolver, frozen_term_sources, model_problems
+from golden.resolver.review import Reviewer
 from golden.resolver.store import Store, sqlite_errors
 from golden.resolver.validation import plain_id
 
 STORE_FORMAT = "golden-resolver"
-STORE_VERSION = 2  # 2: decisions (a table a store of version 1 gains empty when opened)
-MIGRATES = (1,)  # the older versions this golden brings up to STORE_VERSION when opening
+# 2: decisions (a table a store of version 1 gains empty when opened); 3: the pairs scored
+# just below the threshold, for review (a table older stores gain empty)
+STORE_VERSION = 3
+MIGRATES = (1, 2)  # the older versions this golden brings up to STORE_VERSION when opening
 
 
 @dataclass
@@ -102,6 +106,18 @@ def _public(method: Callable[Concatenate[Resolver, P], T]
                              "changed") from exc
 
     return checked
+
+
+def _with_moves(events: pd.DataFrame, before: Any, changes: Any) -> pd.DataFrame:
+    """``events`` and a ``"moved"`` row per pair of entities (from, to) that records went
+    between, where neither a merge nor a split says so."""
+    told = {*changes.merged, *changes.split}
+    moves = sorted({(int(b), int(a)) for b, a in zip(before, changes.ids, strict=True)
+                    if b != a and b >= 0} - told)
+    if not moves:
+        return events
+    moved = pd.DataFrame([("moved", b, a) for b, a in moves], columns=events.columns)
+    return pd.concat([events, moved.astype({"other_id": "Int64"})], ignore_index=True)
 
 
 class Resolver:
@@ -213,8 +229,9 @@ class Resolver:
                                         max_identifier_entities, term_frequencies, secret,
                                         tombstones)
             elif linker is not None and linker.to_dict() != self.store.meta("model"):
-                raise ConfigError(f"{self.path} was created with another model; open it with "
-                                  "Resolver(path) alone, or use a new file")
+                raise ConfigError(f"{self.path} holds another model; open it with "
+                                  "Resolver(path) alone (resolver.reresolve(linker) puts a "
+                                  "new model in), or use a new file")
             self._load(self._migrated(settings), secret)
         except BaseException:
             self.store.close()
@@ -264,7 +281,8 @@ class Resolver:
     def _migrated(self, settings: Any) -> Any:
         """The settings of a store of an older version, brought up to ``STORE_VERSION``
         (in one transaction, audited); any other settings as they are. Version 2 added the
-        decisions table, which opening the store has created, empty."""
+        decisions table and version 3 the pairs near the threshold (``near_edges``), which
+        opening the store has created, empty."""
         def older(settings: Any) -> bool:
             return isinstance(settings, dict) and settings.get("format") == STORE_FORMAT \
                 and type(settings.get("version")) is int and settings["version"] in MIGRATES
@@ -314,13 +332,16 @@ class Resolver:
             raise ConfigError([f"{self.path} (its stored rules): {p}"
                                for p in error.problems]) from error
         self.hasher = Hasher(secret)
+        self._wire()
+
+    def _wire(self) -> None:
+        """The parts that carry out the calls, over the settings and the model held."""
+        settings = self.settings
         held = HeldRecords(self.store)
         self.matcher = Matcher(self.linker, self.store, self.hasher, settings["identifiers"],
                                settings["live_terms"], held)
         self.unique_id = self.linker.unique_id
-        reclusterer = Reclusterer(self.store, held, self.builder, unique_id=self.unique_id,
-                                  threshold=settings["threshold"],
-                                  min_density=settings["min_density"])
+        reclusterer = self._reclusterer(held)
         self._ingest = Ingest(self.store, held, self.matcher, reclusterer, self.hasher,
                               settings)
         self._eraser = Eraser(self.store, held, self._ingest, reclusterer, self.hasher,
@@ -328,6 +349,13 @@ class Resolver:
         self._reader = Reader(self.store, held, self.builder, source=self.linker.source,
                               identifiers=list(settings["identifiers"]))
         self._decider = Decider(self.store, held, reclusterer, unique_id=self.unique_id)
+        self._reviewer = Reviewer(self.store, held, self.matcher,
+                                  threshold=settings["threshold"])
+
+    def _reclusterer(self, held: HeldRecords) -> Reclusterer:
+        return Reclusterer(self.store, held, self.builder, unique_id=self.unique_id,
+                           threshold=self.settings["threshold"],
+                           min_density=self.settings["min_density"])
 
     def _damage(self) -> str | None:
         """The first problem ``check`` finds, if any (after a call failed)."""
@@ -421,6 +449,138 @@ class Resolver:
         golden-record rules name a source column) and ``entity_id``, in the order the
         records arrived. (Example: the class's.)"""
         return self._reader.entities()
+
+    @_public
+    def review(self, n: int = 20) -> pd.DataFrame:
+        """The ``n`` undecided items a person should look at first, nearest the threshold
+        (in log-odds) first; nothing is written.
+
+        Each row is a pair of records: ``kind`` (``"entity held by one weak link"``: the
+        weakest link of an entity's maximum spanning tree, within a few bits above the
+        threshold, without which it splits; ``"pair near the threshold"``: any other pair,
+        linked or kept apart), ``unique_id_l``, ``unique_id_r``, ``entity_id_l``,
+        ``entity_id_r``, ``match_probability`` and ``match_weight`` (scored now), ``why``
+        (a short text) and ``mw_<comparison>``: the weight each comparison adds (the
+        explanation, as ``match`` gives it). Pairs decided with ``link`` / ``unlink`` are
+        left out. It reads the pairs the store keeps (those at or above the threshold and
+        those within 6 bits below it), so it costs a read of them, not a scoring of the
+        store.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> import golden as gd
+        >>> from golden.demo import BLOCKING, COMPARISONS, TRAINING
+        >>> people = gd.datasets.make_people(1_000, random_state=2)
+        >>> linker = gd.Linker(COMPARISONS, BLOCKING, training_blocking=TRAINING,
+        ...                    random_state=0).fit(people)
+        >>> resolver = gd.Resolver(pathlib.Path(tempfile.mkdtemp()) / "c.db", linker)
+        >>> _ = resolver.add(people)
+        >>> queue = resolver.review(5)
+        >>> queue.columns[:5].tolist()
+        ['kind', 'unique_id_l', 'unique_id_r', 'entity_id_l', 'entity_id_r']
+        >>> queue.columns[5:8].tolist()
+        ['match_probability', 'match_weight', 'why']
+        >>> top = queue.iloc[0]
+        >>> _ = resolver.unlink(top["unique_id_l"], top["unique_id_r"], reason="checked",
+        ...                     by="ana")
+        >>> bool(((resolver.review(5)["unique_id_l"] == top["unique_id_l"])
+        ...       & (resolver.review(5)["unique_id_r"] == top["unique_id_r"])).any())
+        False
+        >>> resolver.close()
+        """
+        return self._reviewer.queue(n)
+
+    @_public
+    def reresolve(self, linker: Linker, *, term_frequencies: pd.DataFrame | None = None,
+                  by: str | None = None, reason: str | None = None) -> pd.DataFrame:
+        """Score and cluster every record held again under a new or retrained model, in one
+        transaction, and keep it as the store's model.
+
+        ``linker`` is a fitted ``Linker`` (its comparisons and blocking may differ from the
+        store's). Every record's comparison inputs, block keys and pairs are made again
+        with it (and the term counts, when they follow the records held), every entity is
+        clustered again honouring every decision, entity ids are carried across as on
+        ``add`` (a merge keeps the older id, a split gives the larger part the id), and the
+        golden records of the entities that changed are rebuilt. Identity links, generic
+        identifiers, decisions and the audit log stay; the audit log gains a
+        ``"re-resolved under a new model"`` event (with ``by`` and ``reason`` when given).
+
+        A model reading columns the held records lack, or another ``unique_id``, is refused
+        with a ``ConfigError`` naming them, and nothing changes. A store whose term
+        frequencies were frozen (``term_frequencies=`` at creation) keeps them for the
+        comparisons whose values were counted; pass ``term_frequencies=records`` to count
+        others (the counts stay frozen, now over those records).
+
+        Returns the entity events (as ``Added.events``), and ``"moved"`` for records that
+        went from one surviving entity (``entity_id``) to another (``other_id``), one row
+        per pair of entities.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile, warnings
+        >>> import golden as gd
+        >>> from golden.demo import BLOCKING, COMPARISONS, TRAINING
+        >>> people = gd.datasets.make_people(1_000, random_state=2)
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     old = gd.Linker(COMPARISONS, BLOCKING[:1], training_blocking=TRAINING,
+        ...                     random_state=0).fit(people)
+        ...     new = gd.Linker(COMPARISONS, BLOCKING, training_blocking=TRAINING,
+        ...                     random_state=1).fit(people)
+        >>> resolver = gd.Resolver(pathlib.Path(tempfile.mkdtemp()) / "c.db", old)
+        >>> _ = resolver.add(people)
+        >>> events = resolver.reresolve(new, by="ana", reason="blocking on contacts too")
+        >>> sorted(set(events["event"]) - {"merged", "split", "moved"})
+        []
+        >>> resolver.history(int(resolver.entities()["entity_id"].iloc[0]))["event"].size > 0
+        True
+        >>> resolver.check().ok
+        True
+        >>> resolver.close()
+        """
+        for name, value in (("by", by), ("reason", reason)):
+            if value is not None and not isinstance(value, str):
+                raise ConfigError(f"{name}: got {value!r}, expected text or None")
+        if term_frequencies is not None and not isinstance(term_frequencies, pd.DataFrame):
+            raise ConfigError(f"term_frequencies: got {type(term_frequencies).__name__}, "
+                              "expected a DataFrame of records or None")
+        functions = {**self.functions, **spec_functions([getattr(linker, "comparisons",
+                                                                 None)])}
+        with self.store.transaction():
+            now = time.time()
+            problems = model_problems(linker, self.unique_id, self.store.meta("columns", []),
+                                      self.store.count_records() > 0)
+            if problems:
+                raise ConfigError(problems)
+            model = linker.to_dict()
+            new = Linker.from_dict(model, functions=functions, source="linker")
+            frozen = None
+            if not self.settings["live_terms"] and term_frequencies is None:
+                frozen, uncounted = frozen_term_sources(self.linker, new)
+                if uncounted:
+                    raise ConfigError(
+                        f"term_frequencies: the store's term frequencies are frozen and the "
+                        f"new model's {uncounted} were never counted; pass "
+                        "term_frequencies=records to count them")
+            settings = {**self.settings, "live_terms": self.settings["live_terms"]
+                        and term_frequencies is None}
+            held = HeldRecords(self.store)
+            with held.decoding():
+                matcher = Matcher(new, self.store, self.hasher, settings["identifiers"],
+                                  settings["live_terms"], held)
+                changes, before, summary = Reresolver(self.store, held, settings).run(
+                    matcher, self._reclusterer(held), term_frequencies=term_frequencies,
+                    frozen_sources=frozen, now=now)
+            self.store.set_meta("model", model)
+            self.store.set_meta("settings", settings)
+            detail = {**summary, **{k: v for k, v in (("by", by), ("reason", reason))
+                                    if v is not None}}
+            self.store.insert_audit([("re-resolved under a new model", None, None, detail)],
+                                    now)
+        self.settings, self.linker, self.functions = settings, new, functions
+        self._wire()
+        return _with_moves(events_frame(changes), before, changes)
 
     # Forgetting --------------------------------------------------------------------------
 

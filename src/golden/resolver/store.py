@@ -4,8 +4,9 @@ and every statement run on it, each a named method.
 Tables: ``meta`` (model and settings), ``records`` (each record's values as JSON and its
 entity), ``prepared`` (each record's comparison inputs, normalised), ``keys`` (keyed
 hashes of block keys and identifiers, never plaintext),
-``edges`` (scored pairs at or above the threshold), ``identity_edges`` (pairs tied by a
-shared identifier), ``term_counts`` (keyed hashes of values and their counts, for term
+``edges`` (scored pairs at or above the threshold), ``near_edges`` (scored pairs just below
+it, within the review band: what ``review`` offers a person), ``identity_edges`` (pairs tied
+by a shared identifier), ``term_counts`` (keyed hashes of values and their counts, for term
 frequencies), ``entities`` (every id ever given, what became of it and when), ``golden``
 (golden record and provenance per entity), ``decisions`` (a person's links and unlinks of
 two records, by row), ``audit`` and ``tombstones``.
@@ -41,6 +42,9 @@ CREATE TABLE IF NOT EXISTS prepared (row_id INTEGER PRIMARY KEY, inputs TEXT NOT
 CREATE TABLE IF NOT EXISTS edges (a INTEGER NOT NULL, b INTEGER NOT NULL,
     probability REAL NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS edges_b ON edges(b, probability);
+CREATE TABLE IF NOT EXISTS near_edges (a INTEGER NOT NULL, b INTEGER NOT NULL,
+    probability REAL NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS near_edges_b ON near_edges(b);
 CREATE TABLE IF NOT EXISTS identity_edges (a INTEGER NOT NULL, b INTEGER NOT NULL,
     kind INTEGER NOT NULL, key INTEGER NOT NULL, PRIMARY KEY (a, b, kind, key)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS identity_edges_b ON identity_edges(b);
@@ -108,6 +112,8 @@ INVARIANTS = {
     "block keys of records not held": f"SELECT count(*) FROM keys WHERE row_id NOT IN {HELD}",
     "pairs with a record not held":
         f"SELECT count(*) FROM edges WHERE a NOT IN {HELD} OR b NOT IN {HELD}",
+    "pairs near the threshold with a record not held":
+        f"SELECT count(*) FROM near_edges WHERE a NOT IN {HELD} OR b NOT IN {HELD}",
     "identity links with a record not held":
         f"SELECT count(*) FROM identity_edges WHERE a NOT IN {HELD} OR b NOT IN {HELD}",
     "decisions with a record not held":
@@ -307,7 +313,8 @@ class Store:
         """Delete records with their keys, prepared inputs, pairs and identity links."""
         for table, where in (("keys", "row_id IN ({})"), ("prepared", "row_id IN ({})"),
                              ("edges", "a IN ({})"),
-                             ("edges", "b IN ({})"), ("identity_edges", "a IN ({})"),
+                             ("edges", "b IN ({})"), ("near_edges", "a IN ({})"),
+                             ("near_edges", "b IN ({})"), ("identity_edges", "a IN ({})"),
                              ("identity_edges", "b IN ({})"), ("records", "row_id IN ({})")):
             self._execute_in(f"DELETE FROM {table} WHERE {where}", rows)
 
@@ -357,6 +364,11 @@ class Store:
         """Put records in entities: ``(entity_id, row_id)`` each."""
         self.db.executemany("UPDATE records SET entity_id = ? WHERE row_id = ?", moves)
 
+    def record_table(self) -> list[Row]:
+        """``(row_id, unique_id, entity_id)`` of every record, in row order."""
+        return self.db.execute(
+            "SELECT row_id, unique_id, entity_id FROM records ORDER BY row_id").fetchall()
+
     def count_records(self) -> int:
         """How many records are held."""
         return int(self.db.execute("SELECT COUNT(*) FROM records").fetchone()[0])
@@ -377,6 +389,11 @@ class Store:
     def insert_keys(self, rows: Iterable[Sequence[int]]) -> None:
         """Store keys ``(kind, key, row_id)`` (those held already are kept)."""
         self.db.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?, ?)", rows)
+
+    def delete_block_keys(self) -> None:
+        """Drop every block key (identifiers, kinds below 0, stay): a new model's blocking
+        makes others."""
+        self.db.execute("DELETE FROM keys WHERE kind >= 0")
 
     def key_holders(self, kind: int, key: int) -> list[int]:
         """The rows holding a key, in row order."""
@@ -414,6 +431,28 @@ class Store:
     def insert_edges(self, edges: Iterable[tuple[int, int, float]]) -> None:
         """Store scored pairs ``(a, b, probability)``."""
         self.db.executemany("INSERT OR REPLACE INTO edges VALUES (?, ?, ?)", edges)
+
+    def insert_near_edges(self, edges: Iterable[tuple[int, int, float]]) -> None:
+        """Store scored pairs just below the threshold ``(a, b, probability)``."""
+        self.db.executemany("INSERT OR REPLACE INTO near_edges VALUES (?, ?, ?)", edges)
+
+    def delete_scored_pairs(self) -> None:
+        """Drop every scored pair, linked or near (identity links stay)."""
+        self.db.execute("DELETE FROM edges")
+        self.db.execute("DELETE FROM near_edges")
+
+    def all_edges(self, scored: bool = True) -> list[tuple[int, int, float]]:
+        """``(a, b, probability)`` of every scored pair at or above the threshold (unless
+        not ``scored``) and every identity pair (at 1.0)."""
+        return self.db.execute(("SELECT a, b, probability FROM edges UNION ALL " if scored
+                                else "") + "SELECT DISTINCT a, b, 1.0 FROM identity_edges"
+                               ).fetchall()
+
+    def scored_pairs(self) -> list[tuple[int, int, float]]:
+        """``(a, b, probability)`` of every scored pair held: those at or above the
+        threshold, then those just below it."""
+        return self.db.execute("SELECT a, b, probability FROM edges UNION ALL "
+                               "SELECT a, b, probability FROM near_edges").fetchall()
 
     def edges_from(self, rows: Iterable[int]) -> list[Row]:
         """``(a, b)`` of the scored pairs whose first row is one of these."""
@@ -475,6 +514,16 @@ class Store:
             [(comparison, value, count) for value, count in counts])
         self.db.execute("INSERT INTO term_totals VALUES (?, ?) ON CONFLICT (comparison) "
                         "DO UPDATE SET total = total + excluded.total", (comparison, total))
+
+    def term_count_rows(self, comparison: int) -> list[Row]:
+        """``(value, count)`` of a comparison's counted values."""
+        return self.db.execute("SELECT value, count FROM term_counts WHERE comparison = ?",
+                               (comparison,)).fetchall()
+
+    def clear_term_counts(self) -> None:
+        """Drop every term count and total."""
+        self.db.execute("DELETE FROM term_counts")
+        self.db.execute("DELETE FROM term_totals")
 
     def delete_spent_terms(self, comparison: int, values: Iterable[int]) -> None:
         """Drop these values' counts where nothing is left of them."""
@@ -570,6 +619,11 @@ class Store:
     def delete_decisions(self, decision_ids: Iterable[int]) -> None:
         """Drop these decisions."""
         self._execute_in("DELETE FROM decisions WHERE decision_id IN ({})", decision_ids)
+
+    def decided_pairs(self) -> list[Row]:
+        """``(kind, a, b)`` of every decision, oldest first."""
+        return self.db.execute("SELECT kind, a, b FROM decisions ORDER BY decision_id"
+                               ).fetchall()
 
     def decision_table(self) -> list[Row]:
         """``(decision_id, kind, unique_id_l, unique_id_r, decided_by, decided_at, reason)``
