@@ -25,7 +25,7 @@ COMPARISONS = [
     cmp.name("first_name"),
     cmp.date_of_birth("dob"),
     cmp.joint("family", [
-        "surname",
+        gd.col("surname").first_surname(),  # "García" and "García López" are one family
         gd.col("postcode").upper().strip_punctuation().remove_spaces(),
         gd.col("phone").phone(),
         gd.col("email").email(),
@@ -40,7 +40,8 @@ TRAINING = [
 ]
 BLOCKING = [
     gd.block_on(gd.col("first_name").clean(), gd.col("dob").date()),
-    gd.block_on(gd.col("surname").clean(), gd.col("postcode").clean().remove_spaces()),
+    gd.block_on(gd.col("surname").first_surname(), gd.col("postcode").clean().remove_spaces()),
+    gd.block_on(gd.col("surname").first_surname(), gd.col("dob").date()),
     gd.block_on(gd.col("email").email()),
     gd.block_on(gd.col("phone").phone()),
 ]

@@ -124,6 +124,10 @@ CASES: dict[str, list[tuple[Any, Any]]] = {
         ("Smith  JOHN", "john smith"), ("John Smith", "john smith"), ("anne anne b", "anne b"),
         ("O'Neil, Mary-Jane", "jane mary oneil"), ("!!", None), *NULLS,
     ],
+    "first_surname": [
+        ("García López", "garcia"), ("GARCÍA", "garcia"), ("de la Fuente Ruiz", "fuente"),
+        ("Martínez-Soler", "martinez"), ("del", None), *NULLS,
+    ],
     "digits_only": [
         ("+44 (0)7700-900123", "4407700900123"), ("n/a", None), (7700900123, "7700900123"),
         (7700900123.0, "7700900123"), *NULLS,

@@ -370,8 +370,9 @@ def shared_values(column: Column, at_least: Sequence[int] = (2, 1), *, sep: str 
 def name(column: Column, *, term_frequency: bool = True, name: str | None = None
          ) -> Comparison:
     """A personal name: exact, the same in Latin letters (Иванов, Ivanov; Müller, Mueller),
-    Jaro–Winkler ≥ 0.92, a familiar form (Bob, Robert; Pepe, José), a compound name
-    shortened (María José, M. José), same metaphone, Jaro–Winkler ≥ 0.8, initial only.
+    Jaro–Winkler ≥ 0.92, a compound name shortened (María José, M. José), a familiar form
+    (Bob, Robert; Pepe, José; Juanito, Juan Carlos), same metaphone, Jaro–Winkler ≥ 0.8,
+    initial only.
     Values are cleaned (case, accents, punctuation) unless the column expression says
     otherwise.
 
@@ -380,11 +381,11 @@ def name(column: Column, *, term_frequency: bool = True, name: str | None = None
     >>> name("surname").term_frequency
     True
     >>> [level.label for level in name("first_name").levels][:4]
-    ['exact', 'same in Latin letters', 'jaro_winkler >= 0.92', 'familiar form']
+    ['exact', 'same in Latin letters', 'jaro_winkler >= 0.92', 'compound name shortened']
     """
-    levels = [Exact(), Transliterated(), Similarity("jaro_winkler", 0.92), Alias(),
-              CompoundShortened(), Phonetic("metaphone"), Similarity("jaro_winkler", 0.8),
-              Initial()]
+    levels = [Exact(), Transliterated(), Similarity("jaro_winkler", 0.92),
+              CompoundShortened(), Alias(), Phonetic("metaphone"),
+              Similarity("jaro_winkler", 0.8), Initial()]
     expr = _text(column)
     return _comparison(expr, levels, name or expr.column, term_frequency)
 

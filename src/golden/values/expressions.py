@@ -247,6 +247,10 @@ class Expr(Spec):
         """Clean, sorted, de-duplicated name tokens (word order ignored)."""
         return self._then("name_tokens")
 
+    def first_surname(self) -> Expr:
+        """The first surname of a two-surname name, cleaned, particles left out."""
+        return self._then("first_surname")
+
     def first(self, n: int) -> Expr:
         """First ``n`` characters."""
         return self._then("first", n)

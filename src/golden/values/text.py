@@ -41,6 +41,7 @@ __all__ = [
     "collapse_spaces",
     "escape_chars",
     "first",
+    "first_surname",
     "initial",
     "last",
     "lower",
@@ -356,6 +357,43 @@ def name_tokens(s: pd.Series) -> pd.Series:
     return via_distinct(as_str(s), kernel)
 
 
+SURNAME_PARTICLES = ("de", "del", "la", "las", "los", "y", "da", "das", "do", "dos", "di",
+                     "van", "von", "der", "den")
+
+
+def _first_surname_of(cleaned: str) -> str | None:
+    words = [w for w in cleaned.split() if w not in SURNAME_PARTICLES]
+    return words[0] if words else None
+
+
+def first_surname(s: pd.Series) -> pd.Series:
+    """The first surname of a two-surname name (``clean_text``, particles left out):
+    "García López", "GARCÍA" and "de la Fuente Ruiz" give "garcia", "garcia" and
+    "fuente". A key for names that come with one surname or two.
+
+    Parameters
+    ----------
+    s : pandas.Series
+        Values of any dtype; non-text values are written as text first.
+
+    Returns
+    -------
+    pandas.Series
+        dtype ``"str"``; nulls and values left empty give null.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> first_surname(pd.Series(["García López", "de la Fuente Ruiz", "Del", None])).tolist()
+    ['garcia', 'fuente', nan, nan]
+    """
+
+    def kernel(u: pd.Series) -> pd.Series:
+        return map_distinct(finish(_clean(u)), _first_surname_of)
+
+    return via_distinct(as_str(s), kernel)
+
+
 def first(s: pd.Series, n: int) -> pd.Series:
     """The first ``n`` characters.
 
@@ -502,6 +540,8 @@ NORMALISERS = (
                plain(lambda text: _collapse_value(text).replace(" ", "") or None)),
     Normaliser("clean_text", clean_text, plain(lambda text: clean_value(text) or None)),
     Normaliser("name_tokens", name_tokens, plain(_name_tokens_value)),
+    Normaliser("first_surname", first_surname,
+               plain(lambda text: _first_surname_of(clean_value(text)))),
     Normaliser("first", first, _first_value, (_COUNT,)),
     Normaliser("last", last, _last_value, (_COUNT,)),
     Normaliser("initial", initial, plain(lambda text: clean_value(text)[:1] or None)),

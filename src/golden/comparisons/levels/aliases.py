@@ -63,9 +63,11 @@ def aliases_of(name: str) -> frozenset[str]:
 
 
 def _alias_sets(values: np.ndarray) -> np.ndarray:
-    """Each value's ``aliases_of`` as a list (an object array of lists, None for null)."""
+    """Each value's ``aliases_of``, and its first part's for a compound name ("Juan Carlos"
+    is Juan, so Juanito), as a list (an object array of lists, None for null)."""
     out = np.empty(len(values), dtype=object)
-    out[:] = [None if v is None else sorted(aliases_of(str(v))) for v in values]
+    out[:] = [None if v is None else
+              sorted(aliases_of(str(v)) | aliases_of(str(v).split(" ", 1)[0])) for v in values]
     return out
 
 
@@ -134,19 +136,30 @@ def _words(values: np.ndarray) -> np.ndarray:
     return out
 
 
+MARIAN = ("maria", "ma", "m", "mari")  # "María del Carmen" is called Carmen
+GIVEN_PARTICLES = ("de", "del", "la", "los", "las")
+
+
 def shortened(short: list[str], long: list[str]) -> bool:
     """Whether ``short`` is ``long`` with parts left out at the end or cut to their start
-    (an initial, "Mª"), the two differing and one of them compound.
+    (an initial, "Mª"), or ``long`` is "María (del) <name>" and ``short`` the name; the two
+    differing and one of them compound.
 
     Examples
     --------
     >>> shortened(["m", "jose"], ["maria", "jose"]), shortened(["maria"], ["maria", "jose"])
     (True, True)
+    >>> shortened(["carmen"], ["maria", "del", "carmen"])
+    True
     >>> shortened(["jose"], ["maria", "jose"]), shortened(["jo"], ["john"])
     (False, False)
     """
     if len(short) > len(long) or max(len(short), len(long)) < 2 or short == long:
         return False
+    if long[0] in MARIAN and len(long) > 2 and long[1] in GIVEN_PARTICLES:
+        rest = [w for w in long[1:] if w not in GIVEN_PARTICLES]
+        if rest and rest == short:
+            return True
     return all(b.startswith(a) for a, b in zip(short, long, strict=False))
 
 
