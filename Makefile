@@ -41,7 +41,7 @@ browser:
 	  echo "make: could not install chromium and chromium-driver; the browser test will be skipped"; }
 
 test: $(VENV)/.installed-test browser
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2
 
 # Everything but the Spark tests (a JVM), the browser test (chromium) and tests marked slow.
 test-quick: $(VENV)/.installed-test

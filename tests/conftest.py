@@ -23,14 +23,24 @@ SHARED = Path(os.environ.get("GOLDEN_SHARED_DATA",
 
 @pytest.hookimpl(tryfirst=True)  # before ``-m`` selects, so ``-m "not spark"`` sees the marker
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test that uses the ``spark`` fixture is marked ``spark``; under ``pytest -n 2
-    --dist loadgroup`` (``make test``), every test that starts Spark runs in one worker, so one
-    JVM serves them all."""
+    """Every test that uses the ``spark`` fixture is marked ``spark``."""
     for item in items:
         if "spark" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.spark)
-        if item.get_closest_marker("spark") or "spark" in item.name:
-            item.add_marker(pytest.mark.xdist_group("spark"))
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """Under ``pytest -n 2`` (``make test``), every test whose id names Spark runs in one
+    worker, so one JVM serves them all and each Spark run is made once; the other tests are
+    spread one by one. (pytest-xdist's own ``loadgroup`` cannot set a group on pytest 9.2,
+    whose node ids are read-only.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SparkTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "spark" if "spark" in nodeid.lower() else nodeid
+
+    return SparkTogether(config, log)
 
 
 def _need(path: Path) -> Path:
