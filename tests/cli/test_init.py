@@ -118,6 +118,25 @@ def test_products_are_free_text_and_numbers(tmp_path: Path) -> None:
     _run("dedupe", [path], toml, tmp_path / "out")
 
 
+def test_prices_written_with_a_currency_are_read_as_numbers(tmp_path: Path) -> None:
+    """Shops write "$1,027.50" and "1.027,50 €": init reads them through the amount step
+    (they counted as missing before), and the configuration runs."""
+    rows = [(f"p{i}", f"Camera model X{i} black", f"${1000 + 27.5 * i:,.2f}")
+            for i in range(60)]
+    rows += [(f"q{i}", f"X{i} camera", f"{1000 + 27.5 * i:,.2f} €".replace(",", "#")
+              .replace(".", ",").replace("#", ".")) for i in range(0, 60, 3)]
+    path = tmp_path / "shop.csv"
+    pd.DataFrame(rows, columns=["id", "name", "price"]).to_csv(path, index=False)
+    toml = tmp_path / "golden.toml"
+    config = _init([path], toml)
+    price = next(c for c in config["comparisons"] if c.get("name") == "price")
+    assert price["column"] == {"column": "price", "steps": ["amount"]}
+    assert price["function"] == "percentage_difference"
+    pairs = _run("dedupe", [path], toml, tmp_path / "out")
+    same = pairs[(pairs["unique_id_l"] == "p3") & (pairs["unique_id_r"] == "q3")]
+    assert (same["gamma_price"] > 0).all() and len(same) == 1
+
+
 def test_an_existing_out_is_replaced_only_with_force(tmp_path: Path, capsys) -> None:
     path = tmp_path / "people.csv"
     gd.datasets.make_people(300, random_state=1).to_csv(path, index=False)

@@ -124,6 +124,11 @@ CASES: dict[str, list[tuple[Any, Any]]] = {
         ("Smith  JOHN", "john smith"), ("John Smith", "john smith"), ("anne anne b", "anne b"),
         ("O'Neil, Mary-Jane", "jane mary oneil"), ("!!", None), *NULLS,
     ],
+    "amount": [
+        ("$1,999.00", "1999.00"), ("1.999,00 €", "1999.00"), ("69.71 GBP", "69.71"),
+        ("12,5", "12.5"), ("EUR 1 250,99", "1250.99"), ("1.999.000", "1999000"),
+        ("-3.5", "-3.5"), ("n/a", None), (42, "42"), *NULLS,
+    ],
     "first_surname": [
         ("García López", "garcia"), ("GARCÍA", "garcia"), ("de la Fuente Ruiz", "fuente"),
         ("Martínez-Soler", "martinez"), ("del", None), *NULLS,

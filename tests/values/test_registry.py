@@ -7,7 +7,7 @@ import inspect
 import pytest
 
 from golden.errors import ConfigError
-from golden.values import Expr, addresses, col, contact, dates, phonetic, text
+from golden.values import Expr, addresses, col, contact, dates, numbers, phonetic, text
 from golden.values.registry import NORMALISERS
 
 #: Expr's public methods that are not steps.
@@ -38,7 +38,7 @@ def test_every_step_method_names_one_normaliser() -> None:
 
 
 def test_each_normaliser_is_declared_once() -> None:
-    declared = [n.name for module in (text, addresses, phonetic, contact, dates)
+    declared = [n.name for module in (text, addresses, phonetic, contact, dates, numbers)
                 for n in module.NORMALISERS]
     assert len(declared) == len(set(declared)) == len(NORMALISERS)
 

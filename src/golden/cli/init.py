@@ -29,6 +29,7 @@ from golden.config import linker_config
 from golden.datasets import read_table
 from golden.errors import ConfigError
 from golden.values import Expr, col
+from golden.values.numbers import amount
 
 MAX_PAIRS = 20_000_000
 MAX_RULES = 6  # blocking rules kept, cheapest first
@@ -65,6 +66,8 @@ DATE = re.compile(r"^(\d{4}-\d\d-\d\d|\d\d?[/.]\d\d?[/.]\d{4}|\d{4}/\d\d/\d\d|"
                   r"(18|19|20)\d\d(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01]))$")
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
 NUMBER = re.compile(r"^[-+]?[$€£]?\d[\d,]*(\.\d+)?$")
+# an amount as shops write it: "$1,027.50", "1.027,50 €", "69.71 GBP"
+AMOUNT = re.compile(r"^[-+]?([$€£¥]|[A-Z]{3})?\s?\d[\d.,' ]*\s?([$€£¥]|[A-Za-z]{3})?$")
 ID_TOKEN = re.compile(r"^[\w:.\-/#]+$")
 MOST = 0.8
 
@@ -271,7 +274,7 @@ def _value_kind(sample: pd.Series, distinct: int, filled: int, hinted: str | Non
         return "timestamp", "its values"
     if most(DATE):
         return "date", "its values"
-    if hinted == "number" and most(NUMBER):
+    if hinted == "number" and (most(NUMBER) or most(AMOUNT)):
         return "number", why
     if most(PHONE) and float(sample.str.count(r"\d").mean()) >= 9 and (
             float(sample.str.match(r"^(\+|0)").mean()) >= MOST
@@ -280,8 +283,7 @@ def _value_kind(sample: pd.Series, distinct: int, filled: int, hinted: str | Non
     if distinct == filled and mean_words < 1.5 and most(ID_TOKEN):
         return "row_id", "its values"
     if most(NUMBER):
-        numbers = pd.to_numeric(sample.str.replace(r"[$€£,+]", "", regex=True),
-                                errors="coerce").dropna()
+        numbers = pd.to_numeric(amount(sample), errors="coerce").dropna()
         integers = bool((numbers == numbers.round()).all())
         leading_zero = float(sample.str.match(r"^0\d").mean()) > 0.05
         if leading_zero or (integers and (distinct <= 50 or distinct >= 0.3 * filled)):
@@ -333,12 +335,15 @@ def _choose(column: str, kind: str, evidence: str, sample: pd.Series, distinct: 
             table.append("term_frequency = true")
             evidence += "; rarer values weigh more (term_frequency)"
     elif kind == "number":
-        table = _number_table(c, sample)
-        marked = sample[sample.str.contains(r"[$€£,]")]
-        if len(marked) > 0.05 * len(sample):
+        marked = sample[sample.str.contains(r"[$€£,]|[A-Za-z]{3}")]
+        written = len(marked) > 0.05 * len(sample)
+        table = _number_table(f"{{ column = {c}, steps = [\"amount\"] }}" if written else c,
+                              sample)
+        if written:
+            table.append(f"name = {toml_string(re.sub(r'[^0-9A-Za-z_]+', '_', column))}")
             evidence += (f"; {len(marked) / len(sample):.0%} of the values (such as "
-                         f"{marked.iloc[0]!r}) have a currency sign or a thousands separator "
-                         "and count as missing: remove those from the file to compare them")
+                         f"{marked.iloc[0]!r}) are written with a currency or separators: "
+                         "read as numbers (the amount step)")
     steps = {"email": ["email"], "phone": ["phone"], "postcode": ["clean", "remove_spaces"],
              "date_of_birth": ["date"], "date": ["date"]}.get(kind, ["clean"])
     expr = col(column)
@@ -352,7 +357,7 @@ def _choose(column: str, kind: str, evidence: str, sample: pd.Series, distinct: 
 
 
 def _number_table(column: str, sample: pd.Series) -> list[str]:
-    numbers = pd.to_numeric(sample.str.replace(r"[$€£,+]", "", regex=True), errors="coerce")
+    numbers = pd.to_numeric(amount(sample), errors="coerce")
     numbers = numbers.dropna()
     integers = bool((numbers == numbers.round()).all())
     if integers and len(numbers) and float(numbers.max() - numbers.min()) <= 200:

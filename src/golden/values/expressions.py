@@ -247,6 +247,10 @@ class Expr(Spec):
         """Clean, sorted, de-duplicated name tokens (word order ignored)."""
         return self._then("name_tokens")
 
+    def amount(self) -> Expr:
+        """The number in a price or amount ("$1,999.00", "1.999,00 €" -> "1999.00")."""
+        return self._then("amount")
+
     def first_surname(self) -> Expr:
         """The first surname of a two-surname name, cleaned, particles left out."""
         return self._then("first_surname")

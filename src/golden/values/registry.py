@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from golden.values import addresses, contact, dates, phonetic, text
+from golden.values import addresses, contact, dates, numbers, phonetic, text
 from golden.values.normaliser import Normaliser
 
 __all__ = ["NORMALISERS"]
@@ -23,6 +23,6 @@ __all__ = ["NORMALISERS"]
 #: Each normaliser by its step name.
 NORMALISERS: Mapping[str, Normaliser] = {
     normaliser.name: normaliser
-    for module in (text, addresses, phonetic, contact, dates)
+    for module in (text, addresses, phonetic, contact, dates, numbers)
     for normaliser in module.NORMALISERS
 }
