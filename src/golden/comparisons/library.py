@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from golden._base.html import table
 from golden._base.spec import Spec
 from golden.comparisons.levels import (
     Agree,
@@ -125,6 +126,14 @@ class Comparison(Spec):
             return ()
         k = len(self.levels)
         return tuple(k - i for i, lv in enumerate(self.levels) if lv.is_exact)
+
+    def _repr_html_(self) -> str:
+        """The comparison as HTML for notebooks: its name, columns and levels (gamma, label)."""
+        tf = set(self.tf_gammas())
+        rows = [[gamma, f"{label} (term frequency)" if gamma in tf else label]
+                for gamma, label in self.level_labels()]
+        caption = f"Comparison {self.name} ({', '.join(self.columns)})"
+        return table(["gamma", "label"], rows, numeric={0}, caption=caption)
 
 
 Column = str | Expr

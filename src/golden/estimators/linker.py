@@ -22,6 +22,7 @@ from golden.engines.choose import checked_engine, engine_problems
 from golden.engines.protocol import LinkPlan, RecordIds
 from golden.errors import ConfigError, NotFittedError
 from golden.estimators.checks import check_thresholds, positive_int
+from golden.estimators.display import linker_html
 from golden.estimators.explain import kept_apart, spanning_links, waterfall
 from golden.estimators.model_checks import (
     check_model_keys,
@@ -437,6 +438,14 @@ class Linker(Estimator):
         return checked_engine(self.engine).cluster(
             self._ids(), pairs, records, threshold=threshold, min_density=min_density,
             one_to_one=one_to_one, decisions=decisions)
+
+    # Display ------------------------------------------------------------------------------
+
+    def _repr_html_(self) -> str:
+        """The Linker as HTML for notebooks: its comparisons (levels), blocking rules and
+        link type; once fitted also λ, the candidate pairs, convergence, each level's m, u
+        and weight, and the dependence corrections and relatives found."""
+        return linker_html(self)
 
     # Persistence --------------------------------------------------------------------------
 

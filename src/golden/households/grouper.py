@@ -35,6 +35,7 @@ from golden.households.address import (
     reconcile_streets,
     standardise_address,
 )
+from golden.households.display import households_html
 from golden.values import as_str, clean_text, email, phone
 
 if TYPE_CHECKING:
@@ -72,6 +73,10 @@ class Households:
     members: pd.DataFrame
     households: pd.DataFrame
     dwellings: pd.DataFrame
+
+    def _repr_html_(self) -> str:
+        """Counts, households by size and the head of each frame, as HTML for notebooks."""
+        return households_html(self.members, self.households, self.dwellings)
 
 
 class HouseholdGrouper(Estimator):

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from golden._base.html import table
 from golden.errors import ConfigError
 from golden.evaluate import cluster_metrics, estimated_metrics, pairwise_metrics
 from golden.records import RecordsInput
@@ -506,18 +507,8 @@ def _static_accuracy(data: dict[str, Any]) -> str:
 
 def _table(head: list[str], rows: list[list[Any]], *, numeric: set[int] | None = None,
            raw: set[int] | None = None, caption: str | None = None) -> str:
-    numeric, raw = numeric or set(), raw or set()
-
-    def cell(tag: str, i: int, value: Any) -> str:
-        shown = value if i in raw else _text("" if value is None else value)
-        return f'<{tag} class="num">{shown}</{tag}>' if i in numeric else f"<{tag}>{shown}</{tag}>"
-
-    top = f"<caption>{_text(caption)}</caption>" if caption else ""
-    header = "".join(f'<th scope="col">{_text(h)}</th>' for h in head)
-    body = "".join("<tr>" + "".join(cell("td", i, v) for i, v in enumerate(r)) + "</tr>"
-                   for r in rows)
-    return (f'<div class="table-wrap"><table>{top}<thead><tr>{header}</tr></thead>'
-            f"<tbody>{body}</tbody></table></div>")
+    shown = table(head, rows, numeric=numeric, raw=raw, caption=caption)
+    return f'<div class="table-wrap">{shown}</div>'
 
 
 def _bar(share: float, label: str) -> str:
