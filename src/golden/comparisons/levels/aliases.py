@@ -130,13 +130,23 @@ class Transliterated(Level):
         return (left >= 0) & (left == right)
 
 
+@cache
+def _mens_names() -> frozenset[str]:
+    """Given names that are men's (golden's name lists): "María José" is never "José"."""
+    data = resources.files("golden.datasets").joinpath("data")
+    names = [line.split(",")[0] for name in ("first_names.txt", "first_names_es.txt")
+             for line in data.joinpath(name).read_text("utf-8").splitlines()
+             if line.split(",")[1:2] == ["M"]]
+    return frozenset(clean_text(pd.Series(names, dtype=object)).dropna())
+
+
 def _words(values: np.ndarray) -> np.ndarray:
     out = np.empty(len(values), dtype=object)
     out[:] = [None if v is None else str(v).split() for v in values]
     return out
 
 
-MARIAN = ("maria", "ma", "m", "mari")  # "María del Carmen" is called Carmen
+MARIAN = ("maria", "ma", "m", "mari")  # "María (del) Carmen" is called Carmen
 GIVEN_PARTICLES = ("de", "del", "la", "los", "las")
 
 
@@ -151,15 +161,16 @@ def shortened(short: list[str], long: list[str]) -> bool:
     (True, True)
     >>> shortened(["carmen"], ["maria", "del", "carmen"])
     True
-    >>> shortened(["jose"], ["maria", "jose"]), shortened(["jo"], ["john"])
+    >>> shortened(["dolores"], ["maria", "dolores"])
+    True
+    >>> shortened(["jose"], ["maria", "jose"]), shortened(["jo"], ["john"])  # José: a man's
     (False, False)
     """
     if len(short) > len(long) or max(len(short), len(long)) < 2 or short == long:
         return False
-    if long[0] in MARIAN and len(long) > 2 and long[1] in GIVEN_PARTICLES:
-        rest = [w for w in long[1:] if w not in GIVEN_PARTICLES]
-        if rest and rest == short:
-            return True
+    if long[0] in MARIAN and [w for w in long[1:] if w not in GIVEN_PARTICLES] == short \
+            and " ".join(short) not in _mens_names():
+        return True
     return all(b.startswith(a) for a, b in zip(short, long, strict=False))
 
 
