@@ -346,7 +346,7 @@ def test_a_store_of_version_1_gains_the_decisions_table_when_opened(
         db.execute("UPDATE meta SET value = ? WHERE key = 'settings'",
                    (json.dumps({**settings, "version": 1}),))
     with gd.Resolver(store) as reopened:
-        assert reopened.store.meta("settings")["version"] == 3  # decisions, near pairs
+        assert reopened.store.meta("settings")["version"] == 4  # decisions, near pairs, pins
         assert reopened.decisions().empty and reopened.check().ok
         a, b = people["unique_id"].iloc[:2]
         reopened.link(a, b, reason="same", by="ana")
@@ -355,8 +355,8 @@ def test_a_store_of_version_1_gains_the_decisions_table_when_opened(
                                ).fetchone()
         assert events == 1
         db.execute("UPDATE meta SET value = ? WHERE key = 'settings'",
-                   (json.dumps({**settings, "version": 4}),))
-    with pytest.raises(gd.ConfigError, match="version 4, written by a newer golden: upgrade"):
+                   (json.dumps({**settings, "version": 5}),))
+    with pytest.raises(gd.ConfigError, match="version 5, written by a newer golden: upgrade"):
         gd.Resolver(store)
 
 

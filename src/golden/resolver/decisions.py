@@ -116,7 +116,7 @@ class Decider:
             event = "records linked" if kind == MATCH else "records unlinked"
             self.store.insert_audit([(event, entity_of[row_a], a, detail),
                                      (event, entity_of[row_b], b, detail)], now)
-        return events_frame(changes)
+        return events_frame(changes, self.reclusterer.overridden)
 
     def undo(self, decision_id: Any, *, by: Any, reason: Any) -> pd.DataFrame:
         """Take a decision back and re-cluster its records; the entity events."""
@@ -145,7 +145,7 @@ class Decider:
             ids = dict((row, uid) for row, uid, _ in self.store.record_ids([row_a, row_b]))
             self.store.insert_audit([(f"{VERBS[kind]} undone", entity_of[row], ids[row],
                                       detail) for row in (row_a, row_b)], now)
-        return events_frame(changes)
+        return events_frame(changes, self.reclusterer.overridden)
 
     def table(self) -> pd.DataFrame:
         """Every decision held: ``decision_id``, ``kind``, ``unique_id_l``, ``unique_id_r``,

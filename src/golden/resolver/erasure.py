@@ -1,6 +1,6 @@
 """Erasure: a record (or every record of an entity) removed from everywhere it is held (its
-decisions too), its entity re-clustered, its id kept only as a keyed hash in the audit log
-and the tombstones."""
+decisions and pins too), its entity re-clustered, its id kept only as a keyed hash in the
+audit log and the tombstones."""
 
 from __future__ import annotations
 
@@ -46,12 +46,16 @@ class Eraser:
             decided = self.store.decisions_touching(rows) if self.store.has_decisions() \
                 else []
             self.store.delete_decisions([d for d, *_ in decided])
+            pinned = [p for p, *_ in self.store.pins.of_rows(rows)]
+            self.store.pins.delete(pinned)  # the golden record is rebuilt without them
             self.ingest.remove(rows)
             # the other records of its decisions are clustered again without them
             others = {end for _, _, a, b, _ in decided for end in (a, b)}
             changes, entity_of = self.reclusterer.recluster(
                 set(rows) | others, {r: e for r, _, e in found}, now)
             detail: dict[str, Any] = {"reason": reason}
+            if pinned:
+                detail["pins_removed"] = pinned
             if decided:
                 detail["decisions_removed"] = [d for d, *_ in decided]
                 self._log_removed(decided, set(rows), entity_of, now)

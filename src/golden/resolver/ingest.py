@@ -64,8 +64,8 @@ class Ingest:
                       else held[uid][1] for uid in encoded}
             self.store.insert_audit([("record updated" if uid in held else "record added",
                                       entity[uid], uid, {}) for uid in changed], now)
-        return (_outcome(entity, changed, held, changes), rejected, events_frame(changes),
-                warnings)
+        return (_outcome(entity, changed, held, changes), rejected,
+                events_frame(changes, self.reclusterer.overridden), warnings)
 
     def remove(self, rows: list[int]) -> None:
         """Delete records with their keys, pairs and term counts (entities are re-clustered

@@ -37,6 +37,7 @@ from golden.resolver.health import StoreCheck, check_store, setting_problems, st
 from golden.resolver.held import HeldRecords
 from golden.resolver.ingest import Ingest
 from golden.resolver.matcher import Matcher, check_identifiers
+from golden.resolver.pinning import Pinner
 from golden.resolver.reads import Reader
 from golden.resolver.recluster import Reclusterer, events_frame
 from golden.resolver.reresolve import Reresolver, frozen_term_sources, model_problems
@@ -46,9 +47,9 @@ from golden.resolver.validation import plain_id
 
 STORE_FORMAT = "golden-resolver"
 # 2: decisions (a table a store of version 1 gains empty when opened); 3: the pairs scored
-# just below the threshold, for review (a table older stores gain empty)
-STORE_VERSION = 3
-MIGRATES = (1, 2)  # the older versions this golden brings up to STORE_VERSION when opening
+# just below the threshold, for review (a table older stores gain empty); 4: pins (likewise)
+STORE_VERSION = 4
+MIGRATES = (1, 2, 3)  # the older versions this golden brings up to STORE_VERSION when opening
 
 
 @dataclass
@@ -63,8 +64,9 @@ class Added:
     rejected : DataFrame
         ``position`` in the batch, ``unique_id`` (when readable) and ``reason``.
     events : DataFrame
-        Entity events: ``event`` (``created``, ``merged``, ``split``, ``retired``),
-        ``entity_id`` and ``other_id`` (the surviving id of a merge, the new id of a split).
+        Entity events: ``event`` (``created``, ``merged``, ``split``, ``retired``, ``pin
+        conflict``), ``entity_id`` and ``other_id`` (the surviving id of a merge, the new id
+        of a split, the ``pin_id`` of a pin a merge overrode: ``history`` says which).
     warnings : list of str
         Oversized block keys skipped and identifiers found to be generic.
     """
@@ -281,8 +283,8 @@ class Resolver:
     def _migrated(self, settings: Any) -> Any:
         """The settings of a store of an older version, brought up to ``STORE_VERSION``
         (in one transaction, audited); any other settings as they are. Version 2 added the
-        decisions table and version 3 the pairs near the threshold (``near_edges``), which
-        opening the store has created, empty."""
+        decisions table, 3 the pairs near the threshold (``near_edges``) and 4 the pins,
+        which opening the store has created, empty."""
         def older(settings: Any) -> bool:
             return isinstance(settings, dict) and settings.get("format") == STORE_FORMAT \
                 and type(settings.get("version")) is int and settings["version"] in MIGRATES
@@ -349,6 +351,7 @@ class Resolver:
         self._reader = Reader(self.store, held, self.builder, source=self.linker.source,
                               identifiers=list(settings["identifiers"]))
         self._decider = Decider(self.store, held, reclusterer, unique_id=self.unique_id)
+        self._pinner = Pinner(self.store, held, reclusterer, resolve_id=self._reader.resolve_id)
         self._reviewer = Reviewer(self.store, held, self.matcher,
                                   threshold=settings["threshold"])
 
@@ -442,6 +445,30 @@ class Resolver:
         ``at`` (UTC) and ``reason``. Renamed ``kind`` to ``decision``, it is a decisions
         table for ``Linker.cluster(decisions=...)``. (Example: the class's.)"""
         return self._decider.table()
+
+    @_public
+    def pin(self, entity_id: int, attribute: str, value: Any, *, reason: str, by: str
+            ) -> list[int]:
+        """Pin an attribute of an entity's golden record to ``value`` (a group's parts: a
+        dict): it holds (provenance ``"pinned by <by>: <reason>"``) on every later ``add``
+        until ``unpin``, replacing the entity's earlier pin of it. Held through the entity's
+        oldest record, it follows that record: a merge keeps both entities' pins where they
+        agree, else the latest (a ``"pin conflict"`` event); forgetting the record removes
+        it. One transaction, audited; the pins' ids. Unknown entity: ``SchemaError``;
+        unknown attribute or value not of its type: ``ConfigError``; nothing changes."""
+        return self._pinner.pin(entity_id, attribute, value, by=by, reason=reason)
+
+    @_public
+    def unpin(self, entity_id: int, attribute: str, *, reason: str, by: str) -> list[int]:
+        """Remove an entity's pins of ``attribute`` (the rules choose again), in one
+        transaction, audited; the ids of the pins removed."""
+        return self._pinner.unpin(entity_id, attribute, by=by, reason=reason)
+
+    @_public
+    def pins(self) -> pd.DataFrame:
+        """The pins held, oldest first: ``pin_id``, ``entity_id`` (now), ``unique_id`` (the
+        record it is held through), ``attribute``, ``value``, ``by``, ``at`` (UTC), ``reason``."""
+        return self._pinner.table()
 
     @_public
     def entities(self) -> pd.DataFrame:
@@ -569,8 +596,9 @@ class Resolver:
             with held.decoding():
                 matcher = Matcher(new, self.store, self.hasher, settings["identifiers"],
                                   settings["live_terms"], held)
+                reclusterer = self._reclusterer(held)
                 changes, before, summary = Reresolver(self.store, held, settings).run(
-                    matcher, self._reclusterer(held), term_frequencies=term_frequencies,
+                    matcher, reclusterer, term_frequencies=term_frequencies,
                     frozen_sources=frozen, now=now)
             self.store.set_meta("model", model)
             self.store.set_meta("settings", settings)
@@ -580,7 +608,7 @@ class Resolver:
                                     now)
         self.settings, self.linker, self.functions = settings, new, functions
         self._wire()
-        return _with_moves(events_frame(changes), before, changes)
+        return _with_moves(events_frame(changes, reclusterer.overridden), before, changes)
 
     # Forgetting --------------------------------------------------------------------------
 

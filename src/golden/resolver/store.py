@@ -9,7 +9,7 @@ it, within the review band: what ``review`` offers a person), ``identity_edges``
 by a shared identifier), ``term_counts`` (keyed hashes of values and their counts, for term
 frequencies), ``entities`` (every id ever given, what became of it and when), ``golden``
 (golden record and provenance per entity), ``decisions`` (a person's links and unlinks of
-two records, by row), ``audit`` and ``tombstones``.
+two records, by row), ``pins`` (``golden.resolver.pintable``), ``audit`` and ``tombstones``.
 
 Deleted content is overwritten (``secure_delete``), and ``compact`` checkpoints the
 write-ahead log and rebuilds the file, so erased values leave no trace in either.
@@ -28,6 +28,7 @@ from typing import Any, ParamSpec, TypeVar
 from golden.errors import ConfigError, StoreError
 from golden.resolver.checkpoints import Checkpointer
 from golden.resolver.codecs import encode_record, load_json
+from golden.resolver.pintable import PIN_INVARIANTS, PIN_SCHEMA, PinTable
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -80,7 +81,6 @@ CACHE_KIB = 256 * 1024  # page cache per connection: a batch touches pages all o
 MMAP_BYTES = 1 << 40  # read the file through a memory map (SQLite caps it at its build's limit)
 MAX_LOG_PAGES = 50_000  # WAL pages (of 4 KiB) past which the writer waits for checkpoints
 
-
 HOLDER_QUERY_KEYS = 200  # keys per holders query (3 parameters and one compound term each)
 HELD = "(SELECT row_id FROM records)"
 ACTIVE = "(SELECT entity_id FROM entities WHERE status = 'active')"
@@ -124,8 +124,7 @@ INVARIANTS = {
         f"{TIMES})",
     "decisions the entities do not honour": "SELECT count(*) FROM decisions AS d "
         "JOIN records AS l ON l.row_id = d.a JOIN records AS r ON r.row_id = d.b "
-        "WHERE (d.kind = 'match') != (l.entity_id = r.entity_id)",
-}
+        "WHERE (d.kind = 'match') != (l.entity_id = r.entity_id)", **PIN_INVARIANTS}
 
 Row = tuple[Any, ...]
 AuditEvent = tuple[str, int | None, Any, dict[str, Any]]  # event, entity, unique id, detail
@@ -196,6 +195,7 @@ class Store:
                                       check_same_thread=False)
         else:
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.pins = PinTable(self.db)  # the pins table's statements
         try:
             _refuse_foreign(self.db, self.path)
         except BaseException:
@@ -209,7 +209,7 @@ class Store:
             wal = mode == "wal"  # not for a store in memory
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA secure_delete = ON")
-            self.db.executescript(SCHEMA)
+            self.db.executescript(SCHEMA + PIN_SCHEMA)
             if wal:
                 self.db.execute("PRAGMA wal_autocheckpoint = 0")
                 self.checkpointer = Checkpointer(self.path, max_log_pages=MAX_LOG_PAGES)
