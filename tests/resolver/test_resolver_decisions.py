@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 import golden as gd
+from golden.bench import default_config
 from golden.datasets import make_people
 from golden.demo import BLOCKING, COMPARISONS, GOLDEN, TRAINING
 
@@ -389,6 +390,24 @@ def some_decisions(linker: gd.Linker, people: pd.DataFrame, rng: np.random.Gener
         [(a, b, "non_match") for a, b in unlinks] + [(a, b, "match") for a, b in links],
         columns=["unique_id_l", "unique_id_r", "decision"])
     return pairs, entities, decisions
+
+
+@pytest.fixture(scope="module")
+def febrl3_run(febrl3: pd.DataFrame) -> tuple[gd.Linker, pd.DataFrame]:
+    """FEBRL3 (5,000 records) with golden's shipped configuration, fitted."""
+    records = febrl3.drop(columns=["truth"]).rename(columns={"rec_id": "unique_id"})
+    shipped = default_config("febrl3").linker
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = gd.Linker(**{**shipped.get_params(), "unique_id": "unique_id"}).fit(records)
+    return fitted, records
+
+
+def test_febrl3_in_random_batches_with_decisions_gives_the_batch_pipelines_entities(
+        febrl3_run: tuple[gd.Linker, pd.DataFrame], store: Path) -> None:
+    linker, records = febrl3_run
+    test_batches_in_random_order_with_decisions_give_the_batch_pipelines_entities(
+        linker, records, store, seed=2)
 
 
 @pytest.mark.parametrize("seed", [0, 1])
