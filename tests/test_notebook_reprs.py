@@ -1,5 +1,6 @@
-"""Notebook displays (``_repr_html_``): the Linker (fitted or not), comparisons and households
-show as small HTML tables, with every user-given text escaped."""
+"""Notebook displays (``_repr_html_``): the Linker (fitted or not), comparisons, households,
+golden records and a store's check show as small HTML tables, with every user-given text
+escaped."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ import golden as gd
 from golden import comparisons as cmp
 from golden.model.dependence import DependenceCorrection
 from golden.model.related import Relatives
+from golden.resolver.codecs import Hasher
+from golden.resolver.health import FORGET, RESTORE, check_store
+from golden.resolver.store import Store
 
 EVIL = "<script>alert(1)</script>"
 
@@ -127,3 +131,61 @@ def test_households_from_the_grouper_show(people: pd.DataFrame) -> None:
     html = homes._repr_html_()
     assert f"{len(homes.households):,} households" in html
     assert "<script" not in html.lower()
+
+
+def golden_records() -> gd.GoldenRecords:
+    records = pd.DataFrame({"unique_id": ["a", "b", "c", "d"],
+                            "name": ["Ann Lee", EVIL, EVIL, "Bob Ray"],
+                            "email": ["ann@x.org", None, "ann@x.org", "bob@y.org"]})
+    clusters = pd.DataFrame({"unique_id": ["a", "b", "c", "d"], "entity_id": [1, 1, 1, 2]})
+    pins = pd.DataFrame({"entity_id": [2], "attribute": ["email"], "value": ["bob@new.org"],
+                         "by": [EVIL], "reason": [EVIL]})
+    return gd.GoldenRecordBuilder().build(records, clusters, pins=pins)
+
+
+def test_golden_records_show_counts_head_and_rules() -> None:
+    result = golden_records()
+    html = result._repr_html_()
+    assert "2 entities" in html and "2 attributes" in html
+    assert f"{len(result.provenance):,} values traced" in html
+    assert "records: 2 rows × 4 columns" in html
+    assert result.records["name"].tolist() == [EVIL, "Bob Ray"]
+    assert "ann@x.org" in html and "bob@new.org" in html
+    assert "Rules used per attribute" in html
+    used = result.provenance[~result.provenance["rule"].str.startswith("pinned")]
+    for rule in used["rule"].unique():
+        assert f"<td>{escape(rule)}</td>" in html
+    assert "<td>pinned</td>" in html  # pins are counted together, their reasons not shown
+    assert_safe(html)  # the golden name is <script>: it shows escaped
+
+
+def test_golden_records_show_at_most_five_rows_and_twelve_columns() -> None:
+    records = pd.DataFrame({"entity_id": range(8), "n_records": 1,
+                            **{f"{EVIL}{i}": [EVIL] * 8 for i in range(15)}})
+    html = gd.GoldenRecords(records, pd.DataFrame())._repr_html_()
+    assert "8 entities" in html and "15 attributes" in html
+    assert "8 rows × 17 columns (first 12 shown)" in html
+    assert html.count("<tr>") == 1 + 5
+    assert "Rules used" not in html  # no provenance, no summary
+    assert_safe(html)
+
+
+def test_a_sound_store_check_shows_ok() -> None:
+    html = check_store(Store(":memory:"), Hasher(b"k" * 32), full=True)._repr_html_()
+    assert "ok" in html and "SQLite integrity_check" in html and "0 records" in html
+    assert "<table>" not in html
+
+
+def test_a_failed_store_check_shows_each_problem_with_what_to_do() -> None:
+    check = gd.StoreCheck([f"SQLite quick_check: row 3 missing; {RESTORE}",
+                           f"1 records in no active entity: {RESTORE}",
+                           f"record {EVIL!r} is held although it was forgotten: {FORGET}",
+                           f"{EVIL} of an unknown kind"], "quick_check", 12)
+    html = check._repr_html_()
+    assert "4 problems" in html and "12 records" in html and "ok" not in html
+    assert "<th scope=\"col\">what to do</th>" in html
+    assert "<td>SQLite quick_check: row 3 missing</td>" in html
+    assert f"<td>1 records in no active entity</td><td>{escape(RESTORE)}</td>" in html
+    assert f"<td>{escape(FORGET)}</td>" in html
+    assert "of an unknown kind</td><td></td>" in html
+    assert_safe(html)

@@ -9,10 +9,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from golden._base.html import paragraph, section, table
 from golden.resolver.codecs import Hasher
 from golden.resolver.store import Store
 
 RESTORE = "restore the store from a backup (it was changed outside golden, or damaged)"
+FORGET = "forget it again (resolver.forget), then resolver.compact()"
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,33 @@ class StoreCheck:
         """Whether nothing was found wrong."""
         return not self.problems
 
+    def _repr_html_(self) -> str:
+        """Whether the store is sound and each problem with what to do, as HTML for
+        notebooks."""
+        facts = ["ok" if self.ok else f"{len(self.problems):,} problems",
+                 f"SQLite {self.sqlite}", f"{self.records:,} records"]
+        parts = [paragraph(*facts)]
+        if self.problems:
+            rows = [[i, *split_remedy(p)] for i, p in enumerate(self.problems, 1)]
+            parts.append(table(["#", "problem", "what to do"], rows, numeric={0}))
+        return f'<div class="golden-store-check">{section("Store check", *parts)}</div>'
+
+
+def split_remedy(problem: str) -> tuple[str, str]:
+    """A problem of ``check_store`` split into what is wrong and what to do ("" if unknown).
+
+    Examples
+    --------
+    >>> split_remedy(f"2 records in no active entity: {RESTORE}")[0]
+    '2 records in no active entity'
+    >>> split_remedy("something else")
+    ('something else', '')
+    """
+    for remedy in (RESTORE, FORGET):
+        if problem.endswith(remedy) and len(problem) > len(remedy):
+            return problem[:-len(remedy)].rstrip(":; "), remedy
+    return problem, ""
+
 
 def check_store(store: Store, hasher: Hasher, *, full: bool) -> StoreCheck:
     """Check a store in one read snapshot (see ``Resolver.check``).
@@ -62,8 +91,8 @@ def check_store(store: Store, hasher: Hasher, *, full: bool) -> StoreCheck:
         if store.has_tombstones():
             by_hash = {hasher.text(uid): uid for uid in store.held_ids()}
             back = [by_hash[h] for h in store.tombstoned(list(by_hash))]
-            problems += [f"record {uid!r} is held although it was forgotten: forget it again "
-                         "(resolver.forget), then resolver.compact()" for uid in back]
+            problems += [f"record {uid!r} is held although it was forgotten: {FORGET}"
+                         for uid in back]
         return StoreCheck(problems, "integrity_check" if full else "quick_check",
                           store.count_records())
 

@@ -23,6 +23,7 @@ from golden.survivorship.candidates import (
     build_context,
     combined,
 )
+from golden.survivorship.display import golden_records_html
 from golden.survivorship.pins import (
     TargetPins,
     checked_pins,
@@ -60,6 +61,11 @@ class GoldenRecords:
 
     def __len__(self) -> int:
         return len(self.records)
+
+    def _repr_html_(self) -> str:
+        """Counts, the head of ``records`` and the rules used per attribute, as HTML for
+        notebooks."""
+        return golden_records_html(self.records, self.provenance)
 
     def provenance_of(self, entity_id: Any) -> pd.DataFrame:
         """Where each value of one entity's golden record came from, one row per value.
