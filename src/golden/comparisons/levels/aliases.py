@@ -33,6 +33,7 @@ from golden.comparisons.levels.transforms import value_codes
 from golden.values import clean_text
 
 SPANISH = "hypocorisms_es.txt"
+FEW_PAIRS = 64  # pairs up to which Python sets beat building a sparse incidence
 SPELLED_UMLAUT = re.compile(r"([aou])e")
 
 
@@ -99,10 +100,19 @@ class Alias(Level):
 
     def evaluate(self, values: ValuePairs) -> np.ndarray:
         present = values.both_present(self.input)
-        incidence = values.per_value_table(("aliases", self.input), self.input,
-                                           lambda v: token_incidence(_alias_sets(v), None))
+        left, right = values.codes(present)
         out = np.zeros(values.size, dtype=bool)
-        out[present] = shared_tokens(incidence, *values.codes(present)) > 0
+        if len(left) <= FEW_PAIRS:  # a record matched alone: sets beat a sparse matrix
+            sets = values.per_value_table(
+                ("alias sets", self.input), self.input,
+                lambda v: [None if a is None else frozenset(a) for a in _alias_sets(v)])
+            out[present] = [bool(sets[a] & sets[b]) for a, b in
+                            zip(left.tolist(), right.tolist(), strict=True)]
+        else:
+            incidence = values.per_value_table(
+                ("aliases", self.input), self.input,
+                lambda v: token_incidence(_alias_sets(v), None))
+            out[present] = shared_tokens(incidence, left, right) > 0
         return out & ~values.same(self.input)
 
 
