@@ -24,10 +24,7 @@ from importlib import resources
 import pandas as pd
 from nicknames import NickNamer
 
-from golden.values.text import clean_text
-
-PARTICLES = frozenset({"de", "del", "la", "las", "los", "da", "das", "do", "dos", "di",
-                       "van", "von", "der", "den", "le", "du", "y"})
+from golden.values.text import SURNAME_PARTICLES, clean_text
 
 
 def _keys(words: list[str]) -> dict[str, str]:
@@ -69,7 +66,7 @@ def _split_one(text: str, key: dict[str, str]) -> tuple[str | None, str | None]:
 
     def is_given(word: str) -> bool:
         k = key[word]
-        return k not in PARTICLES and (k in known or len(k) == 1 or k == "ma")
+        return k not in SURNAME_PARTICLES and (k in known or len(k) == 1 or k == "ma")
 
     leading = 0
     while leading < len(words) - 1:
@@ -78,7 +75,7 @@ def _split_one(text: str, key: dict[str, str]) -> tuple[str | None, str | None]:
             continue
         # "María del Carmen Ruiz": particles before a given name, within the given names
         after = leading
-        while after < len(words) - 1 and key[words[after]] in PARTICLES:
+        while after < len(words) - 1 and key[words[after]] in SURNAME_PARTICLES:
             after += 1
         if leading == 0 or after == leading or after >= len(words) - 1 \
                 or not is_given(words[after]):

@@ -357,8 +357,10 @@ def name_tokens(s: pd.Series) -> pd.Series:
     return via_distinct(as_str(s), kernel)
 
 
-SURNAME_PARTICLES = ("de", "del", "la", "las", "los", "y", "da", "das", "do", "dos", "di",
-                     "van", "von", "der", "den")
+# Words that join or lead surnames ("de la Fuente", "García y López", "van der Berg"): read
+# by the first-surname key, the two-surname levels and the full-name splitter alike.
+SURNAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "i", "e", "da", "das",
+                               "do", "dos", "di", "van", "von", "der", "den"})
 
 
 def _first_surname_of(cleaned: str) -> str | None:

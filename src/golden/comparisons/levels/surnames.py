@@ -22,9 +22,7 @@ from golden.comparisons.levels.base import Level, ValuePairs
 from golden.comparisons.levels.sets import shared_tokens, token_incidence
 from golden.comparisons.levels.transforms import value_codes
 from golden.values import clean_text
-
-PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "i", "e", "da", "das", "do",
-                       "dos", "di", "van", "von", "der", "den"})
+from golden.values.text import SURNAME_PARTICLES
 
 
 def surname_words(values: np.ndarray) -> np.ndarray:
@@ -34,7 +32,7 @@ def surname_words(values: np.ndarray) -> np.ndarray:
         "-", " ", regex=False))
     out = np.empty(len(values), dtype=object)
     out[:] = [None if pd.isna(text) else
-              ([w for w in str(text).split() if w not in PARTICLES] or None)
+              ([w for w in str(text).split() if w not in SURNAME_PARTICLES] or None)
               for text in cleaned]
     return out
 
